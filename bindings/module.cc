@@ -1,0 +1,13 @@
+// headrace._core: the private extension behind the headrace Python package.
+#include <pybind11/pybind11.h>
+
+#include "bindings/register.h"
+#include "headrace/core/version.h"
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "headrace's C++ core; use the headrace package, not this module.";
+  m.attr("__version__") = std::string(headrace::Version());
+  headrace::bindings::RegisterErrors(m);
+  headrace::bindings::RegisterTensor(m);
+  headrace::bindings::RegisterServer(m);
+}

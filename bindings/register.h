@@ -1,0 +1,16 @@
+// One Register*() per concept; module.cc calls them all. Each lives in register_<concept>.cc.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+namespace headrace::bindings {
+
+// Exception classes (HeadraceError and one subclass per StatusCode). Must run first:
+// the others raise these.
+void RegisterErrors(pybind11::module_& m);
+// Tensor: NumPy arrays in and out without copying.
+void RegisterTensor(pybind11::module_& m);
+// Server lifecycle and the client for its status and stop RPCs.
+void RegisterServer(pybind11::module_& m);
+
+}  // namespace headrace::bindings

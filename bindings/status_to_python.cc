@@ -1,0 +1,29 @@
+#include "bindings/status_to_python.h"
+
+#include <pybind11/pybind11.h>
+
+#include <array>
+
+namespace headrace::bindings {
+
+namespace {
+// Indexed by StatusCode; filled once at import by RegisterErrors, read-only afterwards.
+std::array<PyObject*, kMaxStatusCode + 1> g_error_classes{};
+}  // namespace
+
+namespace detail {
+void SetErrorClass(StatusCode code, PyObject* cls) {
+  Py_XINCREF(cls);
+  g_error_classes[static_cast<size_t>(code)] = cls;
+}
+}  // namespace detail
+
+void ThrowIfError(const Status& status) {
+  if (status.ok()) return;
+  PyObject* cls = g_error_classes[static_cast<size_t>(status.code())];
+  if (cls == nullptr) cls = PyExc_RuntimeError;  // only before RegisterErrors ran
+  PyErr_SetString(cls, status.message().c_str());
+  throw pybind11::error_already_set();
+}
+
+}  // namespace headrace::bindings

@@ -1,0 +1,113 @@
+#include "headrace/core/tensor.h"
+
+#include <cstring>
+#include <limits>
+
+#include "headrace/core/utf8.h"
+
+namespace headrace {
+
+std::string ShapeToString(const Shape& shape) {
+  std::string out = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += std::to_string(shape[i]);
+  }
+  return out + "]";
+}
+
+Result<int64_t> NumElements(const Shape& shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape) {
+    if (dim < 0) {
+      return Status::InvalidArgument("shape " + ShapeToString(shape) +
+                                     " has a negative dimension");
+    }
+    if (dim != 0 && count > std::numeric_limits<int64_t>::max() / dim) {
+      return Status::InvalidArgument("shape " + ShapeToString(shape) + " is too large");
+    }
+    count *= dim;
+  }
+  return count;
+}
+
+namespace {
+
+Status RequireFixedWidth(DataType dtype, const char* what) {
+  if (!IsFixedWidth(dtype)) {
+    return Status::InvalidArgument(std::string(what) + " needs a fixed-width dtype, got " +
+                                   std::string(DataTypeName(dtype)));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<TensorPtr> Tensor::Create(DataType dtype, Shape shape) {
+  RETURN_IF_ERROR(RequireFixedWidth(dtype, "Tensor::Create"));
+  ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
+  const int64_t nbytes = count * ElementSize(dtype);
+  ASSIGN_OR_RETURN(BufferPtr buffer, Buffer::Allocate(nbytes));
+  return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
+}
+
+Result<TensorPtr> Tensor::FromBuffer(DataType dtype, Shape shape, BufferPtr buffer) {
+  RETURN_IF_ERROR(RequireFixedWidth(dtype, "Tensor::FromBuffer"));
+  if (buffer == nullptr) return Status::InvalidArgument("Tensor::FromBuffer: buffer is null");
+  ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
+  const int64_t nbytes = count * ElementSize(dtype);
+  if (buffer->size() < nbytes) {
+    return Status::InvalidArgument("Tensor::FromBuffer: a " + std::string(DataTypeName(dtype)) +
+                                   " tensor of shape " + ShapeToString(shape) + " needs " +
+                                   std::to_string(nbytes) + " bytes, the buffer has " +
+                                   std::to_string(buffer->size()));
+  }
+  return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
+}
+
+Result<TensorPtr> Tensor::FromStrings(DataType dtype, Shape shape,
+                                      const std::vector<std::string_view>& elements) {
+  if (dtype != DataType::kString && dtype != DataType::kBytes) {
+    return Status::InvalidArgument("Tensor::FromStrings needs dtype string or bytes, got " +
+                                   std::string(DataTypeName(dtype)));
+  }
+  ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
+  if (count != static_cast<int64_t>(elements.size())) {
+    return Status::InvalidArgument("Tensor::FromStrings: shape " + ShapeToString(shape) +
+                                   " has " + std::to_string(count) + " elements, got " +
+                                   std::to_string(elements.size()));
+  }
+  int64_t text_bytes = 0;
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (dtype == DataType::kString && !utf8::IsValid(elements[i])) {
+      return Status::InvalidArgument("string element " + std::to_string(i) +
+                                     " is not valid UTF-8");
+    }
+    text_bytes += static_cast<int64_t>(elements[i].size());
+  }
+  const int64_t offsets_bytes = (count + 1) * static_cast<int64_t>(sizeof(uint64_t));
+  const int64_t nbytes = offsets_bytes + text_bytes;
+  ASSIGN_OR_RETURN(BufferPtr buffer, Buffer::Allocate(nbytes));
+  auto* offsets = reinterpret_cast<uint64_t*>(buffer->mutable_data());
+  uint8_t* text = buffer->mutable_data() + offsets_bytes;
+  uint64_t position = 0;
+  for (size_t i = 0; i < elements.size(); ++i) {
+    offsets[i] = position;
+    std::memcpy(text + position, elements[i].data(), elements[i].size());
+    position += elements[i].size();
+  }
+  offsets[count] = position;
+  return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
+}
+
+std::string_view Tensor::StringAt(int64_t index) const {
+  const auto* offsets = reinterpret_cast<const uint64_t*>(data());
+  const auto* text = reinterpret_cast<const char*>(data() + (num_elements_ + 1) * sizeof(uint64_t));
+  return std::string_view(text + offsets[index], offsets[index + 1] - offsets[index]);
+}
+
+std::string Tensor::ToString() const {
+  return "Tensor(" + std::string(DataTypeName(dtype_)) + ", " + ShapeToString(shape_) + ")";
+}
+
+}  // namespace headrace
