@@ -48,9 +48,9 @@ install_debian_packages() {
 
 install_python_package() {
   log "Python tools: ${PYTHON_PACKAGES[*]}"
-  "$PYTHON" -m pip install -q --disable-pip-version-check "${PYTHON_PACKAGES[@]}"
+  "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore "${PYTHON_PACKAGES[@]}"
   log "headrace: pip install . (build dir ${BUILD_DIR})"
-  "$PYTHON" -m pip install -q --disable-pip-version-check --no-build-isolation \
+  "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-build-isolation \
     -C build-dir="${BUILD_DIR}" \
     -C cmake.define.HEADRACE_BUILD_TESTS=ON \
     .

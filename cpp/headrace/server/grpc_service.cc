@@ -1,0 +1,31 @@
+#include "headrace/server/grpc_service.h"
+
+namespace headrace::server {
+
+grpc::ServerUnaryReactor* ControlService::GetStatus(grpc::CallbackServerContext* context,
+                                                    const v1::GetStatusRequest* /*request*/,
+                                                    v1::GetStatusResponse* response) {
+  const ServerStatusInfo info = impl_->GetStatus();
+  response->set_version(info.version);
+  response->set_pid(info.pid);
+  response->set_host(info.host);
+  response->set_port(info.port);
+  response->set_uptime_seconds(info.uptime_seconds);
+  response->set_started_unix_seconds(info.started_unix_seconds);
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* ControlService::Stop(grpc::CallbackServerContext* context,
+                                               const v1::StopRequest* /*request*/,
+                                               v1::StopResponse* /*response*/) {
+  // Only record the request: shutting down here would wait for this very call to finish.
+  // Whoever waits in Server::Wait() shuts down, and Shutdown lets this reply complete.
+  impl_->RequestStop();
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(grpc::Status::OK);
+  return reactor;
+}
+
+}  // namespace headrace::server

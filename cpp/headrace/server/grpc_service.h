@@ -1,0 +1,34 @@
+// ControlService: the gRPC face of ServerImpl (service headrace.v1.Server).
+//
+// Each RPC converts its request, calls ServerImpl and converts the answer; it holds no
+// state of its own. It uses gRPC's callback API: handlers run on gRPC's threads, finish
+// without blocking and never wait for a stop, so the Stop reply is on its way before
+// Server::Shutdown begins (Shutdown then waits for it to complete).
+// This header includes gRPC: include it only from cpp/headrace/server/*.cc and tests.
+// Ownership: does not own `impl`, which must outlive the service. Thread-safe, as
+// ServerImpl is.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include "headrace/server/server_impl.h"
+#include "headrace/v1/server.grpc.pb.h"
+
+namespace headrace::server {
+
+class ControlService final : public v1::Server::CallbackService {
+ public:
+  explicit ControlService(ServerImpl* impl) : impl_(impl) {}
+
+  grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
+                                      const v1::GetStatusRequest* request,
+                                      v1::GetStatusResponse* response) override;
+  grpc::ServerUnaryReactor* Stop(grpc::CallbackServerContext* context,
+                                 const v1::StopRequest* request,
+                                 v1::StopResponse* response) override;
+
+ private:
+  ServerImpl* const impl_;
+};
+
+}  // namespace headrace::server

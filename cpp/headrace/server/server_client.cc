@@ -1,0 +1,123 @@
+#include "headrace/server/server_client.h"
+
+#include <grpc/grpc.h>
+#include <grpcpp/grpcpp.h>
+
+#include <utility>
+
+#include "headrace/server/server_options.h"
+#include "headrace/server/status_conversion.h"
+#include "headrace/v1/server.grpc.pb.h"
+
+namespace headrace::server {
+
+namespace {
+
+// The command that would start a server at `address`, for error messages.
+std::string StartCommandFor(const std::string& address) {
+  const size_t colon = address.rfind(':');
+  std::string port = colon == std::string::npos ? "" : address.substr(colon + 1);
+  std::string host = colon == std::string::npos ? address : address.substr(0, colon);
+  if (port.empty()) port = std::to_string(kDefaultPort);
+  std::string command = "headrace-server";
+  if (host != kDefaultHost && host != "localhost" && host != "") command += " --host " + host;
+  return command + " --port " + port;
+}
+
+Status CheckTimeout(std::chrono::milliseconds timeout) {
+  if (timeout.count() <= 0) {
+    return Status::InvalidArgument("timeout must be positive, got " +
+                                   std::to_string(timeout.count()) + " ms");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+struct ServerClient::Rep {
+  std::string address;
+  std::unique_ptr<v1::Server::Stub> stub;
+
+  void PrepareContext(grpc::ClientContext* context, std::chrono::milliseconds timeout) const {
+    context->set_deadline(std::chrono::system_clock::now() + timeout);
+  }
+
+  // Turns a failed call into a Status that says which server and what to do about it.
+  Status CallError(const grpc::Status& status, const char* rpc,
+                   std::chrono::milliseconds timeout) const {
+    switch (status.error_code()) {
+      case grpc::StatusCode::UNAVAILABLE:
+        return Status::Unavailable("no headrace server is reachable at " + address + " (" +
+                                   status.error_message() + "); start one with `" +
+                                   StartCommandFor(address) + "`");
+      case grpc::StatusCode::DEADLINE_EXCEEDED:
+        return Status::DeadlineExceeded("the headrace server at " + address +
+                                        " did not answer " + rpc + " within " +
+                                        std::to_string(timeout.count()) + " ms");
+      default:
+        return FromGrpcStatus(status).WithContext(std::string(rpc) +
+                                                  " on the headrace server at " + address);
+    }
+  }
+};
+
+Result<std::unique_ptr<ServerClient>> ServerClient::Connect(std::string address) {
+  if (address.empty()) {
+    return Status::InvalidArgument("address must be 'host:port', e.g. '" +
+                                   FormatAddress(kDefaultHost, kDefaultPort) + "', got ''");
+  }
+  grpc::ChannelArguments args;
+  // A headrace server is reached directly; an http_proxy set for the web must not
+  // capture calls to 127.0.0.1.
+  args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  // Retry a refused connection soon: a client is often made just before its server is up.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (channel == nullptr) {
+    return Status::InvalidArgument("cannot make a channel to address '" + address + "'");
+  }
+  auto rep = std::make_unique<Rep>();
+  rep->address = std::move(address);
+  rep->stub = v1::Server::NewStub(channel);
+  return std::unique_ptr<ServerClient>(new ServerClient(std::move(rep)));
+}
+
+ServerClient::ServerClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+ServerClient::~ServerClient() = default;
+
+const std::string& ServerClient::address() const { return rep_->address; }
+
+Result<ServerStatusInfo> ServerClient::GetStatus(std::chrono::milliseconds timeout) {
+  RETURN_IF_ERROR(CheckTimeout(timeout));
+  grpc::ClientContext context;
+  rep_->PrepareContext(&context, timeout);
+  v1::GetStatusRequest request;
+  v1::GetStatusResponse response;
+  const grpc::Status status = rep_->stub->GetStatus(&context, request, &response);
+  if (!status.ok()) return rep_->CallError(status, "GetStatus", timeout);
+
+  ServerStatusInfo info;
+  info.version = response.version();
+  info.pid = response.pid();
+  info.host = response.host();
+  info.port = response.port();
+  info.uptime_seconds = response.uptime_seconds();
+  info.started_unix_seconds = response.started_unix_seconds();
+  return info;
+}
+
+Status ServerClient::Stop(std::chrono::milliseconds timeout) {
+  RETURN_IF_ERROR(CheckTimeout(timeout));
+  grpc::ClientContext context;
+  rep_->PrepareContext(&context, timeout);
+  v1::StopRequest request;
+  v1::StopResponse response;
+  const grpc::Status status = rep_->stub->Stop(&context, request, &response);
+  if (!status.ok()) return rep_->CallError(status, "Stop", timeout);
+  return Status::OK();
+}
+
+}  // namespace headrace::server
