@@ -1,0 +1,67 @@
+#include "headrace/engine/connector.h"
+
+#include <string>
+
+namespace headrace::engine {
+
+Connector::Connector(int num_producers, int num_consumers, int64_t capacity_rows)
+    : num_consumers_(num_consumers < 1 ? 1 : num_consumers) {
+  const int producers = num_producers < 1 ? 1 : num_producers;
+  queues_.reserve(producers);
+  for (int i = 0; i < producers; ++i) {
+    queues_.push_back(std::make_unique<BlockingQueue<RowBlock>>(capacity_rows));
+  }
+}
+
+Status Connector::Push(int producer_id, RowBlock block) {
+  if (producer_id < 0 || producer_id >= num_producers()) {
+    return Status::Internal("Connector::Push: producer " + std::to_string(producer_id) +
+                            " of " + std::to_string(num_producers()));
+  }
+  const auto rows = static_cast<int64_t>(block.size());
+  return queues_[producer_id]->Push(std::move(block), rows);
+}
+
+Status Connector::Pop(int consumer_id, RowBlock* block) {
+  int queue = 0;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    turn_changed_.wait(lock, [&] {
+      return cancelled_ || ended_ || expect_consumer_ == consumer_id;
+    });
+    if (cancelled_) return Status::Cancelled("connector cancelled");
+    if (ended_) {
+      block->assign(1, TensorRow::EndOfData());
+      return Status::OK();
+    }
+    queue = pop_from_;
+  }
+  // Only the consumer whose turn it is gets here, so the counters cannot move until it
+  // advances them below; the lock is not held while it waits for the block.
+  RETURN_IF_ERROR(queues_[queue]->Pop(block));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pop_from_ = (pop_from_ + 1) % num_producers();
+    expect_consumer_ = (expect_consumer_ + 1) % num_consumers_;
+    if (EndsWithEndOfData(*block)) ended_ = true;
+  }
+  if (num_consumers_ > 1 || EndsWithEndOfData(*block)) turn_changed_.notify_all();
+  return Status::OK();
+}
+
+void Connector::Cancel() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+  }
+  turn_changed_.notify_all();
+  for (auto& queue : queues_) queue->Cancel();
+}
+
+int64_t Connector::queued_rows() const {
+  int64_t rows = 0;
+  for (const auto& queue : queues_) rows += queue->weight();
+  return rows;
+}
+
+}  // namespace headrace::engine

@@ -1,0 +1,69 @@
+// Connector: the bounded, order-preserving link from one op to the next.
+//
+// It is made of one BlockingQueue per producing worker and the two round-robin counters
+// of the MindSpore design: `pop_from_`, the queue the next block comes from, and
+// `expect_consumer_`, the consumer whose turn it is. A parallel op deals its input to its
+// workers by letting them take turns as consumers of its child's connector (worker c gets
+// blocks c, c+M, c+2M, ...); worker c pushes each result into queue c of its own output
+// connector; the next op pops queues 0, 1, ..., N-1, 0, ... So the output order equals the
+// input order with no reorder buffer, provided every worker pushes exactly one block per
+// block it took (which is what the ops guarantee).
+//
+// Capacity is counted in rows, per queue. Once a block ending with end of data has been
+// popped the connector has ended: every later Pop, by any consumer, returns a block
+// holding just end of data at once, so that every worker of the next op learns the end.
+//
+// Threading: producer i may only be called from one thread at a time, and so may
+// consumer c; different producers and consumers run concurrently. Cancel() may be called
+// from any thread: it wakes every waiter, and every later Push/Pop returns Cancelled.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "headrace/core/status.h"
+#include "headrace/core/thread_annotations.h"
+#include "headrace/engine/blocking_queue.h"
+#include "headrace/engine/row_block.h"
+
+namespace headrace::engine {
+
+class Connector {
+ public:
+  // `num_producers` and `num_consumers` at least 1; `capacity_rows` per queue, at least 1.
+  Connector(int num_producers, int num_consumers, int64_t capacity_rows);
+
+  Connector(const Connector&) = delete;
+  Connector& operator=(const Connector&) = delete;
+
+  // Producer `producer_id` appends `block` to its queue, waiting while that is full.
+  Status Push(int producer_id, RowBlock block);
+
+  // Consumer `consumer_id` waits for its turn, then for the next block in order.
+  Status Pop(int consumer_id, RowBlock* block);
+
+  // Wakes every waiter; every later call returns Cancelled.
+  void Cancel();
+
+  int num_producers() const { return static_cast<int>(queues_.size()); }
+  int num_consumers() const { return num_consumers_; }
+  // Rows queued now, over all queues (a snapshot for statistics).
+  int64_t queued_rows() const;
+  int64_t capacity_rows() const { return queues_.front()->capacity() * num_producers(); }
+
+ private:
+  std::vector<std::unique_ptr<BlockingQueue<RowBlock>>> queues_;
+  const int num_consumers_;
+
+  mutable std::mutex mu_;
+  std::condition_variable turn_changed_;
+  int pop_from_ HEADRACE_GUARDED_BY(mu_) = 0;
+  int expect_consumer_ HEADRACE_GUARDED_BY(mu_) = 0;
+  bool ended_ HEADRACE_GUARDED_BY(mu_) = false;
+  bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace headrace::engine
