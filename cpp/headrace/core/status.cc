@@ -7,6 +7,11 @@ const std::string& EmptyString() {
   static const std::string* empty = new std::string();
   return *empty;
 }
+
+const std::shared_ptr<const StatusDetail>& NoDetail() {
+  static const auto* none = new std::shared_ptr<const StatusDetail>();
+  return *none;
+}
 }  // namespace
 
 std::string_view StatusCodeName(StatusCode code) {
@@ -32,9 +37,13 @@ std::string_view StatusCodeName(StatusCode code) {
   return "UNKNOWN";
 }
 
-Status::Status(StatusCode code, std::string message) {
+Status::Status(StatusCode code, std::string message)
+    : Status(code, std::move(message), nullptr) {}
+
+Status::Status(StatusCode code, std::string message,
+               std::shared_ptr<const StatusDetail> detail) {
   if (code != StatusCode::kOk) {
-    state_ = std::make_unique<State>(State{code, std::move(message)});
+    state_ = std::make_unique<State>(State{code, std::move(message), std::move(detail)});
   }
 }
 
@@ -50,9 +59,13 @@ Status& Status::operator=(const Status& other) {
 
 const std::string& Status::message() const { return ok() ? EmptyString() : state_->message; }
 
+const std::shared_ptr<const StatusDetail>& Status::detail() const {
+  return ok() ? NoDetail() : state_->detail;
+}
+
 Status Status::WithContext(const std::string& context) const {
   if (ok()) return Status();
-  return Status(state_->code, context + ": " + state_->message);
+  return Status(state_->code, context + ": " + state_->message, state_->detail);
 }
 
 std::string Status::ToString() const {

@@ -16,12 +16,26 @@
 
 namespace headrace {
 
+// Typed information an error may carry across layers, beyond code and message: e.g. the
+// Python exception that user code raised on a worker thread, kept so that the iterating
+// thread re-raises that very exception (see bindings/python_error.h). Immutable; copies
+// of a Status share it. Its destructor may run on any thread.
+class StatusDetail {
+ public:
+  virtual ~StatusDetail() = default;
+  // A constant naming the kind of detail, checked before a downcast.
+  virtual const char* type_id() const = 0;
+  virtual std::string ToString() const = 0;
+};
+
 class [[nodiscard]] Status {
  public:
   // OK.
   Status() noexcept = default;
   // An error with `code` and `message`; `code` kOk gives OK and drops the message.
   Status(StatusCode code, std::string message);
+  // An error with a detail (see StatusDetail).
+  Status(StatusCode code, std::string message, std::shared_ptr<const StatusDetail> detail);
 
   Status(const Status& other);
   Status& operator=(const Status& other);
@@ -69,8 +83,10 @@ class [[nodiscard]] Status {
   StatusCode code() const { return ok() ? StatusCode::kOk : state_->code; }
   // Empty for OK.
   const std::string& message() const;
+  // Null for OK and for errors without one.
+  const std::shared_ptr<const StatusDetail>& detail() const;
 
-  // The same code with `context + ": "` put in front of the message; OK stays OK.
+  // The same code and detail with `context + ": "` put in front of the message; OK stays OK.
   // Used where an error crosses a layer that knows more (a file name, an op name).
   Status WithContext(const std::string& context) const;
 
@@ -84,6 +100,7 @@ class [[nodiscard]] Status {
   struct State {
     StatusCode code;
     std::string message;
+    std::shared_ptr<const StatusDetail> detail;
   };
   std::unique_ptr<State> state_;
 };

@@ -27,8 +27,12 @@ Status Connector::Pop(int consumer_id, RowBlock* block) {
   {
     std::unique_lock<std::mutex> lock(mu_);
     turn_changed_.wait(lock, [&] {
-      return cancelled_ || ended_ || expect_consumer_ == consumer_id;
+      return cancelled_ || !error_.ok() || ended_ || expect_consumer_ == consumer_id;
     });
+    if (!error_.ok()) {
+      block->assign(1, TensorRow::Error(error_));
+      return Status::OK();
+    }
     if (cancelled_) return Status::Cancelled("connector cancelled");
     if (ended_) {
       block->assign(1, TensorRow::EndOfData());
@@ -38,14 +42,19 @@ Status Connector::Pop(int consumer_id, RowBlock* block) {
   }
   // Only the consumer whose turn it is gets here, so the counters cannot move until it
   // advances them below; the lock is not held while it waits for the block.
-  RETURN_IF_ERROR(queues_[queue]->Pop(block));
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    pop_from_ = (pop_from_ + 1) % num_producers();
-    expect_consumer_ = (expect_consumer_ + 1) % num_consumers_;
-    if (EndsWithEndOfData(*block)) ended_ = true;
+  Status popped = queues_[queue]->Pop(block);
+  std::unique_lock<std::mutex> lock(mu_);
+  if (!error_.ok()) {  // Fail() cancelled the queues to wake us
+    block->assign(1, TensorRow::Error(error_));
+    return Status::OK();
   }
-  if (num_consumers_ > 1 || EndsWithEndOfData(*block)) turn_changed_.notify_all();
+  RETURN_IF_ERROR(popped);
+  pop_from_ = (pop_from_ + 1) % num_producers();
+  expect_consumer_ = (expect_consumer_ + 1) % num_consumers_;
+  const bool end = EndsWithEndOfData(*block);
+  if (end) ended_ = true;
+  lock.unlock();
+  if (num_consumers_ > 1 || end) turn_changed_.notify_all();
   return Status::OK();
 }
 
@@ -53,6 +62,17 @@ void Connector::Cancel() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = true;
+  }
+  turn_changed_.notify_all();
+  for (auto& queue : queues_) queue->Cancel();
+}
+
+void Connector::Fail(Status error) {
+  if (error.ok()) error = Status::Internal("Connector::Fail called with OK");
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!error_.ok()) return;
+    error_ = std::move(error);
   }
   turn_changed_.notify_all();
   for (auto& queue : queues_) queue->Cancel();

@@ -13,9 +13,15 @@
 // popped the connector has ended: every later Pop, by any consumer, returns a block
 // holding just end of data at once, so that every worker of the next op learns the end.
 //
+// When a producer fails, Fail(error) makes the connector fail at once: every waiting and
+// later Pop returns a block holding just an error row with that status, whatever its
+// turn, so that the error reaches the consumer even though the failed worker will never
+// push its share. (Rows still queued are dropped: the pipeline is stopping.)
+//
 // Threading: producer i may only be called from one thread at a time, and so may
-// consumer c; different producers and consumers run concurrently. Cancel() may be called
-// from any thread: it wakes every waiter, and every later Push/Pop returns Cancelled.
+// consumer c; different producers and consumers run concurrently. Cancel() and Fail()
+// may be called from any thread: they wake every waiter; after Cancel() every Push and
+// Pop returns Cancelled, after Fail() every Push returns Cancelled.
 #pragma once
 
 #include <condition_variable>
@@ -48,6 +54,9 @@ class Connector {
   // Wakes every waiter; every later call returns Cancelled.
   void Cancel();
 
+  // Makes every Pop return an error row with `error` (not OK); the first failure wins.
+  void Fail(Status error);
+
   int num_producers() const { return static_cast<int>(queues_.size()); }
   int num_consumers() const { return num_consumers_; }
   // Rows queued now, over all queues (a snapshot for statistics).
@@ -64,6 +73,7 @@ class Connector {
   int expect_consumer_ HEADRACE_GUARDED_BY(mu_) = 0;
   bool ended_ HEADRACE_GUARDED_BY(mu_) = false;
   bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;
+  Status error_ HEADRACE_GUARDED_BY(mu_);
 };
 
 }  // namespace headrace::engine

@@ -119,3 +119,31 @@ TEST(StatusTest, ReturnIfErrorStopsAtTheFirstError) {
 
 }  // namespace
 }  // namespace headrace
+
+namespace headrace {
+namespace {
+
+class NoteDetail : public StatusDetail {
+ public:
+  explicit NoteDetail(std::string note) : note_(std::move(note)) {}
+  const char* type_id() const override { return "note"; }
+  std::string ToString() const override { return note_; }
+
+ private:
+  std::string note_;
+};
+
+TEST(StatusDetailTest, DetailIsSharedByCopiesAndKeptByContext) {
+  auto detail = std::make_shared<NoteDetail>("the original exception");
+  Status status(StatusCode::kUnknown, "ValueError: bad", detail);
+  Status copy = status;
+  EXPECT_EQ(copy.detail().get(), detail.get());
+  Status wrapped = status.WithContext("map");
+  EXPECT_EQ(wrapped.message(), "map: ValueError: bad");
+  EXPECT_EQ(wrapped.detail()->ToString(), "the original exception");
+  EXPECT_EQ(Status::OK().detail(), nullptr);
+  EXPECT_EQ(Status::Internal("x").detail(), nullptr);
+}
+
+}  // namespace
+}  // namespace headrace

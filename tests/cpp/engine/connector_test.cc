@@ -182,3 +182,33 @@ TEST(ConnectorTest, CancelWakesProducersConsumersAndTurnWaiters) {
 
 }  // namespace
 }  // namespace headrace::engine
+
+namespace headrace::engine {
+namespace {
+
+TEST(ConnectorFailTest, ErrorReachesWaitingAndLaterConsumersOutOfTurn) {
+  Connector connector(2, 2, 4);
+  std::vector<std::thread> consumers;
+  std::vector<Status> errors(2);
+  for (int c = 0; c < 2; ++c) {
+    consumers.emplace_back([&, c] {
+      RowBlock block;
+      ASSERT_TRUE(connector.Pop(c, &block).ok());
+      ASSERT_EQ(block.size(), 1u);
+      ASSERT_TRUE(block[0].is_error());
+      errors[c] = block[0].error();
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  connector.Fail(Status::InvalidArgument("worker 1 failed"));
+  connector.Fail(Status::Internal("a later failure is ignored"));
+  for (auto& t : consumers) t.join();
+  for (const Status& error : errors) EXPECT_EQ(error.ToString(), "INVALID_ARGUMENT: worker 1 failed");
+  EXPECT_EQ(connector.Push(0, RowBlock{}).code(), StatusCode::kCancelled);
+  RowBlock block;
+  ASSERT_TRUE(connector.Pop(1, &block).ok());
+  EXPECT_TRUE(block[0].is_error());
+}
+
+}  // namespace
+}  // namespace headrace::engine

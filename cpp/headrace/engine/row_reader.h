@@ -1,0 +1,32 @@
+// RowReader: reads one op's input row by row from the blocks of a Connector.
+//
+// Used by ops whose single thread consumes a child's output (batch, shuffle, take, ...).
+// Empty blocks (a filter that dropped every row of one) are skipped. After end of data
+// it keeps returning end of data. An error row is returned as its Status, so an op just
+// propagates it with RETURN_IF_ERROR. Not thread-safe: one reader per consuming thread.
+#pragma once
+
+#include <cstddef>
+
+#include "headrace/core/status.h"
+#include "headrace/engine/connector.h"
+
+namespace headrace::engine {
+
+class RowReader {
+ public:
+  RowReader(Connector* input, int consumer_id) : input_(input), consumer_id_(consumer_id) {}
+
+  // The next row: a data row, end of epoch or end of data. Returns the error of an error
+  // row, and Cancelled when the pipeline is being stopped.
+  Status Next(TensorRow* row);
+
+ private:
+  Connector* input_;
+  int consumer_id_;
+  RowBlock block_;
+  size_t position_ = 0;
+  bool ended_ = false;
+};
+
+}  // namespace headrace::engine
