@@ -100,6 +100,24 @@ Result<TensorPtr> Tensor::FromStrings(DataType dtype, Shape shape,
   return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
 }
 
+Result<TensorPtr> Tensor::Slice(int64_t index) const {
+  if (shape_.empty()) return Status::InvalidArgument("cannot slice a 0-d tensor");
+  if (index < 0 || index >= shape_[0]) {
+    return Status::OutOfRange("index " + std::to_string(index) + " is out of range for " +
+                              ToString());
+  }
+  Shape inner(shape_.begin() + 1, shape_.end());
+  const int64_t count = shape_[0] == 0 ? 0 : num_elements_ / shape_[0];
+  if (IsFixedWidth(dtype_)) {
+    const int64_t bytes = count * ElementSize(dtype_);
+    ASSIGN_OR_RETURN(BufferPtr slice, Buffer::Slice(buffer_, index * bytes, bytes));
+    return TensorPtr(new Tensor(dtype_, std::move(inner), count, bytes, std::move(slice)));
+  }
+  std::vector<std::string_view> elements(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) elements[i] = StringAt(index * count + i);
+  return FromStrings(dtype_, std::move(inner), elements);
+}
+
 std::string_view Tensor::StringAt(int64_t index) const {
   const auto* offsets = reinterpret_cast<const uint64_t*>(data());
   const auto* text = reinterpret_cast<const char*>(data() + (num_elements_ + 1) * sizeof(uint64_t));

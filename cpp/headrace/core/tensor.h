@@ -48,6 +48,11 @@ class Tensor {
   static Result<TensorPtr> FromStrings(DataType dtype, Shape shape,
                                        const std::vector<std::string_view>& elements);
 
+  // Sub-array `index` along the first dimension (shape[1:]). Fixed-width tensors share
+  // this tensor's buffer; string and bytes tensors are copied. InvalidArgument for a 0-d
+  // tensor, OutOfRange for an index outside [0, shape[0]).
+  Result<TensorPtr> Slice(int64_t index) const;
+
   // A tensor of one element holding `value`.
   template <typename T>
   static Result<TensorPtr> Scalar(DataType dtype, T value);

@@ -125,3 +125,48 @@ TEST(BufferTest, ImpossibleAllocationIsResourceExhausted) {
 
 }  // namespace
 }  // namespace headrace
+
+namespace headrace {
+namespace {
+
+TEST(TensorSliceTest, FixedWidthSliceSharesTheBuffer) {
+  TensorPtr matrix = *Tensor::Create(DataType::kInt32, {3, 4});
+  auto* values = reinterpret_cast<int32_t*>(matrix->mutable_data());
+  for (int i = 0; i < 12; ++i) values[i] = i;
+  Result<TensorPtr> row = matrix->Slice(2);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ((*row)->shape(), (Shape{4}));
+  EXPECT_EQ((*row)->data(), matrix->data() + 8 * 4);
+  EXPECT_EQ((*row)->data_as<int32_t>()[0], 8);
+  std::weak_ptr<Buffer> parent = matrix->buffer();
+  matrix.reset();
+  EXPECT_FALSE(parent.expired()) << "a slice keeps its parent buffer alive";
+  EXPECT_EQ((*row)->data_as<int32_t>()[3], 11);
+}
+
+TEST(TensorSliceTest, StringSliceCopiesItsElements) {
+  TensorPtr words = *Tensor::FromStrings(DataType::kString, {2, 2}, {"a", "b", "c", "d"});
+  Result<TensorPtr> row = words->Slice(1);
+  ASSERT_TRUE(row.ok());
+  EXPECT_EQ((*row)->shape(), (Shape{2}));
+  EXPECT_EQ((*row)->StringAt(0), "c");
+  EXPECT_EQ((*row)->StringAt(1), "d");
+}
+
+TEST(TensorSliceTest, BadIndexOrRankIsAnError) {
+  TensorPtr vector = *Tensor::Create(DataType::kFloat32, {3});
+  EXPECT_EQ(vector->Slice(3).status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(vector->Slice(-1).status().code(), StatusCode::kOutOfRange);
+  TensorPtr scalar = *Tensor::Scalar<float>(DataType::kFloat32, 1.0f);
+  EXPECT_EQ(scalar->Slice(0).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(BufferSliceTest, RangeMustLieInsideTheParent) {
+  BufferPtr parent = *Buffer::Allocate(16);
+  EXPECT_TRUE(Buffer::Slice(parent, 8, 8).ok());
+  EXPECT_EQ(Buffer::Slice(parent, 8, 9).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(Buffer::Slice(parent, -1, 1).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace headrace

@@ -1,0 +1,103 @@
+#include "headrace/engine/dataset_op.h"
+
+#include <pthread.h>
+
+namespace headrace::engine {
+
+namespace {
+
+// Linux limits thread names to 15 characters; "hr-" plus the op name and worker number
+// are what `top -H` and gdb show.
+void NameThisThread(const std::string& op_name, int worker_id) {
+  std::string name = "hr-" + op_name.substr(0, 8) + ":" + std::to_string(worker_id);
+  if (name.size() > 15) name.resize(15);
+  pthread_setname_np(pthread_self(), name.c_str());
+}
+
+}  // namespace
+
+DatasetOp::DatasetOp(std::string name, int num_workers)
+    : name_(std::move(name)), num_workers_(num_workers < 1 ? 1 : num_workers) {}
+
+DatasetOp::~DatasetOp() {
+  // The owner (ExecutionTree) stops the tree before destroying it, while the derived ops
+  // still exist; this only makes sure no thread outlives the op.
+  Cancel();
+  Join();
+}
+
+Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
+  context_ = context;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cancelled_ || context->stopping) return Status::Cancelled(name_ + " is stopping");
+  }
+  for (size_t i = 0; i < children_.size(); ++i) {
+    RETURN_IF_ERROR(children_[i]->Launch(context, ConsumersOfChild(i)));
+  }
+  RETURN_IF_ERROR(PreparePass());
+  std::lock_guard<std::mutex> lock(mu_);
+  // Checked again: Cancel() may have run while the children were launching, and then it
+  // did not see this pass's connector.
+  if (cancelled_ || context->stopping) return Status::Cancelled(name_ + " is stopping");
+  output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->prefetch_rows);
+  threads_.reserve(num_workers_);
+  for (int w = 0; w < num_workers_; ++w) {
+    threads_.emplace_back(&DatasetOp::WorkerMain, this, w);
+  }
+  return Status::OK();
+}
+
+void DatasetOp::WorkerMain(int worker_id) {
+  NameThisThread(name_, worker_id);
+  Status status = RunWorker(worker_id);
+  if (!status.ok() && status.code() != StatusCode::kCancelled) {
+    output()->Fail(std::move(status));
+  }
+}
+
+void DatasetOp::Cancel() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+    cancel_requested_ = true;
+    if (output_) output_->Cancel();
+  }
+  for (auto& child : children_) child->Cancel();
+}
+
+void DatasetOp::Join() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    threads.swap(threads_);
+  }
+  for (auto& thread : threads) thread.join();
+  for (auto& child : children_) child->Join();
+}
+
+void DatasetOp::ClearCancel() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = false;
+    cancel_requested_ = false;
+  }
+  for (auto& child : children_) child->ClearCancel();
+}
+
+Connector* DatasetOp::output() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return output_.get();
+}
+
+std::string DatasetOp::Describe() const {
+  return name_ + "(workers=" + std::to_string(num_workers_) + ")";
+}
+
+std::string DatasetOp::TreeString(int indent) const {
+  std::string out = std::string(indent * 2, ' ') + Describe() + "\n";
+  for (const auto& child : children_) out += child->TreeString(indent + 1);
+  return out;
+}
+
+}  // namespace headrace::engine

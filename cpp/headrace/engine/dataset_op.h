@@ -1,0 +1,105 @@
+// DatasetOp: one running operator of a pipeline, with its threads and output connector.
+//
+// An op runs in passes. A pass starts with Launch(): the children's subtrees are launched
+// first, then this op makes a fresh output connector and starts num_workers() threads,
+// each running RunWorker(worker_id). A pass ends when the op has written end of data (or
+// failed, or was cancelled); then Join() joins its threads. Ops above relaunch a subtree
+// to run it again: the repeat op once per repetition, the epoch op once per epoch, take
+// after stopping its child early. State that must last across passes (a sampler's random
+// generator, a cache) lives in the op object, which outlives its passes.
+//
+// Errors: when RunWorker returns an error other than Cancelled, the op fails its output
+// connector with it, so the error reaches the iterator at once. An error read from the
+// input comes back from RowReader::Next as a Status, so ops simply propagate it.
+//
+// Shutdown protocol: Cancel() cancels the whole subtree (every connector wakes its
+// waiters with Cancelled); Join() joins this op's threads and then its children's,
+// top-down, so that an op thread that relaunches children is gone before they are joined.
+// Once ExecutionContext::stopping is set, Launch() refuses to start anything.
+//
+// Threading: Launch(), Join() and ClearCancel() are called by the parent's thread (or the
+// iterator's); Cancel() from any thread. Worker threads call only the protected helpers.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "headrace/core/status.h"
+#include "headrace/core/thread_annotations.h"
+#include "headrace/engine/connector.h"
+#include "headrace/engine/execution_context.h"
+
+namespace headrace::engine {
+
+class DatasetOp {
+ public:
+  DatasetOp(std::string name, int num_workers);
+  virtual ~DatasetOp();
+
+  DatasetOp(const DatasetOp&) = delete;
+  DatasetOp& operator=(const DatasetOp&) = delete;
+
+  const std::string& name() const { return name_; }
+  int num_workers() const { return num_workers_; }
+
+  void AddChild(std::shared_ptr<DatasetOp> child) { children_.push_back(std::move(child)); }
+  const std::vector<std::shared_ptr<DatasetOp>>& children() const { return children_; }
+
+  // Starts one pass of this subtree for `num_consumers` threads that will read output().
+  // Cancelled if the subtree was cancelled or the pipeline is stopping.
+  Status Launch(ExecutionContext* context, int num_consumers);
+
+  // Cancels this subtree: every thread blocked in it wakes and ends. Any thread.
+  void Cancel();
+  // Joins the threads of this subtree, own threads first.
+  void Join();
+  // Makes a cancelled, joined subtree launchable again (take's early stop).
+  void ClearCancel();
+
+  // The output connector of the current pass; valid from Launch() until the next Launch().
+  Connector* output() const;
+
+  // One line per op of the subtree, indented: "Batch(workers=1)".
+  std::string TreeString(int indent = 0) const;
+
+ protected:
+  // The body of worker thread `worker_id` for one pass. It must end the pass by writing
+  // end of data to output() (see RowWriter), unless it returns an error.
+  virtual Status RunWorker(int worker_id) = 0;
+
+  // Called by Launch() before the threads start: reset the state of one pass.
+  virtual Status PreparePass() { return Status::OK(); }
+
+  // How many threads of this op read children_[index]'s output; num_workers() by default.
+  virtual int ConsumersOfChild(size_t index) const { return num_workers_; }
+
+  // "Map(workers=2, ...)": the parameters that matter for TreeString().
+  virtual std::string Describe() const;
+
+  ExecutionContext* context() const { return context_; }
+  // True once this subtree is cancelled or the pipeline is stopping: long loops that do
+  // not wait on a connector (reading many rows of one block) check it between steps.
+  bool cancelled() const { return cancel_requested_.load(std::memory_order_relaxed); }
+  // children_[index]->output() of the current pass.
+  Connector* input(size_t index = 0) const { return children_[index]->output(); }
+
+ private:
+  void WorkerMain(int worker_id);
+
+  const std::string name_;
+  const int num_workers_;
+  std::vector<std::shared_ptr<DatasetOp>> children_;
+  ExecutionContext* context_ = nullptr;
+
+  mutable std::mutex mu_;
+  std::shared_ptr<Connector> output_ HEADRACE_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_ HEADRACE_GUARDED_BY(mu_);
+  bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;
+  std::atomic<bool> cancel_requested_{false};  // cancelled_, readable without the lock
+};
+
+}  // namespace headrace::engine

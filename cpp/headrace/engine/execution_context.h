@@ -1,0 +1,24 @@
+// ExecutionContext: what every op of one running pipeline shares.
+//
+// Made by the tree builder, read by ops on their threads. The settings are fixed before
+// launch; `stopping` is the one-way switch that the owner of the pipeline (the iterator)
+// throws before tearing the tree down, so that no op relaunches a subtree afterwards.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+namespace headrace::engine {
+
+struct ExecutionContext {
+  // Rows each queue of a connector may hold (config.set_prefetch_size).
+  int64_t prefetch_rows = 16;
+  // Rows per block moved between ops (see row_block.h).
+  int64_t block_rows = 32;
+  // Seed of the pipeline's random choices (config.set_seed).
+  uint64_t seed = 0;
+
+  std::atomic<bool> stopping{false};
+};
+
+}  // namespace headrace::engine

@@ -1,0 +1,43 @@
+#include "headrace/engine/execution_tree.h"
+
+#include "headrace/engine/ops/epoch_ctrl_op.h"
+
+namespace headrace::engine {
+
+ExecutionTree::ExecutionTree(std::shared_ptr<DatasetOp> pipeline, const PipelineSettings& settings)
+    : root_(std::make_shared<EpochCtrlOp>(settings.num_epochs)) {
+  context_.prefetch_rows = settings.prefetch_rows;
+  context_.block_rows = settings.block_rows;
+  context_.seed = settings.seed;
+  root_->AddChild(std::move(pipeline));
+}
+
+ExecutionTree::~ExecutionTree() { Stop(); }
+
+Status ExecutionTree::Launch() {
+  Status status = root_->Launch(&context_, 1);
+  if (!status.ok()) {
+    Stop();
+    return status;
+  }
+  reader_ = std::make_unique<RowReader>(root_->output(), 0);
+  return Status::OK();
+}
+
+Status ExecutionTree::GetNext(TensorRow* row) {
+  if (reader_ == nullptr) return Status::FailedPrecondition("the pipeline was not launched");
+  Status status = reader_->Next(row);
+  if (!status.ok() || row->is_end_of_data()) Stop();
+  return status;
+}
+
+void ExecutionTree::Stop() {
+  std::lock_guard<std::mutex> lock(stop_mu_);
+  if (stopped_) return;
+  stopped_ = true;
+  context_.stopping = true;
+  root_->Cancel();
+  root_->Join();
+}
+
+}  // namespace headrace::engine

@@ -1,0 +1,45 @@
+// MapOp: applies a chain of TensorOps to selected columns of every row, on num_workers
+// threads, keeping the input order.
+//
+// Worker w takes input blocks w, w+N, ... (it is consumer w of the child's connector) and
+// pushes each result into queue w of its output, so order is kept without reordering.
+// Each block goes through the whole chain before the next is taken.
+//
+// Column layout: the chain receives the columns at `input_indices` (in that order) and
+// returns some number of results; the output row is built by `layout`, one entry per
+// output column: a result (index into the chain's output) or an input column passed
+// through. The tree builder derives both from the column names.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "headrace/engine/dataset_op.h"
+#include "headrace/engine/tensor_op.h"
+
+namespace headrace::engine {
+
+class MapOp : public DatasetOp {
+ public:
+  struct OutputColumn {
+    bool from_result;  // true: chain result `index`; false: input column `index`
+    int index;
+  };
+
+  MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> input_indices,
+        std::vector<OutputColumn> layout, int num_workers);
+
+ protected:
+  Status RunWorker(int worker_id) override;
+  std::string Describe() const override;
+
+ private:
+  Status MapBlock(RowBlock* block) const;
+
+  const std::vector<std::shared_ptr<TensorOp>> chain_;
+  const std::vector<int> input_indices_;
+  const std::vector<OutputColumn> layout_;
+  size_t num_results_ = 0;  // entries of layout_ that are results
+};
+
+}  // namespace headrace::engine

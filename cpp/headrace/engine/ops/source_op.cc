@@ -1,0 +1,43 @@
+#include "headrace/engine/ops/source_op.h"
+
+#include <algorithm>
+
+namespace headrace::engine {
+
+SourceOp::SourceOp(std::string name, std::shared_ptr<RandomAccessSource> source,
+                   std::shared_ptr<Sampler> sampler, int num_workers)
+    : DatasetOp(std::move(name), num_workers), source_(std::move(source)),
+      sampler_(std::move(sampler)) {}
+
+Status SourceOp::PreparePass() {
+  ASSIGN_OR_RETURN(indices_, sampler_->Indices(source_->size()));
+  return Status::OK();
+}
+
+Status SourceOp::RunWorker(int worker_id) {
+  const auto total = static_cast<int64_t>(indices_.size());
+  const int64_t block_rows = context()->block_rows;
+  const int64_t stride = block_rows * num_workers();
+  for (int64_t start = worker_id * block_rows; start < total; start += stride) {
+    const int64_t end = std::min(total, start + block_rows);
+    RowBlock block;
+    block.reserve(static_cast<size_t>(end - start));
+    for (int64_t i = start; i < end; ++i) {
+      if (cancelled()) return Status::Cancelled(name() + " cancelled");
+      TensorRow row(indices_[i], {});
+      RETURN_IF_ERROR(source_->Get(indices_[i], &row));
+      block.push_back(std::move(row));
+    }
+    RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
+  }
+  // Every worker ends its queue; the consumer stops at the first end of data it meets in
+  // order, which is the one right after the last block.
+  return output()->Push(worker_id, RowBlock{TensorRow::EndOfData()});
+}
+
+std::string SourceOp::Describe() const {
+  return name() + "(rows=" + std::to_string(source_->size()) + ", workers=" +
+         std::to_string(num_workers()) + ", sampler=" + sampler_->Describe() + ")";
+}
+
+}  // namespace headrace::engine

@@ -1,0 +1,33 @@
+// SourceOp: the leaf over a RandomAccessSource. Each pass takes the sampler's indices and
+// reads them on num_workers threads: the indices are cut into blocks of block_rows, and
+// worker w reads blocks w, w+N, w+2N, ... into queue w of its output connector, so the
+// rows come out in the sampler's order however long each read takes.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "headrace/engine/dataset_op.h"
+#include "headrace/engine/sources/random_access_source.h"
+#include "headrace/engine/samplers/sampler.h"
+
+namespace headrace::engine {
+
+class SourceOp : public DatasetOp {
+ public:
+  SourceOp(std::string name, std::shared_ptr<RandomAccessSource> source,
+           std::shared_ptr<Sampler> sampler, int num_workers);
+
+ protected:
+  Status PreparePass() override;
+  Status RunWorker(int worker_id) override;
+  std::string Describe() const override;
+
+ private:
+  std::shared_ptr<RandomAccessSource> source_;
+  std::shared_ptr<Sampler> sampler_;
+  // This pass's indices: written by PreparePass before the workers start, then only read.
+  std::vector<int64_t> indices_;
+};
+
+}  // namespace headrace::engine

@@ -1,0 +1,30 @@
+// Sampler: which rows of a random-access source one pass reads, and in what order.
+//
+// The source op calls Indices() once per pass (epoch or repetition); random samplers
+// draw a new order each pass from their generator, seeded once, so that the same seed
+// gives the same sequence of passes. Called from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "headrace/core/result.h"
+
+namespace headrace::engine {
+
+class Sampler {
+ public:
+  virtual ~Sampler() = default;
+
+  // The indices to read in this pass, each in [0, source_size).
+  virtual Result<std::vector<int64_t>> Indices(int64_t source_size) = 0;
+
+  // How many rows a pass over `source_size` rows yields (for get_dataset_size).
+  virtual int64_t PassSize(int64_t source_size) const = 0;
+
+  // "SequentialSampler(start_index=0, num_samples=None)".
+  virtual std::string Describe() const = 0;
+};
+
+}  // namespace headrace::engine

@@ -1,0 +1,29 @@
+// RandomAccessSource: rows that can be read by index, in any order, from any thread.
+//
+// The leaf op (SourceOp) asks a sampler for the indices of one pass and reads them with
+// Get() from its worker threads. Implementations: in-memory columns (TensorTableSource),
+// Python objects with __getitem__/__len__ (bindings/), image folders (later).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "headrace/core/status.h"
+#include "headrace/core/tensor_row.h"
+
+namespace headrace::engine {
+
+class RandomAccessSource {
+ public:
+  virtual ~RandomAccessSource() = default;
+
+  // Number of rows.
+  virtual int64_t size() const = 0;
+  // The column names of every row.
+  virtual const std::vector<std::string>& column_names() const = 0;
+  // Row `index` (0 <= index < size()) into `row`'s columns. Called concurrently.
+  virtual Status Get(int64_t index, TensorRow* row) = 0;
+};
+
+}  // namespace headrace::engine

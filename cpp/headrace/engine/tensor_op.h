@@ -1,0 +1,40 @@
+// TensorOp: one transform applied by a map op to the selected columns of each row.
+//
+// Native transforms (cpp/headrace/transforms/) and Python callables (bindings/) both
+// implement it. A map op hands a whole block of rows to each op in its chain, so that
+// consecutive native ops run without returning to Python, and a Python op takes the GIL
+// once per block instead of once per row.
+//
+// Threading: one TensorOp object is shared by every worker of its map op, so Compute and
+// ComputeBlock must be safe to call concurrently (keep per-call state on the stack).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "headrace/core/status.h"
+#include "headrace/core/tensor.h"
+
+namespace headrace::engine {
+
+// The columns one TensorOp reads and writes for one row.
+using TensorList = std::vector<TensorPtr>;
+
+class TensorOp {
+ public:
+  virtual ~TensorOp() = default;
+
+  // The name errors and statistics use, e.g. "TypeCast" or the Python function's name.
+  virtual std::string name() const = 0;
+
+  // Replaces `*columns` (this row's input) with this op's output.
+  virtual Status Compute(TensorList* columns) = 0;
+
+  // Applies Compute to every row of a block, in order; stops at the first error.
+  virtual Status ComputeBlock(std::vector<TensorList>* rows) {
+    for (TensorList& columns : *rows) RETURN_IF_ERROR(Compute(&columns));
+    return Status::OK();
+  }
+};
+
+}  // namespace headrace::engine

@@ -1,0 +1,253 @@
+// End-to-end tests of launched trees: source -> map -> batch -> repeat, epochs, errors,
+// early stop, and that no thread outlives the tree.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "headrace/engine/execution_tree.h"
+#include "headrace/engine/ops/batch_op.h"
+#include "headrace/engine/ops/map_op.h"
+#include "headrace/engine/ops/repeat_op.h"
+#include "headrace/engine/ops/source_op.h"
+#include "headrace/engine/samplers/sequential_sampler.h"
+#include "headrace/engine/sources/tensor_table_source.h"
+
+namespace headrace::engine {
+namespace {
+
+int ThreadCount() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  }
+  return -1;
+}
+
+// Rows i = [i, i, i, i] (int32) with label i (int64).
+std::shared_ptr<DatasetOp> Source(int64_t rows, int workers = 2) {
+  TensorPtr data = *Tensor::Create(DataType::kInt32, {rows, 4});
+  TensorPtr labels = *Tensor::Create(DataType::kInt64, {rows});
+  auto* d = reinterpret_cast<int32_t*>(data->mutable_data());
+  auto* l = reinterpret_cast<int64_t*>(labels->mutable_data());
+  for (int64_t i = 0; i < rows; ++i) {
+    for (int k = 0; k < 4; ++k) d[i * 4 + k] = static_cast<int32_t>(i);
+    l[i] = i;
+  }
+  auto table = *TensorTableSource::Make({"data", "label"}, {data, labels});
+  return std::make_shared<SourceOp>("NumpySlices", table,
+                                    std::make_shared<SequentialSampler>(0, 0), workers);
+}
+
+// Doubles an int32 column, sleeping a random few microseconds so that workers finish
+// out of order; fails on the value `fail_on` if it is set.
+class DoubleOp : public TensorOp {
+ public:
+  explicit DoubleOp(int32_t fail_on = -1) : fail_on_(fail_on) {}
+  std::string name() const override { return "Double"; }
+  Status Compute(TensorList* columns) override {
+    const TensorPtr& in = columns->at(0);
+    ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(DataType::kInt32, in->shape()));
+    const auto* src = in->data_as<int32_t>();
+    auto* dst = reinterpret_cast<int32_t*>(out->mutable_data());
+    if (src[0] == fail_on_) return Status::InvalidArgument("Double: refused " + std::to_string(fail_on_));
+    for (int64_t i = 0; i < in->num_elements(); ++i) dst[i] = src[i] * 2;
+    thread_local std::mt19937 rng(std::hash<std::thread::id>()(std::this_thread::get_id()));
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 20));
+    *columns = {out};
+    return Status::OK();
+  }
+
+ private:
+  int32_t fail_on_;
+};
+
+std::shared_ptr<DatasetOp> DoubleMap(std::shared_ptr<DatasetOp> child, int workers,
+                                     int32_t fail_on = -1) {
+  auto map = std::make_shared<MapOp>(
+      std::vector<std::shared_ptr<TensorOp>>{std::make_shared<DoubleOp>(fail_on)},
+      std::vector<int>{0},
+      std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, workers);
+  map->AddChild(std::move(child));
+  return map;
+}
+
+std::shared_ptr<DatasetOp> Batch(std::shared_ptr<DatasetOp> child, int64_t size, bool drop) {
+  auto batch = std::make_shared<BatchOp>(size, drop, std::vector<std::string>{"data", "label"});
+  batch->AddChild(std::move(child));
+  return batch;
+}
+
+// Reads the whole tree; returns the labels of each epoch (batches are flattened).
+std::vector<std::vector<int64_t>> ReadAll(ExecutionTree* tree, Status* error = nullptr) {
+  std::vector<std::vector<int64_t>> epochs(1);
+  for (;;) {
+    TensorRow row;
+    Status status = tree->GetNext(&row);
+    if (!status.ok()) {
+      if (error != nullptr) *error = status;
+      return epochs;
+    }
+    if (row.is_end_of_data()) return epochs;
+    if (row.is_end_of_epoch()) {
+      epochs.emplace_back();
+      continue;
+    }
+    const TensorPtr& labels = row[1];
+    const TensorPtr& data = row[0];
+    for (int64_t i = 0; i < labels->num_elements(); ++i) {
+      const int64_t label = labels->data_as<int64_t>()[i];
+      EXPECT_EQ(data->data_as<int32_t>()[i * 4], 2 * label) << "data travels with its label";
+      epochs.back().push_back(label);
+    }
+  }
+}
+
+std::vector<int64_t> Range(int64_t n) {
+  std::vector<int64_t> out(n);
+  for (int64_t i = 0; i < n; ++i) out[i] = i;
+  return out;
+}
+
+TEST(PipelineTest, ParallelMapKeepsOrderAcrossEpochs) {
+  const int threads_before = ThreadCount();
+  {
+    PipelineSettings settings;
+    settings.num_epochs = 3;
+    settings.block_rows = 7;
+    settings.prefetch_rows = 16;
+    ExecutionTree tree(DoubleMap(Source(1000, 3), 4), settings);
+    ASSERT_TRUE(tree.Launch().ok());
+    auto epochs = ReadAll(&tree);
+    ASSERT_EQ(epochs.size(), 3u);
+    for (const auto& labels : epochs) EXPECT_EQ(labels, Range(1000));
+  }
+  EXPECT_EQ(ThreadCount(), threads_before);
+}
+
+TEST(PipelineTest, BatchKeepsOrDropsTheRemainder) {
+  for (bool drop : {false, true}) {
+    PipelineSettings settings;
+    ExecutionTree tree(Batch(DoubleMap(Source(100), 2), 32, drop), settings);
+    ASSERT_TRUE(tree.Launch().ok());
+    std::vector<int64_t> sizes;
+    std::vector<int64_t> labels;
+    for (;;) {
+      TensorRow row;
+      ASSERT_TRUE(tree.GetNext(&row).ok());
+      if (row.is_end_of_data()) break;
+      EXPECT_EQ(row[0]->shape()[1], 4);
+      sizes.push_back(row[0]->shape()[0]);
+      for (int64_t i = 0; i < row[1]->num_elements(); ++i) labels.push_back(row[1]->data_as<int64_t>()[i]);
+    }
+    if (drop) {
+      EXPECT_EQ(sizes, (std::vector<int64_t>{32, 32, 32}));
+      EXPECT_EQ(labels, std::vector<int64_t>(Range(96)));
+    } else {
+      EXPECT_EQ(sizes, (std::vector<int64_t>{32, 32, 32, 4}));
+      EXPECT_EQ(labels, Range(100));
+    }
+  }
+}
+
+TEST(PipelineTest, RepeatBelowBatchBatchesAcrossRepetitions) {
+  auto repeat = std::make_shared<RepeatOp>(2);
+  repeat->AddChild(DoubleMap(Source(5), 2));
+  ExecutionTree tree(Batch(repeat, 3, false), PipelineSettings{});
+  ASSERT_TRUE(tree.Launch().ok());
+  std::vector<int64_t> sizes;
+  for (;;) {
+    TensorRow row;
+    ASSERT_TRUE(tree.GetNext(&row).ok());
+    if (row.is_end_of_data()) break;
+    sizes.push_back(row[0]->shape()[0]);
+  }
+  EXPECT_EQ(sizes, (std::vector<int64_t>{3, 3, 3, 1}));
+}
+
+TEST(PipelineTest, RepeatAboveBatchRestartsTheBatches) {
+  auto repeat = std::make_shared<RepeatOp>(2);
+  repeat->AddChild(Batch(DoubleMap(Source(5), 2), 3, false));
+  ExecutionTree tree(repeat, PipelineSettings{});
+  ASSERT_TRUE(tree.Launch().ok());
+  std::vector<int64_t> sizes;
+  for (;;) {
+    TensorRow row;
+    ASSERT_TRUE(tree.GetNext(&row).ok());
+    if (row.is_end_of_data()) break;
+    sizes.push_back(row[0]->shape()[0]);
+  }
+  EXPECT_EQ(sizes, (std::vector<int64_t>{3, 2, 3, 2}));
+}
+
+TEST(PipelineTest, AnErrorInAWorkerReachesTheConsumerAndStopsEverything) {
+  const int threads_before = ThreadCount();
+  {
+    ExecutionTree tree(Batch(DoubleMap(Source(5000), 3, /*fail_on=*/2345), 64, false),
+                       PipelineSettings{});
+    ASSERT_TRUE(tree.Launch().ok());
+    Status error;
+    auto epochs = ReadAll(&tree, &error);
+    EXPECT_EQ(error.ToString(), "INVALID_ARGUMENT: Double: refused 2345");
+    EXPECT_LT(epochs[0].size(), 2345u);
+    EXPECT_EQ(ThreadCount(), threads_before) << "the tree stops on error";
+  }
+}
+
+TEST(PipelineTest, StoppingMidEpochLeavesNoThread) {
+  const int threads_before = ThreadCount();
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    PipelineSettings settings;
+    settings.num_epochs = -1;
+    auto repeat = std::make_shared<RepeatOp>(-1);
+    repeat->AddChild(DoubleMap(Source(300), 3));
+    ExecutionTree tree(Batch(repeat, 16, true), settings);
+    ASSERT_TRUE(tree.Launch().ok());
+    for (int i = 0; i < attempt * 3; ++i) {
+      TensorRow row;
+      ASSERT_TRUE(tree.GetNext(&row).ok());
+    }
+    // The tree is destroyed with every queue full or mid-relaunch.
+  }
+  EXPECT_EQ(ThreadCount(), threads_before);
+}
+
+TEST(PipelineTest, StopFromAnotherThreadWakesAWaitingConsumer) {
+  // A source whose rows take long to read: the consumer is blocked when Stop() comes.
+  class SlowSource : public RandomAccessSource {
+   public:
+    int64_t size() const override { return 1000; }
+    const std::vector<std::string>& column_names() const override { return names_; }
+    Status Get(int64_t index, TensorRow* row) override {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      row->push_back(*Tensor::Scalar<int64_t>(DataType::kInt64, index));
+      return Status::OK();
+    }
+
+   private:
+    std::vector<std::string> names_{"x"};
+  };
+  auto source = std::make_shared<SourceOp>("Slow", std::make_shared<SlowSource>(),
+                                           std::make_shared<SequentialSampler>(0, 0), 1);
+  PipelineSettings settings;
+  settings.block_rows = 1000;
+  ExecutionTree tree(source, settings);
+  ASSERT_TRUE(tree.Launch().ok());
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    tree.Stop();
+  });
+  TensorRow row;
+  const auto start = std::chrono::steady_clock::now();
+  Status status = tree.GetNext(&row);
+  stopper.join();
+  EXPECT_EQ(status.code(), StatusCode::kCancelled);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+}  // namespace
+}  // namespace headrace::engine
