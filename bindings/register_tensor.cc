@@ -65,9 +65,10 @@ Shape ShapeOf(const py::array& array) {
   return Shape(array.shape(), array.shape() + array.ndim());
 }
 
-// A contiguous, native-order copy of `array` as `dtype` (no copy if it is one already).
+// `array` as `dtype`, C-contiguous and aligned: itself if it is already, else a copy.
+// (np.require keeps 0-d arrays 0-d, unlike np.ascontiguousarray.)
 py::array Contiguous(const py::array& array, const py::object& dtype) {
-  return py::module_::import("numpy").attr("ascontiguousarray")(array, dtype);
+  return py::module_::import("numpy").attr("require")(array, dtype, py::make_tuple("C", "A"));
 }
 
 TensorPtr WrapFixedWidth(py::array array, DataType type) {
@@ -168,12 +169,14 @@ TensorPtr FromObjectArray(const py::array& input) {
 }
 
 TensorPtr TensorFromNumpy(const py::object& object) {
-  py::array array = py::array::ensure(object);
-  if (!array) {
-    PyErr_Clear();
-    ThrowIfError(Status::InvalidArgument("Tensor: cannot make a NumPy array from a '" +
-                                         std::string(py::str(py::type::handle_of(object).attr("__name__"))) +
-                                         "'"));
+  py::array array;
+  try {
+    array = py::module_::import("numpy").attr("asarray")(object);
+  } catch (py::error_already_set& error) {
+    ThrowIfError(Status::InvalidArgument(
+        "Tensor: array: cannot make a NumPy array from the " +
+        std::string(py::str(py::type::handle_of(object).attr("__name__"))) +
+        " given: " + std::string(py::str(error.value()))));
   }
   switch (array.dtype().kind()) {
     case 'U': return FromUnicodeArray(array);
@@ -245,8 +248,21 @@ view the tensor's memory without copying.)doc")
       .def(
           "__array__",
           [](const TensorPtr& t, py::object dtype, py::object copy) -> py::object {
+            // NumPy 2's protocol: copy=False must fail rather than copy.
+            const bool never_copy = !copy.is_none() && !copy.cast<bool>();
+            if (never_copy && !IsFixedWidth(t->dtype())) {
+              throw py::value_error("a " + std::string(DataTypeName(t->dtype())) +
+                                    " tensor cannot be viewed as a NumPy array without a copy");
+            }
             py::object out = TensorToNumpy(t);
-            if (!dtype.is_none()) out = out.attr("astype")(dtype, py::arg("copy") = false);
+            if (!dtype.is_none() && !py::dtype(out.attr("dtype")).equal(py::dtype::from_args(dtype))) {
+              if (never_copy) {
+                throw py::value_error("converting a " + std::string(DataTypeName(t->dtype())) +
+                                      " tensor to " + std::string(py::str(dtype)) +
+                                      " needs a copy");
+              }
+              out = out.attr("astype")(dtype);
+            }
             if (!copy.is_none() && copy.cast<bool>()) out = out.attr("copy")();
             return out;
           },

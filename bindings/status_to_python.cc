@@ -22,7 +22,14 @@ void ThrowIfError(const Status& status) {
   if (status.ok()) return;
   PyObject* cls = g_error_classes[static_cast<size_t>(status.code())];
   if (cls == nullptr) cls = PyExc_RuntimeError;  // only before RegisterErrors ran
-  PyErr_SetString(cls, status.message().c_str());
+  // Messages may quote bytes that are not UTF-8 (a file name, a peer's reply); they must
+  // not turn the error into a UnicodeDecodeError.
+  const std::string& message = status.message();
+  PyObject* text = PyUnicode_DecodeUTF8(message.data(), static_cast<Py_ssize_t>(message.size()),
+                                        "backslashreplace");
+  if (text == nullptr) throw pybind11::error_already_set();
+  PyErr_SetObject(cls, text);
+  Py_DECREF(text);
   throw pybind11::error_already_set();
 }
 

@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import IO, Any, Dict, Optional, Sequence, Type
 
 from headrace._core import ServerClient
+from headrace.errors import InvalidArgumentError
 
 __all__ = ["ServerProcess", "server_binary", "status", "stop"]
 
@@ -134,8 +135,16 @@ class ServerProcess:
             RuntimeError: the server exited before listening; the message has its exit
                 code and stderr.
             TimeoutError: it did not report listening within ``timeout``; it is killed.
+            InvalidArgumentError: ``host`` is empty or ``port`` is not in [0, 65535].
         """
-        command = [server_binary(), "--host", host, "--port", str(port), *args]
+        if not isinstance(host, str) or not host:
+            raise InvalidArgumentError(f"host must be a non-empty string, got {host!r}")
+        if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port <= 65535:
+            raise InvalidArgumentError(f"port must be an integer in [0, 65535], got {port!r}")
+        # The server stops when its stdin closes: if this process dies, even by SIGKILL,
+        # the kernel closes the pipe and the server goes with it.
+        command = [server_binary(), "--host", host, "--port", str(port),
+                   "--stop-on-stdin-close", *args]
         # stderr goes to a file, not a pipe: nobody reads it while the server runs, and a
         # full pipe would block the server.
         stderr = tempfile.TemporaryFile(prefix="headrace-server-", suffix=".stderr")
@@ -145,7 +154,7 @@ class ServerProcess:
         fcntl.fcntl(stderr.fileno(), fcntl.F_SETFL, flags | os.O_APPEND)
         try:
             process = subprocess.Popen(
-                command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr
             )
         except BaseException:
             stderr.close()
@@ -157,8 +166,9 @@ class ServerProcess:
             if process.poll() is None:
                 process.kill()
                 process.wait()
-            if process.stdout is not None:
-                process.stdout.close()
+            for pipe in (process.stdin, process.stdout):
+                if pipe is not None:
+                    pipe.close()
             stderr.close()
             raise
         return cls(process, stderr, bound_host, bound_port)
@@ -255,8 +265,9 @@ class ServerProcess:
                     self._process.wait()
             return self._process.returncode
         finally:
-            if self._process.stdout is not None and not self._process.stdout.closed:
-                self._process.stdout.close()
+            for pipe in (self._process.stdin, self._process.stdout):
+                if pipe is not None and not pipe.closed:
+                    pipe.close()
             if not self._stderr.closed:
                 self._stderr.close()
 

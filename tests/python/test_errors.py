@@ -58,10 +58,15 @@ def test_builtin_handlers_catch_headrace_errors():
 
 
 def test_not_found_message_is_not_quoted_like_a_plain_key_error():
-    try:
+    with pytest.raises(KeyError) as info:
         _core._raise_status(5, "session 42 not found")
-    except KeyError as error:
-        assert str(error) == "session 42 not found"
+    assert str(info.value) == "session 42 not found"
+
+
+def test_a_message_that_is_not_utf8_keeps_its_class_and_text():
+    with pytest.raises(errors.DataLossError) as info:
+        _core._raise_status(15, b"cannot read /data/caf\xe9.jpg")
+    assert str(info.value) == "cannot read /data/caf\\xe9.jpg"
 
 
 def test_out_of_range_code_is_an_invalid_argument():

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import sysconfig
 import time
 from typing import Iterator
@@ -198,3 +199,52 @@ def test_status_without_server_is_unavailable(closed_port: int) -> None:
 
     with pytest.raises(ConnectionError, match=address):
         headrace.server.stop(address, timeout=5.0)
+
+
+def _process_gone(pid: int) -> bool:
+    """True once `pid` has exited (a zombie that nobody reaped counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_server_stops_when_its_launcher_is_killed() -> None:
+    launcher = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\n"
+         "from headrace.server import ServerProcess\n"
+         "server = ServerProcess.start()\n"
+         "print(server.pid, flush=True)\n"
+         "time.sleep(60)\n"],
+        stdout=subprocess.PIPE,
+    )
+    server_pid = 0
+    try:
+        assert launcher.stdout is not None
+        server_pid = int(launcher.stdout.readline())
+        assert not _process_gone(server_pid)
+        launcher.send_signal(signal.SIGKILL)
+        launcher.wait(5)
+        deadline = time.monotonic() + 5
+        while not _process_gone(server_pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _process_gone(server_pid), "the server outlived the process that started it"
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+            launcher.wait()
+        if launcher.stdout is not None:
+            launcher.stdout.close()
+        if server_pid and not _process_gone(server_pid):
+            os.kill(server_pid, signal.SIGKILL)
+
+
+@pytest.mark.parametrize(
+    "kwargs,named",
+    [({"port": -1}, "port"), ({"port": 70000}, "port"), ({"host": ""}, "host")],
+)
+def test_server_process_start_validates_its_arguments(kwargs: dict, named: str) -> None:
+    with pytest.raises(headrace.errors.InvalidArgumentError, match=named):
+        ServerProcess.start(**kwargs)

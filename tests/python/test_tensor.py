@@ -2,6 +2,7 @@
 
 import gc
 import sys
+import weakref
 
 import numpy as np
 import pytest
@@ -64,10 +65,17 @@ def test_the_tensor_keeps_the_array_alive():
     assert sys.getrefcount(source) == before, "dropping the tensor releases the array"
 
 
-def test_the_array_keeps_the_tensor_alive():
-    back = headrace.Tensor(np.arange(5, dtype=np.int16) * 3).numpy()
+def test_a_view_keeps_the_source_alive_until_the_view_goes():
+    source = np.arange(5, dtype=np.int16) * 3
+    alive = weakref.ref(source)
+    back = headrace.Tensor(source).numpy()
+    del source
     gc.collect()
+    assert alive() is not None, "the view holds the tensor, which holds the array"
     np.testing.assert_array_equal(back, [0, 3, 6, 9, 12])
+    del back
+    gc.collect()
+    assert alive() is None, "nothing keeps the array once the view is gone"
 
 
 def test_non_contiguous_and_byte_swapped_arrays_are_copied_once():
@@ -145,3 +153,44 @@ def test_unsupported_input_names_the_problem():
 
 def test_repr_names_dtype_and_shape():
     assert repr(headrace.Tensor(np.zeros((2, 3), np.float32))) == "Tensor(float32, [2, 3])"
+
+
+@pytest.mark.parametrize(
+    "value,dtype",
+    [("hello", "string"), (b"xy", "bytes"), (np.array("abc"), "string"),
+     (np.array("é", dtype=object), "string"), (np.array(5, ">i4"), "int32"), (7, "int64")],
+)
+def test_zero_dimensional_inputs_stay_zero_dimensional(value, dtype):
+    tensor = headrace.Tensor(value)
+    assert tensor.dtype == dtype
+    assert tensor.shape == ()
+    back = tensor.numpy()
+    assert back.shape == ()
+    assert back.item() == np.asarray(value).item()
+
+
+def test_misaligned_arrays_are_copied_to_aligned_memory():
+    raw = np.zeros(4 * 8 + 1, dtype=np.uint8)
+    misaligned = raw[1:].view(np.int32)
+    misaligned[:] = np.arange(8)
+    assert not misaligned.flags.aligned
+    tensor = headrace.Tensor(misaligned)
+    assert tensor.data_ptr % 4 == 0
+    np.testing.assert_array_equal(tensor.numpy(), np.arange(8))
+
+
+def test_copy_false_is_honoured_or_refused():
+    numbers = headrace.Tensor(np.arange(3, dtype=np.int32))
+    assert np.asarray(numbers, copy=False).dtype == np.int32
+    with pytest.raises(ValueError, match="needs a copy"):
+        np.array(numbers, dtype=np.float64, copy=False)
+    np.testing.assert_array_equal(np.array(numbers, dtype=np.float64), [0.0, 1.0, 2.0])
+    words = headrace.Tensor(np.array(["a", "b"]))
+    with pytest.raises(ValueError, match="without a copy"):
+        np.asarray(words, copy=False)
+    np.testing.assert_array_equal(np.asarray(words), ["a", "b"])
+
+
+def test_a_ragged_list_reports_numpys_reason():
+    with pytest.raises(InvalidArgumentError, match="array: cannot make a NumPy array from the list given: .*inhomogeneous"):
+        headrace.Tensor([[1, 2], [3]])

@@ -1,6 +1,7 @@
 #include "headrace/core/buffer.h"
 
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <string>
 
@@ -32,6 +33,10 @@ Result<std::shared_ptr<Buffer>> Buffer::Allocate(int64_t size) {
   if (size < 0) {
     return Status::InvalidArgument("buffer size must be non-negative, got " +
                                    std::to_string(size));
+  }
+  if (size > std::numeric_limits<int64_t>::max() - kAlignment) {
+    return Status::ResourceExhausted("cannot allocate a buffer of " + std::to_string(size) +
+                                     " bytes");
   }
   // aligned_alloc wants a multiple of the alignment; a zero-byte buffer still gets a
   // real address so that NumPy views of empty tensors point somewhere valid.

@@ -31,6 +31,16 @@ Result<int64_t> NumElements(const Shape& shape) {
   return count;
 }
 
+Result<int64_t> NumBytes(DataType dtype, const Shape& shape) {
+  ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
+  const int64_t size = ElementSize(dtype);
+  if (size > 0 && count > std::numeric_limits<int64_t>::max() / size) {
+    return Status::InvalidArgument("a " + std::string(DataTypeName(dtype)) + " tensor of shape " +
+                                   ShapeToString(shape) + " is too large");
+  }
+  return count * size;
+}
+
 namespace {
 
 Status RequireFixedWidth(DataType dtype, const char* what) {
@@ -46,7 +56,7 @@ Status RequireFixedWidth(DataType dtype, const char* what) {
 Result<TensorPtr> Tensor::Create(DataType dtype, Shape shape) {
   RETURN_IF_ERROR(RequireFixedWidth(dtype, "Tensor::Create"));
   ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
-  const int64_t nbytes = count * ElementSize(dtype);
+  ASSIGN_OR_RETURN(int64_t nbytes, NumBytes(dtype, shape));
   ASSIGN_OR_RETURN(BufferPtr buffer, Buffer::Allocate(nbytes));
   return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
 }
@@ -55,7 +65,7 @@ Result<TensorPtr> Tensor::FromBuffer(DataType dtype, Shape shape, BufferPtr buff
   RETURN_IF_ERROR(RequireFixedWidth(dtype, "Tensor::FromBuffer"));
   if (buffer == nullptr) return Status::InvalidArgument("Tensor::FromBuffer: buffer is null");
   ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
-  const int64_t nbytes = count * ElementSize(dtype);
+  ASSIGN_OR_RETURN(int64_t nbytes, NumBytes(dtype, shape));
   if (buffer->size() < nbytes) {
     return Status::InvalidArgument("Tensor::FromBuffer: a " + std::string(DataTypeName(dtype)) +
                                    " tensor of shape " + ShapeToString(shape) + " needs " +

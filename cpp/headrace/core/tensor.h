@@ -30,6 +30,9 @@ std::string ShapeToString(const Shape& shape);
 // Product of the dimensions; InvalidArgument if one is negative or the product overflows.
 Result<int64_t> NumElements(const Shape& shape);
 
+// Bytes of a fixed-width tensor of `dtype` and `shape`; InvalidArgument on overflow.
+Result<int64_t> NumBytes(DataType dtype, const Shape& shape);
+
 class Tensor;
 using TensorPtr = std::shared_ptr<Tensor>;
 

@@ -3,11 +3,13 @@
 // Exit codes: 0 stopped cleanly (SIGINT, SIGTERM or the Stop RPC), 1 could not start
 // (e.g. the port is in use), 2 bad command line.
 #include <signal.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "headrace/server/server.h"
 #include "headrace/server/server_options.h"
@@ -52,6 +54,16 @@ int Run(int argc, char** argv) {
   if (!watcher.ok()) {
     std::cerr << "headrace-server: " << watcher.status().message() << "\n";
     return kExitCannotStart;
+  }
+
+  if (command_line->stop_on_stdin_close) {
+    // Blocks in read(); detached because it cannot be woken, and exit() ends it.
+    std::thread([raw_server] {
+      char byte;
+      while (::read(STDIN_FILENO, &byte, 1) > 0) {
+      }
+      raw_server->RequestStop();
+    }).detach();
   }
 
   // The one line that launchers (headrace.server.ServerProcess) wait for.

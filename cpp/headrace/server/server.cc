@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 
+#include "headrace/core/thread_annotations.h"
 #include "headrace/server/grpc_service.h"
 #include "headrace/server/server_impl.h"
 
@@ -69,7 +70,7 @@ struct Server::Rep {
   int bound_port = 0;
 
   std::mutex shutdown_mu;
-  bool shut_down = false;  // GUARDED_BY(shutdown_mu)
+  bool shut_down HEADRACE_GUARDED_BY(shutdown_mu) = false;
 };
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {

@@ -52,8 +52,6 @@ class ServerImpl {
 
   mutable std::mutex mu_;
   mutable std::condition_variable stop_requested_cv_;
-  // The GUARDED_BY macros of core/thread_annotations.h clash with the unprefixed ones
-  // that gRPC's absl headers define, so in server/ the annotation is a comment.
   int port_ HEADRACE_GUARDED_BY(mu_) = 0;
   bool stop_requested_ HEADRACE_GUARDED_BY(mu_) = false;
 };

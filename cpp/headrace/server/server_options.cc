@@ -60,6 +60,10 @@ Result<ServerCommandLine> ParseServerCommandLine(const std::vector<std::string>&
       command_line.help = true;
       continue;
     }
+    if (arg == "--stop-on-stdin-close") {
+      command_line.stop_on_stdin_close = true;
+      continue;
+    }
     // Split "--flag=value"; otherwise the value, if the flag takes one, is the next arg.
     std::string flag = arg;
     std::optional<std::string> value;
@@ -70,7 +74,7 @@ Result<ServerCommandLine> ParseServerCommandLine(const std::vector<std::string>&
     if (flag != "--host" && flag != "--port") {
       if (arg.rfind("-", 0) == 0) {
         return Status::InvalidArgument("unknown flag '" + flag +
-                                       "'; the flags are --host, --port and --help");
+                                       "'; the flags are --host, --port, --stop-on-stdin-close and --help");
       }
       return Status::InvalidArgument("unexpected argument '" + arg +
                                      "'; headrace-server takes only flags (see --help)");
@@ -101,7 +105,7 @@ Result<ServerCommandLine> ParseServerCommandLine(int argc, const char* const* ar
 
 std::string ServerUsage() {
   return std::string(
-             "usage: headrace-server [--host HOST] [--port PORT]\n"
+             "usage: headrace-server [--host HOST] [--port PORT] [--stop-on-stdin-close]\n"
              "\n"
              "Runs the headrace server: a gRPC daemon that hosts headrace's caches and\n"
              "channels for the processes of one or more training jobs.\n"
@@ -113,6 +117,9 @@ std::string ServerUsage() {
          "  --port PORT  TCP port to listen on, 0 picks a free one (default: " +
          std::to_string(kDefaultPort) +
          ")\n"
+         "  --stop-on-stdin-close\n"
+         "               stop when standard input is closed (so that the server ends\n"
+         "               with the process that started it)\n"
          "  --help, -h   print this text and exit\n"
          "\n"
          "On start it prints one line, 'headrace-server listening on HOST:PORT'.\n"

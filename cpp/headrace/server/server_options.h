@@ -36,6 +36,10 @@ struct ServerCommandLine {
   ServerOptions options;
   // --help (or -h) was given: print ServerUsage() and exit; `options` is unspecified.
   bool help = false;
+  // --stop-on-stdin-close: stop when standard input reaches end of file. A launcher keeps
+  // the write end of a pipe open, so the server stops when the launcher dies, even by
+  // SIGKILL (headrace.server.ServerProcess always passes it).
+  bool stop_on_stdin_close = false;
 };
 
 // Parses the arguments after the program name. Accepts `--flag value` and `--flag=value`

@@ -66,8 +66,19 @@ struct SignalWatcher::Rep {
     int expected = write_fd;
     g_write_fd.compare_exchange_strong(expected, -1);
     // Closing the write end is the stop signal: the reader sees end of file. (A quit byte
-    // could fail to fit in a pipe filled by a burst of signals.)
-    if (write_fd >= 0) ::close(write_fd);
+    // could fail to fit in a pipe filled by a burst of signals.) It is replaced by
+    // /dev/null rather than closed: a handler on another thread may have loaded the fd
+    // just before, and must not write into whatever file reuses the number. The one fd
+    // this keeps open per watcher is the price.
+    if (write_fd >= 0) {
+      const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+      if (null_fd >= 0) {
+        ::dup2(null_fd, write_fd);
+        ::close(null_fd);
+      } else {
+        ::close(write_fd);
+      }
+    }
     write_fd = -1;
     if (thread.joinable()) thread.join();
     if (read_fd >= 0) ::close(read_fd);

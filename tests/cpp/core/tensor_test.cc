@@ -170,3 +170,22 @@ TEST(BufferSliceTest, RangeMustLieInsideTheParent) {
 
 }  // namespace
 }  // namespace headrace
+
+namespace headrace {
+namespace {
+
+TEST(TensorSizeTest, ByteCountOverflowIsRefused) {
+  const int64_t huge = int64_t{1} << 62;
+  Result<TensorPtr> tensor = Tensor::Create(DataType::kInt64, {huge});
+  ASSERT_FALSE(tensor.ok());
+  EXPECT_EQ(tensor.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(tensor.status().message().find("too large"), std::string::npos);
+  BufferPtr small = *Buffer::Allocate(8);
+  EXPECT_EQ(Tensor::FromBuffer(DataType::kInt64, {huge}, small).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Buffer::Allocate(std::numeric_limits<int64_t>::max()).status().code(),
+            StatusCode::kResourceExhausted);
+}
+
+}  // namespace
+}  // namespace headrace

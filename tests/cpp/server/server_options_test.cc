@@ -40,6 +40,16 @@ TEST(ServerOptionsTest, ReadsHostAndPortInBothSpellings) {
   EXPECT_EQ(parsed->options.port, 65535);
 }
 
+TEST(ServerOptionsTest, StopOnStdinCloseIsOffUnlessAsked) {
+  auto plain = Parse({"--port", "0"});
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->stop_on_stdin_close);
+  auto asked = Parse({"--stop-on-stdin-close", "--port", "0"});
+  ASSERT_TRUE(asked.ok());
+  EXPECT_TRUE(asked->stop_on_stdin_close);
+  EXPECT_EQ(asked->options.port, 0);
+}
+
 TEST(ServerOptionsTest, PortZeroMeansAnyFreePort) {
   auto parsed = Parse({"--port", "0"});
   ASSERT_TRUE(parsed.ok()) << parsed.status();
@@ -71,9 +81,9 @@ TEST(ServerOptionsTest, BadPortValuesNameTheFlagAndValue) {
 }
 
 TEST(ServerOptionsTest, UnknownFlagIsNamed) {
-  ExpectInvalid({"--bogus"}, "unknown flag '--bogus'; the flags are --host, --port and --help");
-  ExpectInvalid({"--bogus=1"}, "unknown flag '--bogus'; the flags are --host, --port and --help");
-  ExpectInvalid({"-p", "1"}, "unknown flag '-p'; the flags are --host, --port and --help");
+  ExpectInvalid({"--bogus"}, "unknown flag '--bogus'; the flags are --host, --port, --stop-on-stdin-close and --help");
+  ExpectInvalid({"--bogus=1"}, "unknown flag '--bogus'; the flags are --host, --port, --stop-on-stdin-close and --help");
+  ExpectInvalid({"-p", "1"}, "unknown flag '-p'; the flags are --host, --port, --stop-on-stdin-close and --help");
 }
 
 TEST(ServerOptionsTest, PositionalArgumentIsRejected) {

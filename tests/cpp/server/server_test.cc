@@ -87,9 +87,9 @@ TEST(ServerTest, GetStatusOverRpcDescribesTheServer) {
 TEST(ServerTest, StopRpcMakesWaitReturn) {
   auto server = StartLocalServer();
   ASSERT_NE(server, nullptr);
-  std::thread waiter([&server] { server->Wait(); });
   auto client = ConnectTo(server->address());
   ASSERT_NE(client, nullptr);
+  std::thread waiter([&server] { server->Wait(); });
 
   const Status stopped = client->Stop(kTimeout);
   EXPECT_TRUE(stopped.ok()) << stopped;
