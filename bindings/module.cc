@@ -9,5 +9,6 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = std::string(headrace::Version());
   headrace::bindings::RegisterErrors(m);
   headrace::bindings::RegisterTensor(m);
+  headrace::bindings::RegisterEngine(m);
   headrace::bindings::RegisterServer(m);
 }

@@ -10,6 +10,8 @@ namespace headrace::bindings {
 void RegisterErrors(pybind11::module_& m);
 // Tensor: NumPy arrays in and out without copying.
 void RegisterTensor(pybind11::module_& m);
+// The execution engine: samplers, ops and the iterator (module headrace._core.engine).
+void RegisterEngine(pybind11::module_& m);
 // Server lifecycle and the client for its status and stop RPCs.
 void RegisterServer(pybind11::module_& m);
 

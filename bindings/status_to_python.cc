@@ -1,5 +1,7 @@
 #include "bindings/status_to_python.h"
 
+#include "bindings/python_error.h"
+
 #include <pybind11/pybind11.h>
 
 #include <array>
@@ -20,6 +22,8 @@ void SetErrorClass(StatusCode code, PyObject* cls) {
 
 void ThrowIfError(const Status& status) {
   if (status.ok()) return;
+  // User code's own exception, raised on an engine thread: raise it again, unchanged.
+  if (RestorePythonError(status)) throw pybind11::error_already_set();
   PyObject* cls = g_error_classes[static_cast<size_t>(status.code())];
   if (cls == nullptr) cls = PyExc_RuntimeError;  // only before RegisterErrors ran
   // Messages may quote bytes that are not UTF-8 (a file name, a peer's reply); they must

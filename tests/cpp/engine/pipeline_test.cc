@@ -217,7 +217,8 @@ TEST(PipelineTest, StoppingMidEpochLeavesNoThread) {
 }
 
 TEST(PipelineTest, StopFromAnotherThreadWakesAWaitingConsumer) {
-  // A source whose rows take long to read: the consumer is blocked when Stop() comes.
+  // A source whose rows take long to read (1000 x 20 ms): the consumer is blocked when
+  // Stop() comes, and the source stops at the end of its current block.
   class SlowSource : public RandomAccessSource {
    public:
     int64_t size() const override { return 1000; }
@@ -234,7 +235,7 @@ TEST(PipelineTest, StopFromAnotherThreadWakesAWaitingConsumer) {
   auto source = std::make_shared<SourceOp>("Slow", std::make_shared<SlowSource>(),
                                            std::make_shared<SequentialSampler>(0, 0), 1);
   PipelineSettings settings;
-  settings.block_rows = 1000;
+  settings.block_rows = 2;
   ExecutionTree tree(source, settings);
   ASSERT_TRUE(tree.Launch().ok());
   std::thread stopper([&] {

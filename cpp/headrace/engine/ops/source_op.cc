@@ -20,14 +20,12 @@ Status SourceOp::RunWorker(int worker_id) {
   const int64_t stride = block_rows * num_workers();
   for (int64_t start = worker_id * block_rows; start < total; start += stride) {
     const int64_t end = std::min(total, start + block_rows);
+    // Cancellation is seen between blocks: a slow source should be given small blocks.
+    if (cancelled()) return Status::Cancelled(name() + " cancelled");
     RowBlock block;
     block.reserve(static_cast<size_t>(end - start));
-    for (int64_t i = start; i < end; ++i) {
-      if (cancelled()) return Status::Cancelled(name() + " cancelled");
-      TensorRow row(indices_[i], {});
-      RETURN_IF_ERROR(source_->Get(indices_[i], &row));
-      block.push_back(std::move(row));
-    }
+    RETURN_IF_ERROR(source_->GetBlock(indices_.data() + start, static_cast<size_t>(end - start),
+                                      &block));
     RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
   }
   // Every worker ends its queue; the consumer stops at the first end of data it meets in

@@ -11,6 +11,7 @@
 
 #include "headrace/core/status.h"
 #include "headrace/core/tensor_row.h"
+#include "headrace/engine/row_block.h"
 
 namespace headrace::engine {
 
@@ -24,6 +25,17 @@ class RandomAccessSource {
   virtual const std::vector<std::string>& column_names() const = 0;
   // Row `index` (0 <= index < size()) into `row`'s columns. Called concurrently.
   virtual Status Get(int64_t index, TensorRow* row) = 0;
+
+  // Rows `indices[0..count)` appended to `block`, each with its index as row id. The
+  // default calls Get() for each; a Python source overrides it to take the GIL once.
+  virtual Status GetBlock(const int64_t* indices, size_t count, RowBlock* block) {
+    for (size_t i = 0; i < count; ++i) {
+      TensorRow row(indices[i], {});
+      RETURN_IF_ERROR(Get(indices[i], &row));
+      block->push_back(std::move(row));
+    }
+    return Status::OK();
+  }
 };
 
 }  // namespace headrace::engine

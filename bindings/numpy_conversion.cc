@@ -1,0 +1,224 @@
+// Tensor <-> NumPy without copying: see numpy_conversion.h.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "bindings/numpy_conversion.h"
+#include "bindings/status_to_python.h"
+#include "headrace/core/tensor.h"
+#include "headrace/core/utf8.h"
+
+namespace py = pybind11;
+
+namespace headrace::bindings {
+
+namespace {
+
+bool PythonIsFinalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
+Result<DataType> FixedWidthTypeOf(const py::dtype& dtype) {
+  const char kind = dtype.kind();
+  const auto size = dtype.itemsize();
+  if (kind == 'b') return DataType::kBool;
+  if (kind == 'i' || kind == 'u') {
+    const bool is_signed = kind == 'i';
+    switch (size) {
+      case 1: return is_signed ? DataType::kInt8 : DataType::kUInt8;
+      case 2: return is_signed ? DataType::kInt16 : DataType::kUInt16;
+      case 4: return is_signed ? DataType::kInt32 : DataType::kUInt32;
+      case 8: return is_signed ? DataType::kInt64 : DataType::kUInt64;
+    }
+  }
+  if (kind == 'f') {
+    switch (size) {
+      case 2: return DataType::kFloat16;
+      case 4: return DataType::kFloat32;
+      case 8: return DataType::kFloat64;
+    }
+  }
+  return Status::InvalidArgument("Tensor: unsupported NumPy dtype '" +
+                                 std::string(py::str(dtype)) +
+                                 "'; supported are bool, int8..int64, uint8..uint64, "
+                                 "float16/32/64, str ('U'), bytes ('S') and object arrays "
+                                 "of str or bytes");
+}
+
+Shape ShapeOf(const py::array& array) {
+  return Shape(array.shape(), array.shape() + array.ndim());
+}
+
+// `array` as `dtype`, C-contiguous and aligned: itself if it is already, else a copy.
+// (np.require keeps 0-d arrays 0-d, unlike np.ascontiguousarray.)
+py::array Contiguous(const py::array& array, const py::object& dtype) {
+  return py::module_::import("numpy").attr("require")(array, dtype, py::make_tuple("C", "A"));
+}
+
+TensorPtr WrapFixedWidth(py::array array, DataType type) {
+  const bool usable_in_place = (array.flags() & py::array::c_style) &&
+                               (array.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_) &&
+                               array.dtype().byteorder() != '>';
+  if (!usable_in_place) {
+    array = Contiguous(array, array.dtype().attr("newbyteorder")("="));
+  }
+  const bool writable = array.writeable();
+  auto* data = static_cast<uint8_t*>(const_cast<void*>(array.data()));
+  // The buffer owns a reference to the array; dropping it may happen on any thread.
+  auto* owner = new py::object(array);
+  BufferPtr buffer = Buffer::Wrap(data, array.nbytes(), writable, [owner] {
+    if (PythonIsFinalizing()) return;  // the interpreter frees everything anyway
+    py::gil_scoped_acquire gil;
+    delete owner;
+  });
+  return ValueOrThrow(Tensor::FromBuffer(type, ShapeOf(array), std::move(buffer)));
+}
+
+// Trailing NULs are padding in NumPy's fixed-width string types.
+template <typename Char>
+size_t TrimmedLength(const Char* item, size_t width) {
+  while (width > 0 && item[width - 1] == 0) --width;
+  return width;
+}
+
+TensorPtr FromUnicodeArray(const py::array& input) {
+  py::array array = Contiguous(input, input.dtype().attr("newbyteorder")("="));
+  const size_t width = array.itemsize() / sizeof(char32_t);
+  const auto* chars = static_cast<const char32_t*>(array.data());
+  const auto count = static_cast<size_t>(array.size());
+  std::vector<std::string> encoded(count);
+  for (size_t i = 0; i < count; ++i) {
+    const char32_t* item = chars + i * width;
+    const size_t length = TrimmedLength(item, width);
+    for (size_t k = 0; k < length; ++k) {
+      if (!utf8::Append(item[k], &encoded[i])) {
+        ThrowIfError(Status::InvalidArgument("Tensor: string element " + std::to_string(i) +
+                                             " holds a code point that is not valid Unicode"));
+      }
+    }
+  }
+  std::vector<std::string_view> views(encoded.begin(), encoded.end());
+  return ValueOrThrow(Tensor::FromStrings(DataType::kString, ShapeOf(array), views));
+}
+
+TensorPtr FromBytesArray(const py::array& input) {
+  py::array array = Contiguous(input, input.dtype());
+  const auto width = static_cast<size_t>(array.itemsize());
+  const auto* bytes = static_cast<const char*>(array.data());
+  const auto count = static_cast<size_t>(array.size());
+  std::vector<std::string_view> views(count);
+  for (size_t i = 0; i < count; ++i) {
+    const char* item = bytes + i * width;
+    views[i] = std::string_view(item, TrimmedLength(item, width));
+  }
+  return ValueOrThrow(Tensor::FromStrings(DataType::kBytes, ShapeOf(array), views));
+}
+
+TensorPtr FromObjectArray(const py::array& input) {
+  py::array array = Contiguous(input, input.dtype());
+  const auto count = static_cast<size_t>(array.size());
+  auto* const* items = static_cast<PyObject* const*>(array.data());
+  std::vector<std::string_view> views(count);
+  DataType type = DataType::kString;
+  for (size_t i = 0; i < count; ++i) {
+    PyObject* item = items[i];
+    const DataType item_type = PyBytes_Check(item) ? DataType::kBytes : DataType::kString;
+    if (PyUnicode_Check(item)) {
+      Py_ssize_t size = 0;
+      const char* text = PyUnicode_AsUTF8AndSize(item, &size);
+      if (text == nullptr) {
+        PyErr_Clear();
+        ThrowIfError(Status::InvalidArgument("Tensor: str element " + std::to_string(i) +
+                                             " cannot be encoded as UTF-8"));
+      }
+      views[i] = std::string_view(text, static_cast<size_t>(size));
+    } else if (PyBytes_Check(item)) {
+      views[i] = std::string_view(PyBytes_AS_STRING(item),
+                                  static_cast<size_t>(PyBytes_GET_SIZE(item)));
+    } else {
+      ThrowIfError(Status::InvalidArgument(
+          "Tensor: object array element " + std::to_string(i) + " is of type '" +
+          std::string(py::str(py::type::handle_of(item).attr("__name__"))) +
+          "'; object arrays may hold only str or bytes"));
+    }
+    if (i == 0) {
+      type = item_type;
+    } else if (item_type != type) {
+      ThrowIfError(Status::InvalidArgument("Tensor: object array mixes str and bytes (element " +
+                                           std::to_string(i) + ")"));
+    }
+  }
+  // `views` point into objects that `array` keeps alive until FromStrings has copied them.
+  return ValueOrThrow(Tensor::FromStrings(type, ShapeOf(array), views));
+}
+
+py::array StringsToNumpy(const TensorPtr& tensor) {
+  const bool is_text = tensor->dtype() == DataType::kString;
+  size_t width = 1;  // NumPy has no zero-width string dtype
+  for (int64_t i = 0; i < tensor->num_elements(); ++i) {
+    const std::string_view item = tensor->StringAt(i);
+    const auto length = is_text ? static_cast<size_t>(utf8::CountCodePoints(item)) : item.size();
+    width = std::max(width, length);
+  }
+  py::dtype dtype((is_text ? "U" : "S") + std::to_string(width));
+  py::array out = py::module_::import("numpy").attr("zeros")(py::cast(tensor->shape()), dtype);
+  auto* base = static_cast<char*>(out.mutable_data());
+  for (int64_t i = 0; i < tensor->num_elements(); ++i) {
+    const std::string_view item = tensor->StringAt(i);
+    if (is_text) {
+      utf8::Decode(item, reinterpret_cast<char32_t*>(base) + i * width);
+    } else {
+      std::memcpy(base + i * width, item.data(), item.size());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TensorPtr TensorFromNumpy(const py::object& object) {
+  py::array array;
+  try {
+    array = py::module_::import("numpy").attr("asarray")(object);
+  } catch (py::error_already_set& error) {
+    ThrowIfError(Status::InvalidArgument(
+        "Tensor: array: cannot make a NumPy array from the " +
+        std::string(py::str(py::type::handle_of(object).attr("__name__"))) +
+        " given: " + std::string(py::str(error.value()))));
+  }
+  switch (array.dtype().kind()) {
+    case 'U': return FromUnicodeArray(array);
+    case 'S': return FromBytesArray(array);
+    case 'O': return FromObjectArray(array);
+    default: return WrapFixedWidth(array, ValueOrThrow(FixedWidthTypeOf(array.dtype())));
+  }
+}
+
+py::array TensorToNumpy(const TensorPtr& tensor) {
+  if (!IsFixedWidth(tensor->dtype())) return StringsToNumpy(tensor);
+  py::dtype dtype(std::string(DataTypeName(tensor->dtype())));
+  std::vector<py::ssize_t> strides(tensor->shape().size());
+  py::ssize_t stride = dtype.itemsize();
+  for (size_t i = strides.size(); i-- > 0;) {
+    strides[i] = stride;
+    stride *= tensor->shape()[i];
+  }
+  // The capsule holds a reference to the tensor, which holds the buffer: the array's
+  // memory lives as long as the array.
+  py::capsule owner(new TensorPtr(tensor),
+                    [](void* p) { delete static_cast<TensorPtr*>(p); });
+  py::array out(dtype, tensor->shape(), strides, tensor->data(), owner);
+  if (!tensor->buffer()->is_mutable()) out.attr("setflags")(py::arg("write") = false);
+  return out;
+}
+
+}  // namespace headrace::bindings

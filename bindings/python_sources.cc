@@ -1,0 +1,112 @@
+#include "bindings/python_sources.h"
+
+#include "bindings/numpy_conversion.h"
+#include "bindings/python_error.h"
+
+namespace py = pybind11;
+
+namespace headrace::bindings {
+
+namespace {
+
+// Columns of one item: a tuple gives one column per entry, anything else one column.
+Status ItemToRow(const py::object& item, const std::vector<std::string>& column_names,
+                 TensorRow* row) {
+  auto& columns = row->mutable_columns();
+  columns.clear();
+  if (py::isinstance<py::tuple>(item)) {
+    for (py::handle value : item) {
+      columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(value)));
+    }
+  } else {
+    columns.push_back(TensorFromNumpy(item));
+  }
+  if (columns.size() != column_names.size()) {
+    return Status::InvalidArgument(
+        "GeneratorDataset: the source gave a row of " + std::to_string(columns.size()) +
+        " column(s), but column_names has " + std::to_string(column_names.size()) + " names");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+PythonRandomAccessSource::PythonRandomAccessSource(py::object source,
+                                                   std::vector<std::string> column_names)
+    : source_(std::move(source)), column_names_(std::move(column_names)) {
+  size_ = py::len(source_);
+}
+
+PythonRandomAccessSource::~PythonRandomAccessSource() {
+  py::gil_scoped_acquire gil;
+  source_ = py::object();
+}
+
+Status PythonRandomAccessSource::Get(int64_t index, TensorRow* row) {
+  py::gil_scoped_acquire gil;
+  return GetHoldingGil(index, row);
+}
+
+Status PythonRandomAccessSource::GetBlock(const int64_t* indices, size_t count,
+                                          engine::RowBlock* block) {
+  py::gil_scoped_acquire gil;
+  for (size_t i = 0; i < count; ++i) {
+    TensorRow row(indices[i], {});
+    RETURN_IF_ERROR(GetHoldingGil(indices[i], &row));
+    block->push_back(std::move(row));
+  }
+  return Status::OK();
+}
+
+Status PythonRandomAccessSource::GetHoldingGil(int64_t index, TensorRow* row) {
+  try {
+    return ItemToRow(source_[py::int_(index)], column_names_, row);
+  } catch (py::error_already_set& error) {
+    return StatusFromPythonError(error, "GeneratorDataset source[" + std::to_string(index) + "]");
+  }
+}
+
+PythonStreamSource::PythonStreamSource(py::object make_iterator,
+                                       std::vector<std::string> column_names)
+    : make_iterator_(std::move(make_iterator)), column_names_(std::move(column_names)) {}
+
+PythonStreamSource::~PythonStreamSource() {
+  py::gil_scoped_acquire gil;
+  iterator_ = py::object();
+  make_iterator_ = py::object();
+}
+
+Status PythonStreamSource::Reset() {
+  py::gil_scoped_acquire gil;
+  try {
+    iterator_ = make_iterator_();
+    return Status::OK();
+  } catch (py::error_already_set& error) {
+    return StatusFromPythonError(error, "GeneratorDataset source");
+  }
+}
+
+Status PythonStreamSource::NextBlock(int64_t max_rows, std::chrono::microseconds max_delay,
+                                     engine::RowBlock* block, bool* end) {
+  py::gil_scoped_acquire gil;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    for (int64_t i = 0; i < max_rows; ++i) {
+      PyObject* item = PyIter_Next(iterator_.ptr());
+      if (item == nullptr) {
+        if (PyErr_Occurred()) throw py::error_already_set();
+        *end = true;
+        return Status::OK();
+      }
+      TensorRow row;
+      RETURN_IF_ERROR(ItemToRow(py::reinterpret_steal<py::object>(item), column_names_, &row));
+      block->push_back(std::move(row));
+      if (std::chrono::steady_clock::now() - start >= max_delay) break;
+    }
+    return Status::OK();
+  } catch (py::error_already_set& error) {
+    return StatusFromPythonError(error, "GeneratorDataset source");
+  }
+}
+
+}  // namespace headrace::bindings

@@ -1,0 +1,62 @@
+#include "bindings/python_tensor_op.h"
+
+#include "bindings/numpy_conversion.h"
+#include "bindings/python_error.h"
+
+namespace py = pybind11;
+
+namespace headrace::bindings {
+
+namespace {
+
+std::string CallableName(const py::object& function) {
+  for (const char* attribute : {"__qualname__", "__name__"}) {
+    if (py::hasattr(function, attribute)) return py::str(function.attr(attribute));
+  }
+  return py::str(py::type::handle_of(function).attr("__name__"));
+}
+
+// A tuple is one column per item; anything else is one column.
+engine::TensorList ResultToTensors(const py::object& result) {
+  engine::TensorList out;
+  if (py::isinstance<py::tuple>(result)) {
+    for (py::handle item : result) out.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
+  } else {
+    out.push_back(TensorFromNumpy(result));
+  }
+  return out;
+}
+
+}  // namespace
+
+PythonTensorOp::PythonTensorOp(py::object function)
+    : function_(std::move(function)), name_(CallableName(function_)) {}
+
+PythonTensorOp::~PythonTensorOp() {
+  py::gil_scoped_acquire gil;
+  function_ = py::object();
+}
+
+Status PythonTensorOp::Compute(engine::TensorList* columns) {
+  py::gil_scoped_acquire gil;
+  return ComputeHoldingGil(columns);
+}
+
+Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
+  py::gil_scoped_acquire gil;
+  for (engine::TensorList& columns : *rows) RETURN_IF_ERROR(ComputeHoldingGil(&columns));
+  return Status::OK();
+}
+
+Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
+  try {
+    py::tuple arguments(columns->size());
+    for (size_t i = 0; i < columns->size(); ++i) arguments[i] = TensorToNumpy((*columns)[i]);
+    *columns = ResultToTensors(function_(*arguments));
+    return Status::OK();
+  } catch (py::error_already_set& error) {
+    return StatusFromPythonError(error, "map function '" + name_ + "'");
+  }
+}
+
+}  // namespace headrace::bindings

@@ -1,0 +1,36 @@
+// PythonTensorOp: a Python callable as one step of a map op's chain.
+//
+// The callable gets the row's selected columns as NumPy arrays (views of the tensors, no
+// copy) and returns one array or a tuple of them (anything numpy.asarray takes). It runs
+// on the map op's worker threads, taking the GIL once per block of rows. An exception it
+// raises stops the pipeline and is raised again, unchanged, by the iterator.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+#include "headrace/engine/tensor_op.h"
+
+namespace headrace::bindings {
+
+class PythonTensorOp : public engine::TensorOp {
+ public:
+  // Needs the GIL.
+  explicit PythonTensorOp(pybind11::object function);
+  // Takes the GIL to release the callable: the last reference may go on any thread.
+  ~PythonTensorOp() override;
+
+  std::string name() const override { return name_; }
+  Status Compute(engine::TensorList* columns) override;
+  Status ComputeBlock(std::vector<engine::TensorList>* rows) override;
+
+ private:
+  Status ComputeHoldingGil(engine::TensorList* columns);
+
+  pybind11::object function_;
+  std::string name_;
+};
+
+}  // namespace headrace::bindings

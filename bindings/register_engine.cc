@@ -1,0 +1,172 @@
+// The engine as seen from Python: samplers, ops (built bottom-up by headrace.dataset when
+// an iterator is created) and the iterator that launches and reads the tree.
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <utility>
+
+#include "bindings/numpy_conversion.h"
+#include "bindings/python_sources.h"
+#include "bindings/python_tensor_op.h"
+#include "bindings/register.h"
+#include "bindings/status_to_python.h"
+#include "headrace/engine/execution_tree.h"
+#include "headrace/engine/ops/batch_op.h"
+#include "headrace/engine/ops/map_op.h"
+#include "headrace/engine/ops/repeat_op.h"
+#include "headrace/engine/ops/source_op.h"
+#include "headrace/engine/ops/stream_source_op.h"
+#include "headrace/engine/samplers/sequential_sampler.h"
+#include "headrace/engine/sources/tensor_table_source.h"
+
+namespace py = pybind11;
+
+namespace headrace::bindings {
+
+namespace {
+
+using engine::DatasetOp;
+using OpPtr = std::shared_ptr<DatasetOp>;
+
+OpPtr WithChild(OpPtr op, OpPtr child) {
+  op->AddChild(std::move(child));
+  return op;
+}
+
+// Destroying an iterator joins the engine's threads, which may be waiting for the GIL to
+// call Python code: release it first.
+struct ReleaseGilDeleter {
+  void operator()(engine::ExecutionTree* tree) const {
+    py::gil_scoped_release release;
+    delete tree;
+  }
+};
+using TreeHolder = std::unique_ptr<engine::ExecutionTree, ReleaseGilDeleter>;
+
+// Kind of what get_next() returns, as ints for the Python layer.
+constexpr int kRowData = 0;
+constexpr int kRowEndOfEpoch = 1;
+constexpr int kRowEndOfData = 2;
+
+py::tuple GetNext(engine::ExecutionTree& tree) {
+  TensorRow row;
+  Status status;
+  {
+    py::gil_scoped_release release;
+    status = tree.GetNext(&row);
+  }
+  ThrowIfError(status);
+  if (row.is_end_of_epoch()) return py::make_tuple(kRowEndOfEpoch, py::none());
+  if (row.is_end_of_data()) return py::make_tuple(kRowEndOfData, py::none());
+  py::tuple columns(row.size());
+  for (size_t i = 0; i < row.size(); ++i) columns[i] = TensorToNumpy(row[i]);
+  return py::make_tuple(kRowData, columns);
+}
+
+std::vector<std::shared_ptr<engine::TensorOp>> ToTensorOps(const py::list& operations) {
+  std::vector<std::shared_ptr<engine::TensorOp>> chain;
+  for (py::handle operation : operations) {
+    chain.push_back(std::make_shared<PythonTensorOp>(py::reinterpret_borrow<py::object>(operation)));
+  }
+  return chain;
+}
+
+}  // namespace
+
+void RegisterEngine(py::module_& m) {
+  py::module_ engine = m.def_submodule("engine", "The execution engine (private).");
+
+  py::class_<engine::Sampler, std::shared_ptr<engine::Sampler>>(engine, "Sampler")
+      .def("__repr__", &engine::Sampler::Describe)
+      .def("pass_size", &engine::Sampler::PassSize, py::arg("source_size"));
+  py::class_<engine::SequentialSampler, engine::Sampler, std::shared_ptr<engine::SequentialSampler>>(
+      engine, "SequentialSampler")
+      .def(py::init<int64_t, int64_t>(), py::arg("start_index"), py::arg("num_samples"));
+
+  py::class_<DatasetOp, OpPtr>(engine, "Op")
+      .def_property_readonly("name", &DatasetOp::name)
+      .def("tree_string", [](const DatasetOp& op) { return op.TreeString(); });
+
+  engine.def(
+      "table_source",
+      [](std::vector<std::string> names, const py::list& arrays,
+         std::shared_ptr<engine::Sampler> sampler, int num_workers) -> OpPtr {
+        std::vector<TensorPtr> columns;
+        for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
+        auto table = ValueOrThrow(engine::TensorTableSource::Make(std::move(names), std::move(columns)));
+        return std::make_shared<engine::SourceOp>("NumpySlices", table, std::move(sampler), num_workers);
+      },
+      py::arg("column_names"), py::arg("arrays"), py::arg("sampler"), py::arg("num_workers"));
+  engine.def(
+      "python_random_access_source",
+      [](py::object source, std::vector<std::string> names,
+         std::shared_ptr<engine::Sampler> sampler, int num_workers) -> OpPtr {
+        auto python = std::make_shared<PythonRandomAccessSource>(std::move(source), std::move(names));
+        return std::make_shared<engine::SourceOp>("Generator", python, std::move(sampler), num_workers);
+      },
+      py::arg("source"), py::arg("column_names"), py::arg("sampler"), py::arg("num_workers"));
+  engine.def(
+      "python_stream_source",
+      [](py::object make_iterator, std::vector<std::string> names, int64_t num_samples) -> OpPtr {
+        auto python = std::make_shared<PythonStreamSource>(std::move(make_iterator), std::move(names));
+        return std::make_shared<engine::StreamSourceOp>("Generator", python, num_samples);
+      },
+      py::arg("make_iterator"), py::arg("column_names"), py::arg("num_samples"));
+  engine.def(
+      "map_op",
+      [](OpPtr child, const py::list& operations, std::vector<int> input_indices,
+         const std::vector<std::pair<bool, int>>& layout, int num_workers) -> OpPtr {
+        std::vector<engine::MapOp::OutputColumn> columns;
+        for (const auto& [from_result, index] : layout) columns.push_back({from_result, index});
+        return WithChild(std::make_shared<engine::MapOp>(ToTensorOps(operations),
+                                                         std::move(input_indices),
+                                                         std::move(columns), num_workers),
+                         std::move(child));
+      },
+      py::arg("child"), py::arg("operations"), py::arg("input_indices"), py::arg("layout"),
+      py::arg("num_workers"));
+  engine.def(
+      "batch_op",
+      [](OpPtr child, int64_t batch_size, bool drop_remainder, std::vector<std::string> names) -> OpPtr {
+        return WithChild(std::make_shared<engine::BatchOp>(batch_size, drop_remainder, std::move(names)),
+                         std::move(child));
+      },
+      py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"));
+  engine.def(
+      "repeat_op",
+      [](OpPtr child, int64_t count) -> OpPtr {
+        return WithChild(std::make_shared<engine::RepeatOp>(count), std::move(child));
+      },
+      py::arg("child"), py::arg("count"));
+
+  py::class_<engine::ExecutionTree, TreeHolder>(engine, "Iterator")
+      .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, uint64_t seed,
+                       int64_t num_epochs) {
+             engine::PipelineSettings settings;
+             settings.prefetch_rows = prefetch_rows;
+             settings.block_rows = block_rows;
+             settings.seed = seed;
+             settings.num_epochs = num_epochs;
+             TreeHolder tree(new engine::ExecutionTree(std::move(root), settings));
+             Status status;
+             {
+               py::gil_scoped_release release;
+               status = tree->Launch();
+             }
+             ThrowIfError(status);
+             return tree;
+           }),
+           py::arg("root"), py::arg("prefetch_rows"), py::arg("block_rows"), py::arg("seed"),
+           py::arg("num_epochs"))
+      .def("get_next", &GetNext,
+           "(0, columns) for a row, (1, None) at the end of an epoch, (2, None) at the end.")
+      .def("stop", [](engine::ExecutionTree& tree) {
+             py::gil_scoped_release release;
+             tree.Stop();
+           })
+      .def("tree_string", &engine::ExecutionTree::TreeString);
+}
+
+}  // namespace headrace::bindings
