@@ -18,6 +18,7 @@
 #include "headrace/engine/ops/repeat_op.h"
 #include "headrace/engine/ops/source_op.h"
 #include "headrace/engine/ops/stream_source_op.h"
+#include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
 #include "headrace/engine/sources/tensor_table_source.h"
 
@@ -84,6 +85,10 @@ void RegisterEngine(py::module_& m) {
   py::class_<engine::SequentialSampler, engine::Sampler, std::shared_ptr<engine::SequentialSampler>>(
       engine, "SequentialSampler")
       .def(py::init<int64_t, int64_t>(), py::arg("start_index"), py::arg("num_samples"));
+  py::class_<engine::RandomSampler, engine::Sampler, std::shared_ptr<engine::RandomSampler>>(
+      engine, "RandomSampler")
+      .def(py::init<bool, int64_t, uint64_t>(), py::arg("replacement"), py::arg("num_samples"),
+           py::arg("seed"));
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)

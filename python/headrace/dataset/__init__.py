@@ -1,0 +1,24 @@
+"""headrace.dataset: pipelines over a threaded C++ engine, mirroring mindspore.dataset.
+
+    import headrace.dataset as ds
+    data = ds.NumpySlicesDataset({"x": x, "y": y}, shuffle=False)
+    data = data.map(lambda x: x * 2, input_columns="x").batch(64, drop_remainder=True)
+    for x, y in data.create_tuple_iterator(num_epochs=1):
+        ...
+"""
+
+from headrace.dataset import config
+from headrace.dataset.dataset import Dataset
+from headrace.dataset.generator import GeneratorDataset
+from headrace.dataset.numpy_slices import NumpySlicesDataset
+from headrace.dataset.samplers import RandomSampler, Sampler, SequentialSampler
+
+__all__ = [
+    "Dataset",
+    "GeneratorDataset",
+    "NumpySlicesDataset",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "config",
+]

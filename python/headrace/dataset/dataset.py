@@ -1,0 +1,124 @@
+"""Dataset: the description of a pipeline, as ``mindspore.dataset.Dataset``.
+
+A Dataset object only describes; nothing runs until an iterator is created. Then the
+description is built bottom-up into C++ ops (``_build``), handed to the engine, and the
+iterator reads the rows. Arguments are checked when a Dataset is made, so a mistake is
+reported at the line that made it.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+
+from headrace._core import engine as _engine
+from headrace.dataset import config
+
+__all__ = ["BuildContext", "Dataset"]
+
+
+class BuildContext:
+    """What building one pipeline shares: the seeds handed to random parts."""
+
+    def __init__(self, seed: int) -> None:
+        self._random = random.Random(seed)
+
+    def next_seed(self) -> int:
+        """A seed for the next random part; the same pipeline seed gives the same ones."""
+        return self._random.getrandbits(64)
+
+
+class Dataset:
+    """Base of every dataset. Subclasses set ``children`` and implement ``_build``,
+    ``get_col_names`` and ``_pass_size``."""
+
+    def __init__(self, children: Sequence["Dataset"] = ()) -> None:
+        self.children: List[Dataset] = list(children)
+
+    # -- description ------------------------------------------------------------------
+
+    def get_col_names(self) -> List[str]:
+        """The names of the columns of every row."""
+        raise NotImplementedError
+
+    def get_dataset_size(self) -> int:
+        """Rows (or batches) of one epoch."""
+        return self._pass_size()
+
+    def _pass_size(self) -> int:
+        raise NotImplementedError
+
+    def get_batch_size(self) -> int:
+        """The batch size of the nearest batch below, 1 if there is none."""
+        return self.children[0].get_batch_size() if self.children else 1
+
+    def get_repeat_count(self) -> int:
+        """The count of the nearest repeat below, 1 if there is none."""
+        return self.children[0].get_repeat_count() if self.children else 1
+
+    def output_shapes(self) -> List[List[int]]:
+        """Shapes of the columns of the first row."""
+        return [list(column.shape) for column in self._first_row()]
+
+    def output_types(self) -> List[Any]:
+        """NumPy dtypes of the columns of the first row."""
+        return [column.dtype for column in self._first_row()]
+
+    def _first_row(self) -> List[Any]:
+        iterator = self.create_tuple_iterator(num_epochs=1)
+        try:
+            return next(iterator)
+        finally:
+            iterator.stop()
+
+    def _build(self, context: BuildContext) -> "_engine.Op":
+        raise NotImplementedError
+
+    # -- operations -------------------------------------------------------------------
+
+    def map(self, operations: Union[Callable, Sequence[Callable]],
+            input_columns: Union[None, str, Sequence[str]] = None,
+            output_columns: Union[None, str, Sequence[str]] = None,
+            num_parallel_workers: Optional[int] = None, **kwargs: Any) -> "Dataset":
+        """Applies `operations` in order to `input_columns` of every row."""
+        from headrace.dataset.map import MapDataset
+        return MapDataset(self, operations, input_columns, output_columns,
+                          num_parallel_workers, **kwargs)
+
+    def batch(self, batch_size: int, drop_remainder: bool = False,
+              num_parallel_workers: Optional[int] = None, **kwargs: Any) -> "Dataset":
+        """Stacks `batch_size` rows into one."""
+        from headrace.dataset.batch import BatchDataset
+        return BatchDataset(self, batch_size, drop_remainder, num_parallel_workers, **kwargs)
+
+    def repeat(self, count: Optional[int] = None) -> "Dataset":
+        """The dataset `count` times in a row (None or -1: without end)."""
+        from headrace.dataset.repeat import RepeatDataset
+        return RepeatDataset(self, count)
+
+    # -- iteration --------------------------------------------------------------------
+
+    def create_tuple_iterator(self, columns: Optional[Sequence[str]] = None,
+                              num_epochs: int = -1, output_numpy: bool = False,
+                              do_copy: bool = True) -> "TupleIterator":
+        """An iterator yielding each row as a list of NumPy arrays; each epoch ends with
+        StopIteration, and the next ``for`` loop over it reads the next epoch."""
+        from headrace.dataset.iterators import TupleIterator
+        return TupleIterator(self, columns, num_epochs)
+
+    def create_dict_iterator(self, num_epochs: int = -1, output_numpy: bool = False,
+                             do_copy: bool = True) -> "DictIterator":
+        """Like create_tuple_iterator, yielding {column name: NumPy array}."""
+        from headrace.dataset.iterators import DictIterator
+        return DictIterator(self, num_epochs)
+
+    def __iter__(self):
+        return iter(self.create_tuple_iterator(num_epochs=1))
+
+    def __len__(self) -> int:
+        return self.get_dataset_size()
+
+
+def build_pipeline(dataset: Dataset) -> "_engine.Op":
+    """The C++ op tree of `dataset`, seeded from the current config."""
+    return dataset._build(BuildContext(config.get_seed()))

@@ -1,0 +1,100 @@
+"""Iterators over a pipeline: they launch the C++ tree and hand out its rows.
+
+An iterator owns a running tree. It stops it (every thread joined) when it reaches the
+end, meets an error, is closed with stop(), is garbage-collected, or when the interpreter
+exits, so no engine thread outlives it.
+"""
+
+from __future__ import annotations
+
+import atexit
+import weakref
+from typing import Any, Dict, List, Optional, Sequence
+
+from headrace._core import engine as _engine
+from headrace.dataset import config
+from headrace.dataset.validation import check_columns_exist, check_int, column_list
+
+__all__ = ["DictIterator", "TupleIterator"]
+
+# Rows per block between ops; see cpp/headrace/engine/row_block.h.
+_BLOCK_ROWS = 32
+
+_ROW, _END_OF_EPOCH, _END_OF_DATA = 0, 1, 2
+
+_live: "weakref.WeakSet[_Iterator]" = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_all() -> None:
+    # Engine threads must not outlive the interpreter: they may hold Python objects.
+    for iterator in list(_live):
+        iterator.stop()
+
+
+class _Iterator:
+    def __init__(self, dataset: Any, num_epochs: int) -> None:
+        from headrace.dataset.dataset import build_pipeline
+        if num_epochs != -1:
+            check_int("num_epochs", num_epochs, minimum=1)
+        self._column_names = dataset.get_col_names()
+        root = build_pipeline(dataset)
+        self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS,
+                                      config.get_seed(), num_epochs)
+        self._finished = False
+        _live.add(self)
+
+    def __iter__(self) -> "_Iterator":
+        return self
+
+    def _next_columns(self) -> List[Any]:
+        if self._finished:
+            raise StopIteration
+        try:
+            kind, columns = self._tree.get_next()
+        except BaseException:
+            self._finished = True
+            self.stop()
+            raise
+        if kind == _ROW:
+            return list(columns)
+        if kind == _END_OF_DATA:
+            self._finished = True
+            self.stop()
+        raise StopIteration
+
+    def stop(self) -> None:
+        """Stops the pipeline and joins its threads; the iterator then ends."""
+        tree = getattr(self, "_tree", None)
+        if tree is not None:
+            tree.stop()
+        self._finished = True
+
+    def __del__(self) -> None:
+        self.stop()
+
+    def get_tree_string(self) -> str:
+        """The launched tree, one op per line (for debugging)."""
+        return self._tree.tree_string()
+
+
+class TupleIterator(_Iterator):
+    """Yields each row as a list of NumPy arrays (``columns`` selects and orders them)."""
+
+    def __init__(self, dataset: Any, columns: Optional[Sequence[str]], num_epochs: int) -> None:
+        selected = column_list("columns", columns)
+        if selected is not None:
+            check_columns_exist("columns", selected, dataset.get_col_names())
+        super().__init__(dataset, num_epochs)
+        self._select = None if selected is None else [self._column_names.index(c) for c in selected]
+
+    def __next__(self) -> List[Any]:
+        row = self._next_columns()
+        return row if self._select is None else [row[i] for i in self._select]
+
+
+class DictIterator(_Iterator):
+    """Yields each row as {column name: NumPy array}."""
+
+    def __next__(self) -> Dict[str, Any]:
+        return dict(zip(self._column_names, self._next_columns()))

@@ -1,0 +1,86 @@
+"""map: applies a chain of operations to some columns of every row (Dataset.map)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
+
+from headrace._core import engine as _engine
+from headrace.dataset import config
+from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.validation import check_columns_exist, check_int, column_list
+from headrace.errors import InvalidArgumentError, UnimplementedError
+
+__all__ = ["MapDataset"]
+
+
+def output_layout(columns: List[str], inputs: List[str],
+                  outputs: List[str]) -> Tuple[List[str], List[Tuple[bool, int]]]:
+    """The output column names and, per output column, (True, result index) or (False,
+    input column index).
+
+    When the operations return as many columns as they take, each result takes the place
+    of its input column. Otherwise the columns that were not inputs keep their order and
+    the results follow them.
+    """
+    if len(inputs) == len(outputs):
+        names, layout = [], []
+        for index, name in enumerate(columns):
+            if name in inputs:
+                position = inputs.index(name)
+                names.append(outputs[position])
+                layout.append((True, position))
+            else:
+                names.append(name)
+                layout.append((False, index))
+    else:
+        names = [name for name in columns if name not in inputs]
+        layout = [(False, columns.index(name)) for name in names]
+        names += outputs
+        layout += [(True, i) for i in range(len(outputs))]
+    if len(set(names)) != len(names):
+        raise InvalidArgumentError(f"output_columns: the row would have repeated column names {names}")
+    return names, layout
+
+
+class MapDataset(Dataset):
+    def __init__(self, child: Dataset, operations: Union[Callable, Sequence[Callable]],
+                 input_columns: Union[None, str, Sequence[str]] = None,
+                 output_columns: Union[None, str, Sequence[str]] = None,
+                 num_parallel_workers: Optional[int] = None,
+                 python_multiprocessing: bool = False, cache: Any = None,
+                 callbacks: Any = None, max_rowsize: Any = None, offload: Any = None) -> None:
+        super().__init__([child])
+        ops = list(operations) if isinstance(operations, (list, tuple)) else [operations]
+        if not ops:
+            raise InvalidArgumentError("operations must hold at least one operation")
+        for op in ops:
+            if not callable(op):
+                raise InvalidArgumentError(f"operations: {op!r} is not callable")
+        self.operations = ops
+        child_columns = child.get_col_names()
+        inputs = column_list("input_columns", input_columns)
+        if inputs is None:
+            inputs = child_columns  # MindSpore 2.x: all columns go to the first operation
+        check_columns_exist("input_columns", inputs, child_columns)
+        outputs = column_list("output_columns", output_columns) or list(inputs)
+        self.input_columns, self.output_columns = inputs, outputs
+        self._column_names, self._layout = output_layout(child_columns, inputs, outputs)
+        self._input_indices = [child_columns.index(c) for c in inputs]
+        if num_parallel_workers is not None:
+            check_int("num_parallel_workers", num_parallel_workers, minimum=1)
+        self.num_parallel_workers = num_parallel_workers
+        if python_multiprocessing:
+            raise UnimplementedError("python_multiprocessing=True is not implemented yet")
+        if cache is not None or callbacks is not None or offload:
+            raise UnimplementedError("map: cache, callbacks and offload are not implemented yet")
+
+    def get_col_names(self) -> List[str]:
+        return list(self._column_names)
+
+    def _pass_size(self) -> int:
+        return self.children[0]._pass_size()
+
+    def _build(self, context: BuildContext) -> "_engine.Op":
+        workers = self.num_parallel_workers or config.get_num_parallel_workers()
+        return _engine.map_op(self.children[0]._build(context), self.operations,
+                              self._input_indices, self._layout, workers)

@@ -1,0 +1,51 @@
+"""Samplers: which rows of a random-access source a pass reads, and in what order
+(mirrors ``mindspore.dataset`` samplers)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from headrace._core import engine as _engine
+from headrace.dataset.validation import check_bool, check_int
+
+__all__ = ["RandomSampler", "Sampler", "SequentialSampler"]
+
+
+class Sampler:
+    """Base of the samplers; `num_samples` limits the rows of a pass (None: all)."""
+
+    def __init__(self, num_samples: Optional[int] = None) -> None:
+        if num_samples is not None:
+            check_int("num_samples", num_samples, minimum=0)
+        self.num_samples = num_samples
+
+    def _num_samples_arg(self) -> int:
+        return self.num_samples or 0
+
+    def _build(self, seed: int) -> "_engine.Sampler":
+        raise NotImplementedError
+
+    def pass_size(self, source_size: int) -> int:
+        return self._build(0).pass_size(source_size)
+
+
+class SequentialSampler(Sampler):
+    """Rows start_index, start_index + 1, ... in order."""
+
+    def __init__(self, start_index: Optional[int] = None, num_samples: Optional[int] = None) -> None:
+        super().__init__(num_samples)
+        self.start_index = 0 if start_index is None else check_int("start_index", start_index, minimum=0)
+
+    def _build(self, seed: int) -> "_engine.Sampler":
+        return _engine.SequentialSampler(self.start_index, self._num_samples_arg())
+
+
+class RandomSampler(Sampler):
+    """A new random order every pass; with replacement, independent draws."""
+
+    def __init__(self, replacement: bool = False, num_samples: Optional[int] = None) -> None:
+        super().__init__(num_samples)
+        self.replacement = check_bool("replacement", replacement)
+
+    def _build(self, seed: int) -> "_engine.Sampler":
+        return _engine.RandomSampler(self.replacement, self._num_samples_arg(), seed)

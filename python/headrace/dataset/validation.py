@@ -1,0 +1,46 @@
+"""Argument checks shared by the dataset API: each error names the argument at fault."""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence, Union
+
+from headrace.errors import InvalidArgumentError
+
+
+def check_int(name: str, value: Any, minimum: Optional[int] = None,
+              maximum: Optional[int] = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidArgumentError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+    if minimum is not None and value < minimum:
+        raise InvalidArgumentError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise InvalidArgumentError(f"{name} must be at most {maximum}, got {value}")
+    return value
+
+
+def check_bool(name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+    return value
+
+
+def column_list(name: str, value: Union[None, str, Sequence[str]]) -> Optional[List[str]]:
+    """None, one name, or a list of distinct names -> None or a list."""
+    if value is None:
+        return None
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)) or not names:
+        raise InvalidArgumentError(f"{name} must be a column name or a non-empty list of them, got {value!r}")
+    for column in names:
+        if not isinstance(column, str) or not column:
+            raise InvalidArgumentError(f"{name} must hold non-empty strings, got {column!r}")
+    if len(set(names)) != len(names):
+        raise InvalidArgumentError(f"{name} has a repeated column name: {list(names)}")
+    return list(names)
+
+
+def check_columns_exist(name: str, columns: Sequence[str], available: Sequence[str]) -> None:
+    for column in columns:
+        if column not in available:
+            raise InvalidArgumentError(
+                f"{name}: column '{column}' does not exist; the columns are {list(available)}")
