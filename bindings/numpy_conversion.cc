@@ -27,6 +27,30 @@ bool PythonIsFinalizing() {
 #endif
 }
 
+// numpy.<name>, looked up once. Leaked on purpose: it must outlive every engine thread,
+// and Python objects cannot be destroyed after the interpreter is gone.
+const py::object& NumpyFunction(const char* name) {
+  static auto* require = new py::object(py::module_::import("numpy").attr("require"));
+  static auto* asarray = new py::object(py::module_::import("numpy").attr("asarray"));
+  static auto* zeros = new py::object(py::module_::import("numpy").attr("zeros"));
+  if (std::strcmp(name, "require") == 0) return *require;
+  if (std::strcmp(name, "asarray") == 0) return *asarray;
+  return *zeros;
+}
+
+// The NumPy dtype of a fixed-width type, made once per type (parsing a dtype name on every
+// row would cost more than the rest of the conversion).
+const py::dtype& NumpyDtype(DataType type) {
+  static auto* dtypes = [] {
+    auto* table = new std::vector<py::dtype>();
+    for (int t = 0; t <= static_cast<int>(DataType::kFloat64); ++t) {
+      table->emplace_back(std::string(DataTypeName(static_cast<DataType>(t))));
+    }
+    return table;
+  }();
+  return (*dtypes)[static_cast<size_t>(type)];
+}
+
 Result<DataType> FixedWidthTypeOf(const py::dtype& dtype) {
   const char kind = dtype.kind();
   const auto size = dtype.itemsize();
@@ -61,7 +85,7 @@ Shape ShapeOf(const py::array& array) {
 // `array` as `dtype`, C-contiguous and aligned: itself if it is already, else a copy.
 // (np.require keeps 0-d arrays 0-d, unlike np.ascontiguousarray.)
 py::array Contiguous(const py::array& array, const py::object& dtype) {
-  return py::module_::import("numpy").attr("require")(array, dtype, py::make_tuple("C", "A"));
+  return NumpyFunction("require")(array, dtype, py::make_tuple("C", "A"));
 }
 
 TensorPtr WrapFixedWidth(py::array array, DataType type) {
@@ -170,7 +194,7 @@ py::array StringsToNumpy(const TensorPtr& tensor) {
     width = std::max(width, length);
   }
   py::dtype dtype((is_text ? "U" : "S") + std::to_string(width));
-  py::array out = py::module_::import("numpy").attr("zeros")(py::cast(tensor->shape()), dtype);
+  py::array out = NumpyFunction("zeros")(py::cast(tensor->shape()), dtype);
   auto* base = static_cast<char*>(out.mutable_data());
   for (int64_t i = 0; i < tensor->num_elements(); ++i) {
     const std::string_view item = tensor->StringAt(i);
@@ -188,7 +212,8 @@ py::array StringsToNumpy(const TensorPtr& tensor) {
 TensorPtr TensorFromNumpy(const py::object& object) {
   py::array array;
   try {
-    array = py::module_::import("numpy").attr("asarray")(object);
+    array = py::isinstance<py::array>(object) ? py::reinterpret_borrow<py::array>(object)
+                                               : py::array(NumpyFunction("asarray")(object));
   } catch (py::error_already_set& error) {
     ThrowIfError(Status::InvalidArgument(
         "Tensor: array: cannot make a NumPy array from the " +
@@ -205,7 +230,7 @@ TensorPtr TensorFromNumpy(const py::object& object) {
 
 py::array TensorToNumpy(const TensorPtr& tensor) {
   if (!IsFixedWidth(tensor->dtype())) return StringsToNumpy(tensor);
-  py::dtype dtype(std::string(DataTypeName(tensor->dtype())));
+  const py::dtype& dtype = NumpyDtype(tensor->dtype());
   std::vector<py::ssize_t> strides(tensor->shape().size());
   py::ssize_t stride = dtype.itemsize();
   for (size_t i = strides.size(); i-- > 0;) {

@@ -58,7 +58,7 @@ Result<TensorPtr> Tensor::Create(DataType dtype, Shape shape) {
   ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
   ASSIGN_OR_RETURN(int64_t nbytes, NumBytes(dtype, shape));
   ASSIGN_OR_RETURN(BufferPtr buffer, Buffer::Allocate(nbytes));
-  return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
+  return std::make_shared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
 }
 
 Result<TensorPtr> Tensor::FromBuffer(DataType dtype, Shape shape, BufferPtr buffer) {
@@ -72,7 +72,7 @@ Result<TensorPtr> Tensor::FromBuffer(DataType dtype, Shape shape, BufferPtr buff
                                    std::to_string(nbytes) + " bytes, the buffer has " +
                                    std::to_string(buffer->size()));
   }
-  return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
+  return std::make_shared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
 }
 
 Result<TensorPtr> Tensor::FromStrings(DataType dtype, Shape shape,
@@ -107,7 +107,7 @@ Result<TensorPtr> Tensor::FromStrings(DataType dtype, Shape shape,
     position += elements[i].size();
   }
   offsets[count] = position;
-  return TensorPtr(new Tensor(dtype, std::move(shape), count, nbytes, std::move(buffer)));
+  return std::make_shared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
 }
 
 Result<TensorPtr> Tensor::Slice(int64_t index) const {
@@ -120,8 +120,8 @@ Result<TensorPtr> Tensor::Slice(int64_t index) const {
   const int64_t count = shape_[0] == 0 ? 0 : num_elements_ / shape_[0];
   if (IsFixedWidth(dtype_)) {
     const int64_t bytes = count * ElementSize(dtype_);
-    ASSIGN_OR_RETURN(BufferPtr slice, Buffer::Slice(buffer_, index * bytes, bytes));
-    return TensorPtr(new Tensor(dtype_, std::move(inner), count, bytes, std::move(slice)));
+    return std::make_shared<Tensor>(Private(), dtype_, std::move(inner), count, bytes, buffer_,
+                                    offset_ + index * bytes);
   }
   std::vector<std::string_view> elements(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) elements[i] = StringAt(index * count + i);

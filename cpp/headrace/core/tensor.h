@@ -1,7 +1,8 @@
 // Tensor: an n-dimensional array of one DataType, the unit of data in a TensorRow.
 //
-// A tensor is a dtype, a shape and a reference-counted Buffer. Fixed-width elements are
-// stored densely in row-major (C) order starting at buffer()->data(). String and bytes
+// A tensor is a dtype, a shape and a reference-counted Buffer (and an offset into it, so
+// that slicing a column into rows costs one allocation). Fixed-width elements are stored
+// densely in row-major (C) order starting at data(). String and bytes
 // tensors store num_elements()+1 uint64 offsets followed by the concatenated bytes;
 // element i is bytes [offsets[i], offsets[i+1]) of that byte area. A kString tensor
 // always holds valid UTF-8.
@@ -68,9 +69,11 @@ class Tensor {
   int64_t nbytes() const { return nbytes_; }
   const BufferPtr& buffer() const { return buffer_; }
 
-  const uint8_t* data() const { return buffer_->data(); }
+  const uint8_t* data() const { return buffer_->data() + offset_; }
   // nullptr when the buffer is read-only.
-  uint8_t* mutable_data() { return buffer_->mutable_data(); }
+  uint8_t* mutable_data() {
+    return buffer_->is_mutable() ? buffer_->mutable_data() + offset_ : nullptr;
+  }
   template <typename T>
   const T* data_as() const {
     return reinterpret_cast<const T*>(data());
@@ -84,15 +87,25 @@ class Tensor {
   std::string ToString() const;
 
  private:
-  Tensor(DataType dtype, Shape shape, int64_t num_elements, int64_t nbytes, BufferPtr buffer)
-      : dtype_(dtype), shape_(std::move(shape)), num_elements_(num_elements), nbytes_(nbytes),
-        buffer_(std::move(buffer)) {}
+  // Lets the factories use std::make_shared (one allocation for tensor and count) while
+  // nobody else can call the constructor.
+  struct Private {
+    explicit Private() = default;
+  };
 
+ public:
+  Tensor(Private, DataType dtype, Shape shape, int64_t num_elements, int64_t nbytes,
+         BufferPtr buffer, int64_t offset = 0)
+      : dtype_(dtype), shape_(std::move(shape)), num_elements_(num_elements), nbytes_(nbytes),
+        buffer_(std::move(buffer)), offset_(offset) {}
+
+ private:
   DataType dtype_;
   Shape shape_;
   int64_t num_elements_;
   int64_t nbytes_;
   BufferPtr buffer_;
+  int64_t offset_;  // of data() in buffer_
 };
 
 template <typename T>

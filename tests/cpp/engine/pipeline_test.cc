@@ -217,14 +217,14 @@ TEST(PipelineTest, StoppingMidEpochLeavesNoThread) {
 }
 
 TEST(PipelineTest, StopFromAnotherThreadWakesAWaitingConsumer) {
-  // A source whose rows take long to read (1000 x 20 ms): the consumer is blocked when
+  // A source whose rows take long to read (100 ms each, 2 per block): the consumer is blocked when
   // Stop() comes, and the source stops at the end of its current block.
   class SlowSource : public RandomAccessSource {
    public:
     int64_t size() const override { return 1000; }
     const std::vector<std::string>& column_names() const override { return names_; }
     Status Get(int64_t index, TensorRow* row) override {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
       row->push_back(*Tensor::Scalar<int64_t>(DataType::kInt64, index));
       return Status::OK();
     }
