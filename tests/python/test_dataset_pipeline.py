@@ -1,0 +1,174 @@
+"""headrace.dataset pipelines: sources, map, batch, repeat, epochs, errors, shutdown."""
+
+from __future__ import annotations
+
+import traceback
+
+import numpy as np
+import pytest
+
+import headrace.dataset as ds
+from headrace.errors import InvalidArgumentError
+
+pytestmark = pytest.mark.usefixtures("no_leaked_threads")
+
+
+def table(n: int = 10, shuffle: bool = False, workers: int = 1) -> ds.Dataset:
+    data = np.arange(n * 2, dtype=np.int32).reshape(n, 2)
+    return ds.NumpySlicesDataset({"x": data, "y": np.arange(n)}, shuffle=shuffle,
+                                 num_parallel_workers=workers)
+
+
+def labels(dataset: ds.Dataset) -> list:
+    return [int(row[1]) for row in dataset]
+
+
+def test_numpy_slices_in_order_with_values():
+    rows = list(table(4))
+    assert len(rows) == 4
+    for i, (x, y) in enumerate(rows):
+        np.testing.assert_array_equal(x, [2 * i, 2 * i + 1])
+        assert x.dtype == np.int32
+        assert int(y) == i
+
+
+def test_parallel_source_and_map_keep_the_order():
+    dataset = table(1000, workers=3).map(lambda x: x + 1, input_columns="x", num_parallel_workers=4)
+    rows = list(dataset)
+    assert [int(y) for _, y in rows] == list(range(1000))
+    for x, y in rows:
+        assert int(x[0]) == 2 * int(y) + 1
+
+
+def test_default_shuffle_is_random_and_follows_the_seed():
+    ds.config.set_seed(7)
+    first = labels(ds.NumpySlicesDataset({"x": np.arange(50), "y": np.arange(50)}))
+    ds.config.set_seed(7)
+    again = labels(ds.NumpySlicesDataset({"x": np.arange(50), "y": np.arange(50)}))
+    ds.config.set_seed(8)
+    other = labels(ds.NumpySlicesDataset({"x": np.arange(50), "y": np.arange(50)}))
+    assert sorted(first) == list(range(50))
+    assert first != list(range(50))
+    assert first == again
+    assert first != other
+
+
+def test_batch_sizes_and_remainder():
+    sizes = [len(y) for _, y in table(10).batch(4)]
+    assert sizes == [4, 4, 2]
+    assert [len(y) for _, y in table(10).batch(4, drop_remainder=True)] == [4, 4]
+    assert table(10).batch(4).get_dataset_size() == 3
+    assert table(10).batch(4, drop_remainder=True).get_dataset_size() == 2
+
+
+def test_repeat_below_batch_spans_repetitions():
+    sizes = [len(y) for _, y in table(5).repeat(2).batch(3)]
+    assert sizes == [3, 3, 3, 1]
+    sizes = [len(y) for _, y in table(5).batch(3).repeat(2)]
+    assert sizes == [3, 2, 3, 2]
+    assert table(5).repeat(3).get_dataset_size() == 15
+
+
+def test_iterator_runs_several_epochs():
+    iterator = table(6).batch(4).create_dict_iterator(num_epochs=3)
+    epochs = [[row["y"].tolist() for row in iterator] for _ in range(3)]
+    assert epochs == [[[0, 1, 2, 3], [4, 5]]] * 3
+    assert list(iterator) == []
+
+
+def test_tuple_iterator_selects_columns():
+    rows = list(table(3).create_tuple_iterator(columns=["y"], num_epochs=1))
+    assert [len(row) for row in rows] == [1, 1, 1]
+    assert [int(row[0]) for row in rows] == [0, 1, 2]
+
+
+def test_map_with_more_outputs_than_inputs_appends_them():
+    dataset = table(3).map(lambda x: (x, x.sum()), input_columns="x",
+                           output_columns=["x2", "total"])
+    assert dataset.get_col_names() == ["y", "x2", "total"]
+    rows = list(dataset)
+    assert [int(r[2]) for r in rows] == [1, 5, 9]
+
+
+def test_map_renames_in_place_when_counts_match():
+    dataset = table(2).map(lambda x: x * 10, input_columns="x", output_columns="big")
+    assert dataset.get_col_names() == ["big", "y"]
+    assert list(dataset)[1][0].tolist() == [20, 30]
+
+
+def test_generator_sources():
+    def generate():
+        for i in range(5):
+            yield np.array([i]), np.array(i * i)
+
+    assert [int(r[1]) for r in ds.GeneratorDataset(generate, ["a", "b"])] == [0, 1, 4, 9, 16]
+
+    class Squares:
+        def __getitem__(self, index):
+            return np.array(index * index)
+
+        def __len__(self):
+            return 6
+
+    squares = ds.GeneratorDataset(Squares(), ["sq"], shuffle=False, num_parallel_workers=2)
+    assert [int(r[0]) for r in squares] == [0, 1, 4, 9, 16, 25]
+    assert squares.get_dataset_size() == 6
+    assert [int(r[0]) for r in ds.GeneratorDataset([np.array(3), np.array(4)], ["v"])] == [3, 4]
+
+
+def test_user_exception_keeps_type_and_traceback():
+    def explode(x):
+        if x[0] == 10:
+            raise KeyError("row five")
+        return x
+
+    with pytest.raises(KeyError) as info:
+        for _ in table(20).map(explode, input_columns="x", num_parallel_workers=2):
+            pass
+    frames = [frame.name for frame in traceback.extract_tb(info.value.__traceback__)]
+    assert "explode" in frames
+    assert info.value.args == ("row five",)
+
+
+def test_exception_in_a_generator_source_reaches_the_loop():
+    def generate():
+        yield (np.array(1),)
+        raise ZeroDivisionError("bad source")
+
+    with pytest.raises(ZeroDivisionError, match="bad source"):
+        list(ds.GeneratorDataset(generate, ["a"]))
+
+
+def test_dropping_an_iterator_mid_epoch_stops_its_threads():
+    iterator = table(10_000, workers=2).map(lambda x: x, input_columns="x",
+                                            num_parallel_workers=3).create_tuple_iterator()
+    next(iterator)
+    del iterator  # the fixture checks that no thread is left
+
+
+def test_stop_ends_the_iterator():
+    iterator = table(100).create_tuple_iterator(num_epochs=1)
+    next(iterator)
+    iterator.stop()
+    assert list(iterator) == []
+
+
+@pytest.mark.parametrize(
+    "make,named",
+    [
+        (lambda: table().batch(0), "batch_size"),
+        (lambda: table().batch(2, drop_remainder="yes"), "drop_remainder"),
+        (lambda: table().map(lambda x: x, input_columns="nope"), "input_columns: column 'nope'"),
+        (lambda: table().map(lambda x: x, num_parallel_workers=0), "num_parallel_workers"),
+        (lambda: table().map(42), "not callable"),
+        (lambda: table().repeat(0), "count"),
+        (lambda: ds.NumpySlicesDataset([1, 2], num_shards=2, shard_id=2), "shard_id"),
+        (lambda: ds.NumpySlicesDataset({"a": [1, 2], "b": [1]}), "different lengths"),
+        (lambda: ds.GeneratorDataset(lambda: iter([]), None), "column_names"),
+        (lambda: table().create_tuple_iterator(columns=["zz"]), "columns: column 'zz'"),
+        (lambda: ds.config.set_prefetch_size(0), "size"),
+    ],
+)
+def test_bad_arguments_fail_at_construction_naming_the_argument(make, named):
+    with pytest.raises(InvalidArgumentError, match=named):
+        make()
