@@ -1,0 +1,97 @@
+"""Light pipeline (issue 3): 200,000 rows of int32[16] plus an int label from memory,
+map(x * 2) on 2 workers, batch(64, drop_remainder=True), iterate everything.
+
+Anchors in the same run: a plain Python loop doing the same work (the GIL-bound floor the
+engine must hide behind) and PyTorch's DataLoader with num_workers 0 and 2 (when torch is
+installed; it is never a dependency of headrace).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, List
+
+import numpy as np
+
+import headrace.dataset as ds
+from harness import Figure, median_seconds
+
+NAME = "light_pipeline"
+ROWS = 200_000
+BATCH = 64
+
+
+def double(x: np.ndarray) -> np.ndarray:
+    return x * 2
+
+
+def make_data(rows: int):
+    rng = np.random.default_rng(0)
+    return rng.integers(0, 1000, (rows, 16), dtype=np.int32), np.arange(rows, dtype=np.int64)
+
+
+def run_headrace(x, y) -> int:
+    dataset = ds.NumpySlicesDataset({"x": x, "y": y}, shuffle=False)
+    dataset = dataset.map(double, input_columns="x", num_parallel_workers=2)
+    dataset = dataset.batch(BATCH, drop_remainder=True)
+    batches = 0
+    for _ in dataset.create_tuple_iterator(num_epochs=1):
+        batches += 1
+    return batches
+
+
+def run_plain_loop(x, y) -> int:
+    batches, xs, ys = 0, [], []
+    for i in range(len(x)):
+        xs.append(double(x[i]))
+        ys.append(y[i])
+        if len(xs) == BATCH:
+            np.stack(xs), np.stack(ys)
+            xs, ys = [], []
+            batches += 1
+    return batches
+
+
+def torch_runner(num_workers: int) -> Callable:
+    import torch.utils.data
+
+    class Rows(torch.utils.data.Dataset):
+        def __init__(self, x, y):
+            self.x, self.y = x, y
+
+        def __len__(self):
+            return len(self.x)
+
+        def __getitem__(self, i):
+            return double(self.x[i]), self.y[i]
+
+    def run(x, y) -> int:
+        loader = torch.utils.data.DataLoader(Rows(x, y), batch_size=BATCH, drop_last=True,
+                                             num_workers=num_workers)
+        return sum(1 for _ in loader)
+
+    return run
+
+
+def run(quick: bool = False) -> List[Figure]:
+    rows = ROWS // 10 if quick else ROWS
+    repeats = 1 if quick else 3
+    x, y = make_data(rows)
+    expected = rows // BATCH
+
+    def rate(fn: Callable) -> float:
+        assert fn(x, y) == expected
+        return rows / median_seconds(lambda: fn(x, y), repeats, warmup=0)
+
+    ours = rate(run_headrace)
+    figures = [Figure(NAME, "rows/s vs plain Python loop", "rows/s", ours, "plain loop",
+                      rate(run_plain_loop), higher_is_better=True)]
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        print(f"{NAME}: torch is not installed; DataLoader anchors skipped")
+        return figures
+    for workers in (0, 2):
+        figures.append(Figure(NAME, f"rows/s vs DataLoader(num_workers={workers})", "rows/s",
+                              ours, f"DataLoader w={workers}", rate(torch_runner(workers)),
+                              higher_is_better=True))
+    return figures
