@@ -194,7 +194,7 @@ py::array StringsToNumpy(const TensorPtr& tensor) {
     width = std::max(width, length);
   }
   py::dtype dtype((is_text ? "U" : "S") + std::to_string(width));
-  py::array out = NumpyFunction("zeros")(py::cast(tensor->shape()), dtype);
+  py::array out = NumpyFunction("zeros")(py::cast(tensor->shape().ToVector()), dtype);
   auto* base = static_cast<char*>(out.mutable_data());
   for (int64_t i = 0; i < tensor->num_elements(); ++i) {
     const std::string_view item = tensor->StringAt(i);
@@ -241,7 +241,7 @@ py::array TensorToNumpy(const TensorPtr& tensor) {
   // memory lives as long as the array.
   py::capsule owner(new TensorPtr(tensor),
                     [](void* p) { delete static_cast<TensorPtr*>(p); });
-  py::array out(dtype, tensor->shape(), strides, tensor->data(), owner);
+  py::array out(dtype, tensor->shape().ToVector(), strides, tensor->data(), owner);
   if (!tensor->buffer()->is_mutable()) out.attr("setflags")(py::arg("write") = false);
   return out;
 }

@@ -23,7 +23,7 @@ view the tensor's memory without copying.)doc")
       .def_property_readonly("dtype",
                              [](const Tensor& t) { return std::string(DataTypeName(t.dtype())); })
       .def_property_readonly("shape",
-                             [](const Tensor& t) { return py::tuple(py::cast(t.shape())); })
+                             [](const Tensor& t) { return py::tuple(py::cast(t.shape().ToVector())); })
       .def_property_readonly("nbytes", &Tensor::nbytes)
       .def_property_readonly("data_ptr",
                              [](const Tensor& t) { return reinterpret_cast<uintptr_t>(t.data()); },

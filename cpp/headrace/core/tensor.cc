@@ -7,15 +7,6 @@
 
 namespace headrace {
 
-std::string ShapeToString(const Shape& shape) {
-  std::string out = "[";
-  for (size_t i = 0; i < shape.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += std::to_string(shape[i]);
-  }
-  return out + "]";
-}
-
 Result<int64_t> NumElements(const Shape& shape) {
   int64_t count = 1;
   for (int64_t dim : shape) {

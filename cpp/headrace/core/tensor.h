@@ -20,13 +20,9 @@
 #include "headrace/core/buffer.h"
 #include "headrace/core/data_type.h"
 #include "headrace/core/result.h"
+#include "headrace/core/shape.h"
 
 namespace headrace {
-
-using Shape = std::vector<int64_t>;
-
-// "[2, 3]".
-std::string ShapeToString(const Shape& shape);
 
 // Product of the dimensions; InvalidArgument if one is negative or the product overflows.
 Result<int64_t> NumElements(const Shape& shape);

@@ -26,7 +26,7 @@ Result<TensorPtr> StackColumn(const std::vector<TensorRow>& rows, size_t column,
     }
   }
   Shape shape = first->shape();
-  shape.insert(shape.begin(), static_cast<int64_t>(rows.size()));
+  shape.push_front(static_cast<int64_t>(rows.size()));
   if (!IsFixedWidth(first->dtype())) {
     std::vector<std::string_view> elements;
     elements.reserve(rows.size() * static_cast<size_t>(first->num_elements()));
