@@ -15,9 +15,12 @@
 #include "headrace/engine/execution_tree.h"
 #include "headrace/engine/ops/batch_op.h"
 #include "headrace/engine/ops/map_op.h"
+#include "headrace/engine/ops/project_op.h"
 #include "headrace/engine/ops/repeat_op.h"
+#include "headrace/engine/ops/skip_op.h"
 #include "headrace/engine/ops/source_op.h"
 #include "headrace/engine/ops/stream_source_op.h"
+#include "headrace/engine/ops/take_op.h"
 #include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
 #include "headrace/engine/sources/tensor_table_source.h"
@@ -145,6 +148,25 @@ void RegisterEngine(py::module_& m) {
         return WithChild(std::make_shared<engine::RepeatOp>(count), std::move(child));
       },
       py::arg("child"), py::arg("count"));
+
+  engine.def(
+      "take_op",
+      [](OpPtr child, int64_t count) -> OpPtr {
+        return WithChild(std::make_shared<engine::TakeOp>(count), std::move(child));
+      },
+      py::arg("child"), py::arg("count"));
+  engine.def(
+      "skip_op",
+      [](OpPtr child, int64_t count) -> OpPtr {
+        return WithChild(std::make_shared<engine::SkipOp>(count), std::move(child));
+      },
+      py::arg("child"), py::arg("count"));
+  engine.def(
+      "project_op",
+      [](OpPtr child, std::vector<int> indices) -> OpPtr {
+        return WithChild(std::make_shared<engine::ProjectOp>(std::move(indices)), std::move(child));
+      },
+      py::arg("child"), py::arg("indices"));
 
   py::class_<engine::ExecutionTree, TreeHolder>(engine, "Iterator")
       .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, uint64_t seed,

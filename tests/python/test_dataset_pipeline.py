@@ -172,3 +172,27 @@ def test_stop_ends_the_iterator():
 def test_bad_arguments_fail_at_construction_naming_the_argument(make, named):
     with pytest.raises(InvalidArgumentError, match=named):
         make()
+
+
+def test_take_and_skip_per_epoch():
+    assert labels(table(10).take(3)) == [0, 1, 2]
+    assert labels(table(10).skip(7)) == [7, 8, 9]
+    assert labels(table(4).take(2).repeat(2)) == [0, 1, 0, 1]
+    assert table(10).take(3).get_dataset_size() == 3
+    assert table(10).skip(12).get_dataset_size() == 0
+
+
+def test_endless_repeat_then_take_ends():
+    assert labels(table(3).repeat().take(7)) == [0, 1, 2, 0, 1, 2, 0]
+
+
+def test_project_and_rename():
+    projected = table(3).project(["y", "x"])
+    assert projected.get_col_names() == ["y", "x"]
+    first = next(iter(projected))
+    assert int(first[0]) == 0 and first[1].tolist() == [0, 1]
+    renamed = table(2).rename("x", "features")
+    assert renamed.get_col_names() == ["features", "y"]
+    assert list(renamed.create_dict_iterator(num_epochs=1))[1]["features"].tolist() == [2, 3]
+    with pytest.raises(InvalidArgumentError, match="columns: column 'q'"):
+        table(2).project("q")

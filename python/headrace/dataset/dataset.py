@@ -96,6 +96,27 @@ class Dataset:
         from headrace.dataset.repeat import RepeatDataset
         return RepeatDataset(self, count)
 
+    def take(self, count: int = -1) -> "Dataset":
+        """The first `count` rows of each epoch (-1: all)."""
+        from headrace.dataset.take_skip import TakeDataset
+        return TakeDataset(self, count)
+
+    def skip(self, count: int) -> "Dataset":
+        """Every row of each epoch but the first `count`."""
+        from headrace.dataset.take_skip import SkipDataset
+        return SkipDataset(self, count)
+
+    def project(self, columns: Union[str, Sequence[str]]) -> "Dataset":
+        """Only `columns`, in that order."""
+        from headrace.dataset.columns import ProjectDataset
+        return ProjectDataset(self, columns)
+
+    def rename(self, input_columns: Union[str, Sequence[str]],
+               output_columns: Union[str, Sequence[str]]) -> "Dataset":
+        """The same rows with columns renamed."""
+        from headrace.dataset.columns import RenameDataset
+        return RenameDataset(self, input_columns, output_columns)
+
     # -- iteration --------------------------------------------------------------------
 
     def create_tuple_iterator(self, columns: Optional[Sequence[str]] = None,

@@ -12,7 +12,9 @@
 #include "headrace/engine/ops/batch_op.h"
 #include "headrace/engine/ops/map_op.h"
 #include "headrace/engine/ops/repeat_op.h"
+#include "headrace/engine/ops/skip_op.h"
 #include "headrace/engine/ops/source_op.h"
+#include "headrace/engine/ops/take_op.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
 #include "headrace/engine/sources/tensor_table_source.h"
 
@@ -248,6 +250,58 @@ TEST(PipelineTest, StopFromAnotherThreadWakesAWaitingConsumer) {
   stopper.join();
   EXPECT_EQ(status.code(), StatusCode::kCancelled);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+}
+
+}  // namespace
+}  // namespace headrace::engine
+
+namespace headrace::engine {
+namespace {
+
+std::vector<int64_t> Labels(ExecutionTree* tree) {
+  std::vector<int64_t> out;
+  for (;;) {
+    TensorRow row;
+    EXPECT_TRUE(tree->GetNext(&row).ok());
+    if (row.is_end_of_data()) return out;
+    if (row.is_end_of_epoch()) {
+      out.push_back(-1);
+      continue;
+    }
+    out.push_back(row[1]->data_as<int64_t>()[0]);
+  }
+}
+
+TEST(TakeSkipTest, TakeStopsAnEndlessRepeat) {
+  auto repeat = std::make_shared<RepeatOp>(-1);
+  repeat->AddChild(Source(3));
+  auto take = std::make_shared<TakeOp>(7);
+  take->AddChild(repeat);
+  PipelineSettings settings;
+  settings.num_epochs = 2;
+  ExecutionTree tree(take, settings);
+  ASSERT_TRUE(tree.Launch().ok());
+  EXPECT_EQ(Labels(&tree), (std::vector<int64_t>{0, 1, 2, 0, 1, 2, 0, -1, 0, 1, 2, 0, 1, 2, 0}));
+}
+
+TEST(TakeSkipTest, TakeInsideRepeatTakesFromEachPass) {
+  auto take = std::make_shared<TakeOp>(2);
+  take->AddChild(DoubleMap(Source(100), 3));
+  auto repeat = std::make_shared<RepeatOp>(3);
+  repeat->AddChild(take);
+  ExecutionTree tree(repeat, PipelineSettings{});
+  ASSERT_TRUE(tree.Launch().ok());
+  EXPECT_EQ(Labels(&tree), (std::vector<int64_t>{0, 1, 0, 1, 0, 1}));
+}
+
+TEST(TakeSkipTest, SkipDropsTheFirstRowsOfEachPass) {
+  auto skip = std::make_shared<SkipOp>(3);
+  skip->AddChild(Source(5));
+  auto repeat = std::make_shared<RepeatOp>(2);
+  repeat->AddChild(skip);
+  ExecutionTree tree(repeat, PipelineSettings{});
+  ASSERT_TRUE(tree.Launch().ok());
+  EXPECT_EQ(Labels(&tree), (std::vector<int64_t>{3, 4, 3, 4}));
 }
 
 }  // namespace

@@ -1,0 +1,23 @@
+// ProjectOp: keeps the columns at `indices`, in that order (Dataset.project). It moves
+// tensor pointers only, a whole block at a time.
+#pragma once
+
+#include <vector>
+
+#include "headrace/engine/dataset_op.h"
+
+namespace headrace::engine {
+
+class ProjectOp : public DatasetOp {
+ public:
+  explicit ProjectOp(std::vector<int> indices) : DatasetOp("Project", 1), indices_(std::move(indices)) {}
+
+ protected:
+  Status RunWorker(int worker_id) override;
+  std::string Describe() const override;
+
+ private:
+  const std::vector<int> indices_;
+};
+
+}  // namespace headrace::engine

@@ -1,0 +1,25 @@
+#include "headrace/engine/ops/skip_op.h"
+
+#include "headrace/engine/row_reader.h"
+#include "headrace/engine/row_writer.h"
+
+namespace headrace::engine {
+
+Status SkipOp::RunWorker(int worker_id) {
+  RowReader reader(input(), 0);
+  RowWriter writer(output(), worker_id, context()->block_rows);
+  int64_t skipped = 0;
+  for (;;) {
+    TensorRow row;
+    RETURN_IF_ERROR(reader.Next(&row));
+    if (row.is_data() && skipped < count_) {
+      ++skipped;
+      continue;
+    }
+    const bool end = row.is_end_of_data();
+    RETURN_IF_ERROR(writer.Write(std::move(row)));
+    if (end) return Status::OK();
+  }
+}
+
+}  // namespace headrace::engine

@@ -1,0 +1,28 @@
+#include "headrace/engine/ops/take_op.h"
+
+#include "headrace/engine/row_reader.h"
+#include "headrace/engine/row_writer.h"
+
+namespace headrace::engine {
+
+Status TakeOp::RunWorker(int worker_id) {
+  DatasetOp* child = children().front().get();
+  RowReader reader(input(), 0);
+  RowWriter writer(output(), worker_id, context()->block_rows);
+  int64_t taken = 0;
+  while (taken < count_) {
+    TensorRow row;
+    RETURN_IF_ERROR(reader.Next(&row));
+    if (row.is_end_of_data()) return writer.Write(std::move(row));
+    if (row.is_data()) ++taken;
+    RETURN_IF_ERROR(writer.Write(std::move(row)));
+  }
+  RETURN_IF_ERROR(writer.Flush());
+  // Enough rows: stop the child rather than read what is left.
+  child->Cancel();
+  child->Join();
+  child->ClearCancel();
+  return writer.Write(TensorRow::EndOfData());
+}
+
+}  // namespace headrace::engine

@@ -1,0 +1,60 @@
+"""project and rename: choose, reorder or rename columns (Dataset.project, Dataset.rename)."""
+
+from __future__ import annotations
+
+from typing import List, Sequence, Union
+
+from headrace._core import engine as _engine
+from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.validation import check_columns_exist, column_list
+from headrace.errors import InvalidArgumentError
+
+__all__ = ["ProjectDataset", "RenameDataset"]
+
+
+class ProjectDataset(Dataset):
+    def __init__(self, child: Dataset, columns: Union[str, Sequence[str]]) -> None:
+        super().__init__([child])
+        names = column_list("columns", columns)
+        if names is None:
+            raise InvalidArgumentError("columns must name at least one column")
+        check_columns_exist("columns", names, child.get_col_names())
+        self.columns = names
+
+    def get_col_names(self) -> List[str]:
+        return list(self.columns)
+
+    def _pass_size(self) -> int:
+        return self.children[0]._pass_size()
+
+    def _build(self, context: BuildContext) -> "_engine.Op":
+        names = self.children[0].get_col_names()
+        return _engine.project_op(self.children[0]._build(context),
+                                  [names.index(c) for c in self.columns])
+
+
+class RenameDataset(Dataset):
+    """Renaming changes no data, so it builds no op of its own."""
+
+    def __init__(self, child: Dataset, input_columns: Union[str, Sequence[str]],
+                 output_columns: Union[str, Sequence[str]]) -> None:
+        super().__init__([child])
+        inputs = column_list("input_columns", input_columns)
+        outputs = column_list("output_columns", output_columns)
+        if inputs is None or outputs is None or len(inputs) != len(outputs):
+            raise InvalidArgumentError("input_columns and output_columns must name as many columns")
+        names = child.get_col_names()
+        check_columns_exist("input_columns", inputs, names)
+        renamed = [outputs[inputs.index(n)] if n in inputs else n for n in names]
+        if len(set(renamed)) != len(renamed):
+            raise InvalidArgumentError(f"output_columns: the row would have repeated column names {renamed}")
+        self._column_names = renamed
+
+    def get_col_names(self) -> List[str]:
+        return list(self._column_names)
+
+    def _pass_size(self) -> int:
+        return self.children[0]._pass_size()
+
+    def _build(self, context: BuildContext) -> "_engine.Op":
+        return self.children[0]._build(context)
