@@ -21,6 +21,7 @@
 #include "headrace/engine/ops/source_op.h"
 #include "headrace/engine/ops/stream_source_op.h"
 #include "headrace/engine/ops/take_op.h"
+#include "headrace/engine/samplers/distributed_sampler.h"
 #include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
 #include "headrace/engine/sources/tensor_table_source.h"
@@ -92,6 +93,11 @@ void RegisterEngine(py::module_& m) {
       engine, "RandomSampler")
       .def(py::init<bool, int64_t, uint64_t>(), py::arg("replacement"), py::arg("num_samples"),
            py::arg("seed"));
+
+  py::class_<engine::DistributedSampler, engine::Sampler,
+             std::shared_ptr<engine::DistributedSampler>>(engine, "DistributedSampler")
+      .def(py::init<int64_t, int64_t, bool, int64_t, uint64_t>(), py::arg("num_shards"),
+           py::arg("shard_id"), py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)

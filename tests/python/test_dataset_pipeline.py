@@ -196,3 +196,15 @@ def test_project_and_rename():
     assert list(renamed.create_dict_iterator(num_epochs=1))[1]["features"].tolist() == [2, 3]
     with pytest.raises(InvalidArgumentError, match="columns: column 'q'"):
         table(2).project("q")
+
+
+def test_shards_are_equal_length_and_cover_every_row():
+    data = {"x": np.arange(10), "y": np.arange(10)}
+    shards = [labels(ds.NumpySlicesDataset(data, shuffle=False, num_shards=4, shard_id=i))
+              for i in range(4)]
+    assert shards == [[0, 4, 8], [1, 5, 9], [2, 6, 0], [3, 7, 1]]
+    shuffled = [labels(ds.NumpySlicesDataset(data, num_shards=3, shard_id=i)) for i in range(3)]
+    assert set(sum(shuffled, [])) == set(range(10))
+    assert all(len(s) == 4 for s in shuffled)
+    sampler = ds.DistributedSampler(2, 1, shuffle=False)
+    assert labels(ds.NumpySlicesDataset(data, sampler=sampler)) == [1, 3, 5, 7, 9]

@@ -11,10 +11,11 @@ from headrace.dataset import config
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
 from headrace.dataset.numpy_slices import NumpySlicesDataset
-from headrace.dataset.samplers import RandomSampler, Sampler, SequentialSampler
+from headrace.dataset.samplers import DistributedSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = [
     "Dataset",
+    "DistributedSampler",
     "GeneratorDataset",
     "NumpySlicesDataset",
     "RandomSampler",

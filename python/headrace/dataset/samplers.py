@@ -8,7 +8,7 @@ from typing import Optional
 from headrace._core import engine as _engine
 from headrace.dataset.validation import check_bool, check_int
 
-__all__ = ["RandomSampler", "Sampler", "SequentialSampler"]
+__all__ = ["DistributedSampler", "RandomSampler", "Sampler", "SequentialSampler"]
 
 
 class Sampler:
@@ -49,3 +49,26 @@ class RandomSampler(Sampler):
 
     def _build(self, seed: int) -> "_engine.Sampler":
         return _engine.RandomSampler(self.replacement, self._num_samples_arg(), seed)
+
+
+class DistributedSampler(Sampler):
+    """Shard `shard_id` of `num_shards`: every shard gets ceil(rows / num_shards) rows,
+    positions shard_id, shard_id + num_shards, ... wrapping around to pad the last ones.
+    Shards shuffle alike (same seed), so together they read every row."""
+
+    def __init__(self, num_shards: int, shard_id: int, shuffle: bool = True,
+                 num_samples: Optional[int] = None, offset: int = -1) -> None:
+        super().__init__(num_samples)
+        self.num_shards = check_int("num_shards", num_shards, minimum=1)
+        self.shard_id = check_int("shard_id", shard_id, minimum=0)
+        if shard_id >= num_shards:
+            from headrace.errors import InvalidArgumentError
+            raise InvalidArgumentError(f"shard_id must be less than num_shards ({num_shards}), got {shard_id}")
+        self.shuffle = check_bool("shuffle", shuffle)
+        if offset != -1:
+            from headrace.errors import UnimplementedError
+            raise UnimplementedError("DistributedSampler: offset is not implemented")
+
+    def _build(self, seed: int) -> "_engine.Sampler":
+        return _engine.DistributedSampler(self.num_shards, self.shard_id, self.shuffle,
+                                          self._num_samples_arg(), seed)

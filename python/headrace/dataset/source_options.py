@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Optional
 
-from headrace.dataset.samplers import RandomSampler, Sampler, SequentialSampler
+from headrace.dataset.samplers import DistributedSampler, RandomSampler, Sampler, SequentialSampler
 from headrace.dataset.validation import check_bool, check_int
-from headrace.errors import InvalidArgumentError, UnimplementedError
+from headrace.errors import InvalidArgumentError
 
 
 def choose_sampler(shuffle: Optional[bool], sampler: Optional[Sampler],
@@ -32,7 +32,9 @@ def choose_sampler(shuffle: Optional[bool], sampler: Optional[Sampler],
         check_int("shard_id", shard_id, minimum=0)
         if shard_id >= num_shards:
             raise InvalidArgumentError(f"shard_id must be less than num_shards ({num_shards}), got {shard_id}")
-        raise UnimplementedError("num_shards/shard_id (DistributedSampler) is not implemented yet")
+        # MindSpore: shuffle=None with shards means shuffled shards.
+        return DistributedSampler(num_shards, shard_id, shuffle=shuffle is None or shuffle,
+                                  num_samples=num_samples)
     # MindSpore: shuffle=None on a random-access source means shuffled.
     if shuffle is None or shuffle:
         return RandomSampler(num_samples=num_samples)
