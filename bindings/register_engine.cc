@@ -24,6 +24,7 @@
 #include "headrace/engine/samplers/distributed_sampler.h"
 #include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
+#include "headrace/engine/samplers/subset_sampler.h"
 #include "headrace/engine/sources/tensor_table_source.h"
 
 namespace py = pybind11;
@@ -98,6 +99,11 @@ void RegisterEngine(py::module_& m) {
              std::shared_ptr<engine::DistributedSampler>>(engine, "DistributedSampler")
       .def(py::init<int64_t, int64_t, bool, int64_t, uint64_t>(), py::arg("num_shards"),
            py::arg("shard_id"), py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
+
+  py::class_<engine::SubsetSampler, engine::Sampler, std::shared_ptr<engine::SubsetSampler>>(
+      engine, "SubsetSampler")
+      .def(py::init<std::vector<int64_t>, bool, int64_t, uint64_t>(), py::arg("indices"),
+           py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)

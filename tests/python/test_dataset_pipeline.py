@@ -208,3 +208,12 @@ def test_shards_are_equal_length_and_cover_every_row():
     assert all(len(s) == 4 for s in shuffled)
     sampler = ds.DistributedSampler(2, 1, shuffle=False)
     assert labels(ds.NumpySlicesDataset(data, sampler=sampler)) == [1, 3, 5, 7, 9]
+
+
+def test_subset_samplers():
+    data = {"x": np.arange(6), "y": np.arange(6)}
+    assert labels(ds.NumpySlicesDataset(data, sampler=ds.SubsetSampler([5, 0, 3]))) == [5, 0, 3]
+    rows = labels(ds.NumpySlicesDataset(data, sampler=ds.SubsetRandomSampler([1, 2, 4])))
+    assert sorted(rows) == [1, 2, 4]
+    with pytest.raises(IndexError, match=r"indices\[1\] = 9 is outside a source of 6 rows"):
+        list(ds.NumpySlicesDataset(data, sampler=ds.SubsetSampler([0, 9])))

@@ -11,7 +11,14 @@ from headrace.dataset import config
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
 from headrace.dataset.numpy_slices import NumpySlicesDataset
-from headrace.dataset.samplers import DistributedSampler, RandomSampler, Sampler, SequentialSampler
+from headrace.dataset.samplers import (
+    DistributedSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    SubsetSampler,
+)
 
 __all__ = [
     "Dataset",
@@ -21,5 +28,7 @@ __all__ = [
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
+    "SubsetRandomSampler",
+    "SubsetSampler",
     "config",
 ]

@@ -8,7 +8,14 @@ from typing import Optional
 from headrace._core import engine as _engine
 from headrace.dataset.validation import check_bool, check_int
 
-__all__ = ["DistributedSampler", "RandomSampler", "Sampler", "SequentialSampler"]
+__all__ = [
+    "DistributedSampler",
+    "RandomSampler",
+    "Sampler",
+    "SequentialSampler",
+    "SubsetRandomSampler",
+    "SubsetSampler",
+]
 
 
 class Sampler:
@@ -72,3 +79,33 @@ class DistributedSampler(Sampler):
     def _build(self, seed: int) -> "_engine.Sampler":
         return _engine.DistributedSampler(self.num_shards, self.shard_id, self.shuffle,
                                           self._num_samples_arg(), seed)
+
+
+class SubsetSampler(Sampler):
+    """The rows at `indices`, in that order."""
+
+    _shuffle = False
+
+    def __init__(self, indices, num_samples: Optional[int] = None) -> None:
+        super().__init__(num_samples)
+        try:
+            values = [int(i) for i in indices]
+        except (TypeError, ValueError):
+            from headrace.errors import InvalidArgumentError
+            raise InvalidArgumentError(f"indices must be a sequence of ints, got {indices!r}") from None
+        for position, value in enumerate(values):
+            check_int(f"indices[{position}]", value, minimum=0)
+        self.indices = values
+
+    def pass_size(self, source_size: int) -> int:
+        count = len(self.indices)
+        return min(count, self.num_samples) if self.num_samples else count
+
+    def _build(self, seed: int) -> "_engine.Sampler":
+        return _engine.SubsetSampler(self.indices, self._shuffle, self._num_samples_arg(), seed)
+
+
+class SubsetRandomSampler(SubsetSampler):
+    """The rows at `indices`, in a new random order every epoch."""
+
+    _shuffle = True

@@ -51,3 +51,30 @@ TEST(DistributedSamplerTest, ShuffledShardsWithOneSeedCoverEveryRow) {
 
 }  // namespace
 }  // namespace headrace::engine
+
+#include "headrace/engine/samplers/subset_sampler.h"
+
+namespace headrace::engine {
+namespace {
+
+TEST(SubsetSamplerTest, KeepsTheGivenOrderOrShufflesIt) {
+  SubsetSampler plain({4, 1, 3}, false, 0, 0);
+  EXPECT_EQ(*plain.Indices(5), (std::vector<int64_t>{4, 1, 3}));
+  SubsetSampler limited({4, 1, 3}, false, 2, 0);
+  EXPECT_EQ(*limited.Indices(5), (std::vector<int64_t>{4, 1}));
+  SubsetSampler shuffled({0, 1, 2, 3, 4, 5, 6, 7}, true, 0, 3);
+  std::vector<int64_t> order = *shuffled.Indices(8);
+  std::vector<int64_t> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+}
+
+TEST(SubsetSamplerTest, AnIndexOutsideTheSourceIsNamed) {
+  SubsetSampler sampler({0, 9}, false, 0, 0);
+  Result<std::vector<int64_t>> indices = sampler.Indices(5);
+  ASSERT_FALSE(indices.ok());
+  EXPECT_EQ(indices.status().message(), "sampler indices[1] = 9 is outside a source of 5 rows");
+}
+
+}  // namespace
+}  // namespace headrace::engine
