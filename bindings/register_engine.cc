@@ -17,6 +17,7 @@
 #include "headrace/engine/ops/map_op.h"
 #include "headrace/engine/ops/project_op.h"
 #include "headrace/engine/ops/repeat_op.h"
+#include "headrace/engine/ops/shuffle_op.h"
 #include "headrace/engine/ops/skip_op.h"
 #include "headrace/engine/ops/source_op.h"
 #include "headrace/engine/ops/stream_source_op.h"
@@ -161,6 +162,12 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("count"));
 
+  engine.def(
+      "shuffle_op",
+      [](OpPtr child, int64_t buffer_size, uint64_t seed) -> OpPtr {
+        return WithChild(std::make_shared<engine::ShuffleOp>(buffer_size, seed), std::move(child));
+      },
+      py::arg("child"), py::arg("buffer_size"), py::arg("seed"));
   engine.def(
       "take_op",
       [](OpPtr child, int64_t count) -> OpPtr {

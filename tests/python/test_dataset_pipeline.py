@@ -217,3 +217,16 @@ def test_subset_samplers():
     assert sorted(rows) == [1, 2, 4]
     with pytest.raises(IndexError, match=r"indices\[1\] = 9 is outside a source of 6 rows"):
         list(ds.NumpySlicesDataset(data, sampler=ds.SubsetSampler([0, 9])))
+
+
+def test_shuffle_buffer_reorders_each_epoch_by_seed():
+    ds.config.set_seed(11)
+    iterator = table(40).shuffle(8).create_tuple_iterator(num_epochs=2)
+    first = [int(y) for _, y in iterator]
+    second = [int(y) for _, y in iterator]
+    assert sorted(first) == sorted(second) == list(range(40))
+    assert first != list(range(40)) and first != second
+    ds.config.set_seed(11)
+    assert labels(table(40).shuffle(8)) == first
+    with pytest.raises(InvalidArgumentError, match="buffer_size"):
+        table().shuffle(1)

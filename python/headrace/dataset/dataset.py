@@ -96,6 +96,11 @@ class Dataset:
         from headrace.dataset.repeat import RepeatDataset
         return RepeatDataset(self, count)
 
+    def shuffle(self, buffer_size: int) -> "Dataset":
+        """Rows in a random order, through a buffer of `buffer_size` rows (at least 2)."""
+        from headrace.dataset.shuffle import ShuffleDataset
+        return ShuffleDataset(self, buffer_size)
+
     def take(self, count: int = -1) -> "Dataset":
         """The first `count` rows of each epoch (-1: all)."""
         from headrace.dataset.take_skip import TakeDataset
