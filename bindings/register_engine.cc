@@ -14,6 +14,7 @@
 #include "bindings/status_to_python.h"
 #include "headrace/engine/execution_tree.h"
 #include "headrace/engine/ops/batch_op.h"
+#include "headrace/engine/ops/filter_op.h"
 #include "headrace/engine/ops/map_op.h"
 #include "headrace/engine/ops/project_op.h"
 #include "headrace/engine/ops/repeat_op.h"
@@ -162,6 +163,14 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("count"));
 
+  engine.def(
+      "filter_op",
+      [](OpPtr child, py::object predicate, std::vector<int> input_indices, int num_workers) -> OpPtr {
+        auto op = std::make_shared<PythonTensorOp>(std::move(predicate));
+        return WithChild(std::make_shared<engine::FilterOp>(op, std::move(input_indices), num_workers),
+                         std::move(child));
+      },
+      py::arg("child"), py::arg("predicate"), py::arg("input_indices"), py::arg("num_workers"));
   engine.def(
       "shuffle_op",
       [](OpPtr child, int64_t buffer_size, uint64_t seed) -> OpPtr {

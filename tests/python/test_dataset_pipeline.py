@@ -230,3 +230,13 @@ def test_shuffle_buffer_reorders_each_epoch_by_seed():
     assert labels(table(40).shuffle(8)) == first
     with pytest.raises(InvalidArgumentError, match="buffer_size"):
         table().shuffle(1)
+
+
+def test_filter_keeps_matching_rows_in_order():
+    evens = table(100, workers=2).filter(lambda y: y % 2 == 0, input_columns="y",
+                                         num_parallel_workers=3)
+    assert labels(evens) == list(range(0, 100, 2))
+    assert evens.get_dataset_size() == 50
+    assert labels(table(10).filter(lambda x, y: y > 100)) == []
+    with pytest.raises(ValueError, match="must return one bool"):
+        list(table(3).filter(lambda x, y: x))

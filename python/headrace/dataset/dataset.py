@@ -96,6 +96,13 @@ class Dataset:
         from headrace.dataset.repeat import RepeatDataset
         return RepeatDataset(self, count)
 
+    def filter(self, predicate: Callable[..., bool],
+               input_columns: Union[None, str, Sequence[str]] = None,
+               num_parallel_workers: Optional[int] = None) -> "Dataset":
+        """Only the rows for which `predicate(*input_columns)` is true."""
+        from headrace.dataset.filter import FilterDataset
+        return FilterDataset(self, predicate, input_columns, num_parallel_workers)
+
     def shuffle(self, buffer_size: int) -> "Dataset":
         """Rows in a random order, through a buffer of `buffer_size` rows (at least 2)."""
         from headrace.dataset.shuffle import ShuffleDataset

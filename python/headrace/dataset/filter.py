@@ -1,0 +1,46 @@
+"""filter: keeps the rows for which a predicate returns True (Dataset.filter)."""
+
+from __future__ import annotations
+
+from typing import Callable, List, Optional, Sequence, Union
+
+from headrace._core import engine as _engine
+from headrace.dataset import config
+from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.validation import check_columns_exist, check_int, column_list
+from headrace.errors import InvalidArgumentError
+
+__all__ = ["FilterDataset"]
+
+
+class FilterDataset(Dataset):
+    def __init__(self, child: Dataset, predicate: Callable[..., bool],
+                 input_columns: Union[None, str, Sequence[str]] = None,
+                 num_parallel_workers: Optional[int] = None) -> None:
+        super().__init__([child])
+        if not callable(predicate):
+            raise InvalidArgumentError(f"predicate must be callable, got {predicate!r}")
+        self.predicate = predicate
+        names = child.get_col_names()
+        inputs = column_list("input_columns", input_columns) or names
+        check_columns_exist("input_columns", inputs, names)
+        self._input_indices = [names.index(c) for c in inputs]
+        if num_parallel_workers is not None:
+            check_int("num_parallel_workers", num_parallel_workers, minimum=1)
+        self.num_parallel_workers = num_parallel_workers
+
+    def get_col_names(self) -> List[str]:
+        return self.children[0].get_col_names()
+
+    def _pass_size(self) -> int:
+        # Only known by running the predicate over every row, as MindSpore does.
+        iterator = self.create_tuple_iterator(num_epochs=1)
+        try:
+            return sum(1 for _ in iterator)
+        finally:
+            iterator.stop()
+
+    def _build(self, context: BuildContext) -> "_engine.Op":
+        workers = self.num_parallel_workers or config.get_num_parallel_workers()
+        return _engine.filter_op(self.children[0]._build(context), self.predicate,
+                                 self._input_indices, workers)
