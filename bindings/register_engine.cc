@@ -14,6 +14,7 @@
 #include "bindings/status_to_python.h"
 #include "headrace/engine/execution_tree.h"
 #include "headrace/engine/ops/batch_op.h"
+#include "headrace/engine/ops/concat_op.h"
 #include "headrace/engine/ops/filter_op.h"
 #include "headrace/engine/ops/map_op.h"
 #include "headrace/engine/ops/project_op.h"
@@ -23,6 +24,7 @@
 #include "headrace/engine/ops/source_op.h"
 #include "headrace/engine/ops/stream_source_op.h"
 #include "headrace/engine/ops/take_op.h"
+#include "headrace/engine/ops/zip_op.h"
 #include "headrace/engine/samplers/distributed_sampler.h"
 #include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
@@ -163,6 +165,22 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("count"));
 
+  engine.def(
+      "zip_op",
+      [](const std::vector<OpPtr>& children) -> OpPtr {
+        auto op = std::make_shared<engine::ZipOp>();
+        for (const OpPtr& child : children) op->AddChild(child);
+        return op;
+      },
+      py::arg("children"));
+  engine.def(
+      "concat_op",
+      [](const std::vector<OpPtr>& children) -> OpPtr {
+        auto op = std::make_shared<engine::ConcatOp>();
+        for (const OpPtr& child : children) op->AddChild(child);
+        return op;
+      },
+      py::arg("children"));
   engine.def(
       "filter_op",
       [](OpPtr child, py::object predicate, std::vector<int> input_indices, int num_workers) -> OpPtr {

@@ -240,3 +240,20 @@ def test_filter_keeps_matching_rows_in_order():
     assert labels(table(10).filter(lambda x, y: y > 100)) == []
     with pytest.raises(ValueError, match="must return one bool"):
         list(table(3).filter(lambda x, y: x))
+
+
+def test_zip_and_concat():
+    left = ds.NumpySlicesDataset({"a": np.arange(5)}, shuffle=False)
+    right = ds.NumpySlicesDataset({"b": np.arange(3) * 10}, shuffle=False)
+    zipped = ds.zip((left, right))
+    assert zipped.get_col_names() == ["a", "b"]
+    assert [(int(a), int(b)) for a, b in zipped] == [(0, 0), (1, 10), (2, 20)]
+    assert zipped.get_dataset_size() == 3
+    assert [(int(a), int(b)) for a, b in left.zip(right).repeat(2)] == [(0, 0), (1, 10), (2, 20)] * 2
+    both = left + ds.NumpySlicesDataset({"a": np.arange(2) + 100}, shuffle=False)
+    assert [int(r[0]) for r in both] == [0, 1, 2, 3, 4, 100, 101]
+    assert both.get_dataset_size() == 7
+    with pytest.raises(InvalidArgumentError, match="more than one dataset"):
+        ds.zip((left, left))
+    with pytest.raises(InvalidArgumentError, match="different columns"):
+        left + right

@@ -85,6 +85,13 @@ void DatasetOp::ClearCancel() {
   for (auto& child : children_) child->ClearCancel();
 }
 
+void DatasetOp::StopChildEarly(size_t index) {
+  DatasetOp* child = children_[index].get();
+  child->Cancel();
+  child->Join();
+  child->ClearCancel();
+}
+
 Connector* DatasetOp::output() const {
   std::lock_guard<std::mutex> lock(mu_);
   return output_.get();

@@ -81,6 +81,10 @@ class DatasetOp {
   virtual std::string Describe() const;
 
   ExecutionContext* context() const { return context_; }
+  // Ends the current pass of children_[index] before it has written everything (take has
+  // its rows, zip met the end of another child): cancels, joins and makes it launchable
+  // again, so that its threads do not stay blocked on a full connector.
+  void StopChildEarly(size_t index);
   // True once this subtree is cancelled or the pipeline is stopping: long loops that do
   // not wait on a connector (reading many rows of one block) check it between steps.
   bool cancelled() const { return cancel_requested_.load(std::memory_order_relaxed); }

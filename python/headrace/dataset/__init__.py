@@ -8,6 +8,7 @@
 """
 
 from headrace.dataset import config
+from headrace.dataset.combine import ConcatDataset, ZipDataset
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
 from headrace.dataset.numpy_slices import NumpySlicesDataset
@@ -20,6 +21,13 @@ from headrace.dataset.samplers import (
     SubsetSampler,
 )
 
+
+
+def zip(datasets):  # noqa: A001 - mirrors mindspore.dataset.zip
+    """Rows of `datasets` side by side (mindspore.dataset.zip)."""
+    return ZipDataset(datasets)
+
+
 __all__ = [
     "Dataset",
     "DistributedSampler",
@@ -31,4 +39,5 @@ __all__ = [
     "SubsetRandomSampler",
     "SubsetSampler",
     "config",
+    "zip",
 ]

@@ -96,6 +96,21 @@ class Dataset:
         from headrace.dataset.repeat import RepeatDataset
         return RepeatDataset(self, count)
 
+    def zip(self, datasets: Union["Dataset", Sequence["Dataset"]]) -> "Dataset":
+        """This dataset's rows side by side with those of `datasets`."""
+        from headrace.dataset.combine import ZipDataset
+        others = [datasets] if isinstance(datasets, Dataset) else list(datasets)
+        return ZipDataset([self, *others])
+
+    def concat(self, datasets: Union["Dataset", Sequence["Dataset"]]) -> "Dataset":
+        """This dataset's rows, then those of `datasets`."""
+        from headrace.dataset.combine import ConcatDataset
+        others = [datasets] if isinstance(datasets, Dataset) else list(datasets)
+        return ConcatDataset([self, *others])
+
+    def __add__(self, other: "Dataset") -> "Dataset":
+        return self.concat(other)
+
     def filter(self, predicate: Callable[..., bool],
                input_columns: Union[None, str, Sequence[str]] = None,
                num_parallel_workers: Optional[int] = None) -> "Dataset":

@@ -6,7 +6,6 @@
 namespace headrace::engine {
 
 Status TakeOp::RunWorker(int worker_id) {
-  DatasetOp* child = children().front().get();
   RowReader reader(input(), 0);
   RowWriter writer(output(), worker_id, context()->block_rows);
   int64_t taken = 0;
@@ -19,9 +18,7 @@ Status TakeOp::RunWorker(int worker_id) {
   }
   RETURN_IF_ERROR(writer.Flush());
   // Enough rows: stop the child rather than read what is left.
-  child->Cancel();
-  child->Join();
-  child->ClearCancel();
+  StopChildEarly(0);
   return writer.Write(TensorRow::EndOfData());
 }
 
