@@ -10,5 +10,6 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterErrors(m);
   headrace::bindings::RegisterTensor(m);
   headrace::bindings::RegisterEngine(m);
+  headrace::bindings::RegisterTransforms(m);
   headrace::bindings::RegisterServer(m);
 }

@@ -12,6 +12,8 @@ void RegisterErrors(pybind11::module_& m);
 void RegisterTensor(pybind11::module_& m);
 // The execution engine: samplers, ops and the iterator (module headrace._core.engine).
 void RegisterEngine(pybind11::module_& m);
+// Native transforms (module headrace._core.transforms). After RegisterEngine.
+void RegisterTransforms(pybind11::module_& m);
 // Server lifecycle and the client for its status and stop RPCs.
 void RegisterServer(pybind11::module_& m);
 

@@ -75,10 +75,15 @@ py::tuple GetNext(engine::ExecutionTree& tree) {
   return py::make_tuple(kRowData, columns);
 }
 
+// Native ops are used as they are; any other callable runs as Python.
 std::vector<std::shared_ptr<engine::TensorOp>> ToTensorOps(const py::list& operations) {
   std::vector<std::shared_ptr<engine::TensorOp>> chain;
   for (py::handle operation : operations) {
-    chain.push_back(std::make_shared<PythonTensorOp>(py::reinterpret_borrow<py::object>(operation)));
+    if (py::isinstance<engine::TensorOp>(operation)) {
+      chain.push_back(operation.cast<std::shared_ptr<engine::TensorOp>>());
+    } else {
+      chain.push_back(std::make_shared<PythonTensorOp>(py::reinterpret_borrow<py::object>(operation)));
+    }
   }
   return chain;
 }
@@ -108,6 +113,24 @@ void RegisterEngine(py::module_& m) {
       engine, "SubsetSampler")
       .def(py::init<std::vector<int64_t>, bool, int64_t, uint64_t>(), py::arg("indices"),
            py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
+
+  // A native transform; calling it runs it at once on NumPy arrays (eager mode).
+  py::class_<engine::TensorOp, std::shared_ptr<engine::TensorOp>>(engine, "TensorOp")
+      .def_property_readonly("name", &engine::TensorOp::name)
+      .def("__call__", [](engine::TensorOp& op, py::args arrays) -> py::object {
+        engine::TensorList columns;
+        for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
+        Status status;
+        {
+          py::gil_scoped_release release;
+          status = op.Compute(&columns);
+        }
+        ThrowIfError(status);
+        if (columns.size() == 1) return TensorToNumpy(columns[0]);
+        py::tuple out(columns.size());
+        for (size_t i = 0; i < columns.size(); ++i) out[i] = TensorToNumpy(columns[i]);
+        return out;
+      });
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)

@@ -1,0 +1,23 @@
+// Native transforms (module headrace._core.transforms), usable in map() and callable on
+// NumPy arrays. They subclass headrace._core.engine.TensorOp (register_engine.cc).
+#include <pybind11/pybind11.h>
+
+#include "bindings/register.h"
+#include "bindings/status_to_python.h"
+#include "headrace/transforms/type_cast.h"
+
+namespace py = pybind11;
+
+namespace headrace::bindings {
+
+void RegisterTransforms(py::module_& m) {
+  py::module_ transforms = m.def_submodule("transforms", "Native transforms (private).");
+  py::class_<transforms::TypeCast, engine::TensorOp, std::shared_ptr<transforms::TypeCast>>(
+      transforms, "TypeCast")
+      .def(py::init([](const std::string& data_type) {
+             return ValueOrThrow(transforms::TypeCast::Make(ValueOrThrow(DataTypeFromName(data_type))));
+           }),
+           py::arg("data_type"));
+}
+
+}  // namespace headrace::bindings
