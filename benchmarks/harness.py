@@ -62,6 +62,6 @@ def print_figure(figure: Figure) -> None:
     anchor = f"{figure.anchor_name}: {format_value(figure.anchor, figure.unit)}"
     print(
         f"{figure.benchmark:<22} {figure.what:<38} "
-        f"{format_value(figure.ours, figure.unit):>16} {anchor:>34} {figure.ratio:>8.2f}x",
+        f"{format_value(figure.ours, figure.unit):>16} {anchor:>34} {figure.ratio:>8.3g}x",
         flush=True,
     )
