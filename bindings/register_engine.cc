@@ -174,13 +174,21 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("operations"), py::arg("input_indices"), py::arg("layout"),
       py::arg("num_workers"));
+  py::class_<engine::PadSpec>(engine, "PadSpec")
+      .def(py::init([](bool enabled, std::vector<int64_t> shape, double value, std::string text) {
+             return engine::PadSpec{enabled, Shape(shape), value, std::move(text)};
+           }),
+           py::arg("enabled"), py::arg("shape"), py::arg("value"), py::arg("text"));
   engine.def(
       "batch_op",
-      [](OpPtr child, int64_t batch_size, bool drop_remainder, std::vector<std::string> names) -> OpPtr {
-        return WithChild(std::make_shared<engine::BatchOp>(batch_size, drop_remainder, std::move(names)),
+      [](OpPtr child, int64_t batch_size, bool drop_remainder, std::vector<std::string> names,
+         std::vector<engine::PadSpec> pads) -> OpPtr {
+        return WithChild(std::make_shared<engine::BatchOp>(batch_size, drop_remainder,
+                                                           std::move(names), std::move(pads)),
                          std::move(child));
       },
-      py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"));
+      py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
+      py::arg("pads"));
   engine.def(
       "repeat_op",
       [](OpPtr child, int64_t count) -> OpPtr {

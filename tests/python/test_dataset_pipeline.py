@@ -257,3 +257,24 @@ def test_zip_and_concat():
         ds.zip((left, left))
     with pytest.raises(InvalidArgumentError, match="different columns"):
         left + right
+
+
+def ragged() -> ds.Dataset:
+    def generate():
+        for n in (1, 3, 2, 4):
+            yield np.arange(n, dtype=np.int64) + 1, np.array(n)
+    return ds.GeneratorDataset(generate, ["tokens", "length"])
+
+
+def test_padded_batch_pads_to_the_longest_or_the_given_shape():
+    first, second = [t for t, _ in ragged().padded_batch(2, pad_info={})]
+    assert first.tolist() == [[1, 0, 0], [1, 2, 3]]
+    assert second.tolist() == [[1, 2, 0, 0], [1, 2, 3, 4]]
+    fixed = [t for t, _ in ragged().padded_batch(2, pad_info={"tokens": ([5], -1)})]
+    assert fixed[0].tolist() == [[1, -1, -1, -1, -1], [1, 2, 3, -1, -1]]
+    with pytest.raises(ValueError, match="column 'tokens' is to be padded to"):
+        list(ragged().padded_batch(2, pad_info={"tokens": ([2], 0)}))
+    with pytest.raises(ValueError, match="different types or shapes"):
+        list(ragged().batch(2))
+    with pytest.raises(InvalidArgumentError, match="pad_info: column 'nope'"):
+        ragged().padded_batch(2, pad_info={"nope": (None, 0)})

@@ -91,6 +91,15 @@ class Dataset:
         from headrace.dataset.batch import BatchDataset
         return BatchDataset(self, batch_size, drop_remainder, num_parallel_workers, **kwargs)
 
+    def padded_batch(self, batch_size: int, drop_remainder: bool = False,
+                     num_parallel_workers: Optional[int] = None,
+                     pad_info: Optional[Dict[str, Any]] = None) -> "Dataset":
+        """Like batch, padding rows of different shapes: pad_info maps a column to
+        (shape, pad value); None dimensions pad to the longest of the batch."""
+        from headrace.dataset.batch import BatchDataset
+        return BatchDataset(self, batch_size, drop_remainder, num_parallel_workers,
+                            pad_info=pad_info)
+
     def repeat(self, count: Optional[int] = None) -> "Dataset":
         """The dataset `count` times in a row (None or -1: without end)."""
         from headrace.dataset.repeat import RepeatDataset

@@ -49,12 +49,14 @@ Result<TensorPtr> StackColumn(const std::vector<TensorRow>& rows, size_t column,
 
 }  // namespace
 
-BatchOp::BatchOp(int64_t batch_size, bool drop_remainder, std::vector<std::string> column_names)
+BatchOp::BatchOp(int64_t batch_size, bool drop_remainder, std::vector<std::string> column_names,
+                 std::vector<PadSpec> pads)
     : DatasetOp("Batch", 1), batch_size_(batch_size), drop_remainder_(drop_remainder),
-      column_names_(std::move(column_names)) {}
+      column_names_(std::move(column_names)), pads_(std::move(pads)) {}
 
 Result<TensorRow> BatchOp::Stack(const std::vector<TensorRow>& rows,
-                                 const std::vector<std::string>& column_names) {
+                                 const std::vector<std::string>& column_names,
+                                 const std::vector<PadSpec>& pads) {
   const size_t width = rows.front().size();
   for (const TensorRow& row : rows) {
     if (row.size() != width) {
@@ -65,8 +67,14 @@ Result<TensorRow> BatchOp::Stack(const std::vector<TensorRow>& rows,
   std::vector<TensorPtr> columns;
   columns.reserve(width);
   for (size_t c = 0; c < width; ++c) {
-    ASSIGN_OR_RETURN(TensorPtr column, StackColumn(rows, c, column_names));
-    columns.push_back(std::move(column));
+    if (c < pads.size() && pads[c].enabled) {
+      const std::string name = c < column_names.size() ? column_names[c] : "#" + std::to_string(c);
+      ASSIGN_OR_RETURN(TensorPtr column, StackPadded(rows, c, pads[c], name));
+      columns.push_back(std::move(column));
+    } else {
+      ASSIGN_OR_RETURN(TensorPtr column, StackColumn(rows, c, column_names));
+      columns.push_back(std::move(column));
+    }
   }
   return TensorRow(rows.front().id(), std::move(columns));
 }
@@ -79,7 +87,7 @@ Status BatchOp::RunWorker(int worker_id) {
   pending.reserve(static_cast<size_t>(batch_size_));
   int64_t batch_index = 0;
   auto emit = [&]() -> Status {
-    ASSIGN_OR_RETURN(TensorRow batch, Stack(pending, column_names_));
+    ASSIGN_OR_RETURN(TensorRow batch, Stack(pending, column_names_, pads_));
     batch.set_id(batch_index++);
     pending.clear();
     return writer.Write(std::move(batch));
