@@ -14,6 +14,7 @@
 #include "bindings/status_to_python.h"
 #include "headrace/engine/execution_tree.h"
 #include "headrace/engine/ops/batch_op.h"
+#include "headrace/engine/ops/bucket_batch_op.h"
 #include "headrace/engine/ops/concat_op.h"
 #include "headrace/engine/ops/filter_op.h"
 #include "headrace/engine/ops/map_op.h"
@@ -189,6 +190,26 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
       py::arg("pads"));
+  engine.def(
+      "bucket_batch_op",
+      [](OpPtr child, std::vector<int> input_indices, py::object length_fn,
+         std::vector<int64_t> boundaries, std::vector<int64_t> batch_sizes,
+         std::vector<engine::PadSpec> pads, bool pad_to_bucket_boundary, bool drop_remainder,
+         std::vector<std::string> names) -> OpPtr {
+        engine::BucketBatchOp::Options options;
+        options.input_indices = std::move(input_indices);
+        if (!length_fn.is_none()) options.length_fn = std::make_shared<PythonTensorOp>(length_fn);
+        options.boundaries = std::move(boundaries);
+        options.batch_sizes = std::move(batch_sizes);
+        options.pads = std::move(pads);
+        options.pad_to_bucket_boundary = pad_to_bucket_boundary;
+        options.drop_remainder = drop_remainder;
+        options.column_names = std::move(names);
+        return WithChild(std::make_shared<engine::BucketBatchOp>(std::move(options)), std::move(child));
+      },
+      py::arg("child"), py::arg("input_indices"), py::arg("length_fn"), py::arg("boundaries"),
+      py::arg("batch_sizes"), py::arg("pads"), py::arg("pad_to_bucket_boundary"),
+      py::arg("drop_remainder"), py::arg("column_names"));
   engine.def(
       "repeat_op",
       [](OpPtr child, int64_t count) -> OpPtr {

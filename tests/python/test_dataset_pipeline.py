@@ -278,3 +278,23 @@ def test_padded_batch_pads_to_the_longest_or_the_given_shape():
         list(ragged().batch(2))
     with pytest.raises(InvalidArgumentError, match="pad_info: column 'nope'"):
         ragged().padded_batch(2, pad_info={"nope": (None, 0)})
+
+
+def test_bucket_by_sequence_length_groups_and_pads():
+    def generate():
+        for n in (1, 5, 2, 6, 1, 7):
+            yield (np.arange(n, dtype=np.int32) + 1,)
+
+    data = ds.GeneratorDataset(generate, ["seq"])
+    batches = [b[0] for b in data.bucket_by_sequence_length("seq", [4], [2, 2])]
+    # short rows (<4) in bucket 0, long rows in bucket 1; batches leave when full, the rest at the end
+    assert [b.shape for b in batches] == [(2, 2), (2, 6), (1, 1), (1, 7)]
+    assert batches[0].tolist() == [[1, 0], [1, 2]]
+    padded = [b[0] for b in data.bucket_by_sequence_length(
+        "seq", [4, 8], [2, 2, 2], pad_to_bucket_boundary=True, drop_remainder=True)]
+    assert [b.shape for b in padded] == [(2, 3), (2, 7)]
+    by_function = [b[0].shape for b in data.bucket_by_sequence_length(
+        ["seq"], [3], [3, 3], element_length_function=lambda s: len(s) % 3)]
+    assert sum(shape[0] for shape in by_function) == 6
+    with pytest.raises(InvalidArgumentError, match="bucket_batch_sizes must have"):
+        data.bucket_by_sequence_length("seq", [4], [2])

@@ -100,6 +100,19 @@ class Dataset:
         return BatchDataset(self, batch_size, drop_remainder, num_parallel_workers,
                             pad_info=pad_info)
 
+    def bucket_by_sequence_length(self, column_names: Union[str, Sequence[str]],
+                                  bucket_boundaries: Sequence[int],
+                                  bucket_batch_sizes: Sequence[int],
+                                  element_length_function: Optional[Callable[..., int]] = None,
+                                  pad_info: Optional[Dict[str, Any]] = None,
+                                  pad_to_bucket_boundary: bool = False,
+                                  drop_remainder: bool = False) -> "Dataset":
+        """Batches rows of similar length together, each batch padded."""
+        from headrace.dataset.bucket import BucketBatchByLengthDataset
+        return BucketBatchByLengthDataset(self, column_names, bucket_boundaries,
+                                          bucket_batch_sizes, element_length_function, pad_info,
+                                          pad_to_bucket_boundary, drop_remainder)
+
     def repeat(self, count: Optional[int] = None) -> "Dataset":
         """The dataset `count` times in a row (None or -1: without end)."""
         from headrace.dataset.repeat import RepeatDataset
