@@ -1,9 +1,14 @@
 # Type stub of the private extension headrace._core (bindings/).
+import types
 from typing import Any, Optional
 
 import numpy as np
 
 __version__: str
+
+# The engine (samplers, ops, Iterator) and native transforms; used by headrace.dataset only.
+engine: types.ModuleType
+transforms: types.ModuleType
 
 class HeadraceError(Exception):
     code: str
