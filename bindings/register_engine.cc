@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "bindings/numpy_conversion.h"
+#include "bindings/python_batch_map.h"
 #include "bindings/python_sources.h"
 #include "bindings/python_tensor_op.h"
 #include "bindings/register.h"
@@ -183,13 +184,24 @@ void RegisterEngine(py::module_& m) {
   engine.def(
       "batch_op",
       [](OpPtr child, int64_t batch_size, bool drop_remainder, std::vector<std::string> names,
-         std::vector<engine::PadSpec> pads) -> OpPtr {
-        return WithChild(std::make_shared<engine::BatchOp>(batch_size, drop_remainder,
-                                                           std::move(names), std::move(pads)),
-                         std::move(child));
+         std::vector<engine::PadSpec> pads, int num_workers, py::object batch_map,
+         std::string batch_map_name, std::vector<int> input_indices,
+         const std::vector<std::pair<bool, int>>& layout) -> OpPtr {
+        engine::BatchOp::Options options;
+        options.batch_size = batch_size;
+        options.drop_remainder = drop_remainder;
+        options.column_names = std::move(names);
+        options.pads = std::move(pads);
+        if (!batch_map.is_none()) {
+          options.batch_map = std::make_shared<PythonBatchMap>(std::move(batch_map), std::move(batch_map_name));
+          options.input_indices = std::move(input_indices);
+          for (const auto& [from_result, index] : layout) options.layout.push_back({from_result, index});
+        }
+        return engine::MakeBatch(std::move(child), std::move(options), num_workers);
       },
       py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
-      py::arg("pads"));
+      py::arg("pads"), py::arg("num_workers"), py::arg("batch_map"), py::arg("batch_map_name"),
+      py::arg("input_indices"), py::arg("layout"));
   engine.def(
       "bucket_batch_op",
       [](OpPtr child, std::vector<int> input_indices, py::object length_fn,

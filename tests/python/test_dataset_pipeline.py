@@ -298,3 +298,28 @@ def test_bucket_by_sequence_length_groups_and_pads():
     assert sum(shape[0] for shape in by_function) == 6
     with pytest.raises(InvalidArgumentError, match="bucket_batch_sizes must have"):
         data.bucket_by_sequence_length("seq", [4], [2])
+
+
+def test_per_batch_map_sees_lists_and_batch_info():
+    seen = []
+
+    def add_index(xs, ys, info):
+        seen.append((info.get_batch_num(), info.get_epoch_num(), len(xs)))
+        return [x + info.get_batch_num() * 100 for x in xs], ys
+
+    iterator = table(10).batch(4, per_batch_map=add_index, num_parallel_workers=3).create_tuple_iterator(num_epochs=2)
+    epochs = [[x[:, 0].tolist() for x, _ in iterator] for _ in range(2)]
+    assert epochs[0] == [[0, 2, 4, 6], [108, 110, 112, 114], [216, 218]]
+    assert epochs[1] == epochs[0]
+    assert sorted(seen) == [(0, 0, 4), (0, 1, 4), (1, 0, 4), (1, 1, 4), (2, 0, 2), (2, 1, 2)]
+
+
+def test_per_batch_map_with_new_columns():
+    def lengths(ys, info):
+        return [y * 0 + len(ys) for y in ys], ys
+
+    data = table(5).batch(2, per_batch_map=lengths, input_columns="y", output_columns=["size", "y"])
+    assert data.get_col_names() == ["x", "size", "y"]
+    assert [b[1].tolist() for b in data] == [[2, 2], [2, 2], [1]]
+    with pytest.raises(InvalidArgumentError, match="need per_batch_map"):
+        table(5).batch(2, input_columns="y")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from headrace._core import engine as _engine
+from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.validation import check_bool, check_columns_exist, check_int
+from headrace.dataset.map import output_layout
+from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
-__all__ = ["BatchDataset", "pad_specs"]
+__all__ = ["BatchDataset", "BatchInfo", "pad_specs"]
 
 
 def pad_specs(columns: Sequence[str], pad_info: Optional[Dict[str, Any]]) -> List["_engine.PadSpec"]:
@@ -44,22 +46,62 @@ def pad_specs(columns: Sequence[str], pad_info: Optional[Dict[str, Any]]) -> Lis
     return specs
 
 
+class BatchInfo:
+    """What per_batch_map learns about the batch it is given (as MindSpore's BatchInfo)."""
+
+    def __init__(self, batch_num: int, epoch_num: int) -> None:
+        self._batch_num = batch_num
+        self._epoch_num = epoch_num
+
+    def get_batch_num(self) -> int:
+        """The batch's index within its epoch, from 0."""
+        return self._batch_num
+
+    def get_epoch_num(self) -> int:
+        """The epoch's index, from 0."""
+        return self._epoch_num
+
+
+def _batch_map_caller(function: Callable) -> Callable:
+    """Adapts the user's per_batch_map(*columns, batch_info) to the engine's call."""
+    def call(batch_num: int, epoch_num: int, *columns: Any) -> Any:
+        return function(*columns, BatchInfo(batch_num, epoch_num))
+    return call
+
+
 class BatchDataset(Dataset):
     def __init__(self, child: Dataset, batch_size: int, drop_remainder: bool = False,
-                 num_parallel_workers: Optional[int] = None, per_batch_map: Any = None,
-                 input_columns: Any = None, output_columns: Any = None,
-                 pad_info: Optional[Dict[str, Any]] = None, **kwargs: Any) -> None:
+                 num_parallel_workers: Optional[int] = None, per_batch_map: Optional[Callable] = None,
+                 input_columns: Union[None, str, Sequence[str]] = None,
+                 output_columns: Union[None, str, Sequence[str]] = None,
+                 python_multiprocessing: bool = False, max_rowsize: Any = None,
+                 pad_info: Optional[Dict[str, Any]] = None) -> None:
         super().__init__([child])
-        self._pads = pad_specs(child.get_col_names(), pad_info)
         self.batch_size = check_int("batch_size", batch_size, minimum=1, maximum=2**31 - 1)
         self.drop_remainder = check_bool("drop_remainder", drop_remainder)
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
-        if per_batch_map is not None or input_columns is not None or output_columns is not None or kwargs:
-            raise UnimplementedError("batch: per_batch_map and its options are not implemented yet")
+        self.num_parallel_workers = num_parallel_workers
+        if python_multiprocessing:
+            raise UnimplementedError("batch: python_multiprocessing=True is not implemented yet")
+        columns = child.get_col_names()
+        self.per_batch_map = per_batch_map
+        if per_batch_map is None:
+            if input_columns is not None or output_columns is not None:
+                raise InvalidArgumentError("input_columns and output_columns need per_batch_map")
+            self._column_names, self._input_indices, self._layout = columns, [], []
+        else:
+            if not callable(per_batch_map):
+                raise InvalidArgumentError(f"per_batch_map must be callable, got {per_batch_map!r}")
+            inputs = column_list("input_columns", input_columns) or columns
+            check_columns_exist("input_columns", inputs, columns)
+            outputs = column_list("output_columns", output_columns) or list(inputs)
+            self._column_names, self._layout = output_layout(columns, inputs, outputs)
+            self._input_indices = [columns.index(c) for c in inputs]
+        self._pads = pad_specs(self._column_names, pad_info)
 
     def get_col_names(self) -> List[str]:
-        return self.children[0].get_col_names()
+        return list(self._column_names)
 
     def get_batch_size(self) -> int:
         return self.batch_size
@@ -70,5 +112,11 @@ class BatchDataset(Dataset):
         return full if self.drop_remainder or rest == 0 else full + 1
 
     def _build(self, context: BuildContext) -> "_engine.Op":
+        # Stacking is light; more workers than the default pay only with per_batch_map.
+        workers = self.num_parallel_workers or (
+            config.get_num_parallel_workers() if self.per_batch_map else 1)
+        call = None if self.per_batch_map is None else _batch_map_caller(self.per_batch_map)
+        name = "" if self.per_batch_map is None else getattr(self.per_batch_map, "__name__", "per_batch_map")
         return _engine.batch_op(self.children[0]._build(context), self.batch_size,
-                                self.drop_remainder, self.get_col_names(), self._pads)
+                                self.drop_remainder, self.get_col_names(), self._pads, workers,
+                                call, name, self._input_indices, self._layout)

@@ -79,10 +79,13 @@ std::shared_ptr<DatasetOp> DoubleMap(std::shared_ptr<DatasetOp> child, int worke
   return map;
 }
 
-std::shared_ptr<DatasetOp> Batch(std::shared_ptr<DatasetOp> child, int64_t size, bool drop) {
-  auto batch = std::make_shared<BatchOp>(size, drop, std::vector<std::string>{"data", "label"});
-  batch->AddChild(std::move(child));
-  return batch;
+std::shared_ptr<DatasetOp> Batch(std::shared_ptr<DatasetOp> child, int64_t size, bool drop,
+                                 int workers = 2) {
+  BatchOp::Options options;
+  options.batch_size = size;
+  options.drop_remainder = drop;
+  options.column_names = {"data", "label"};
+  return MakeBatch(std::move(child), std::move(options), workers);
 }
 
 // Reads the whole tree; returns the labels of each epoch (batches are flattened).

@@ -2,8 +2,7 @@
 
 #include <cstring>
 
-#include "headrace/engine/row_reader.h"
-#include "headrace/engine/row_writer.h"
+#include "headrace/engine/ops/group_rows_op.h"
 
 namespace headrace::engine {
 
@@ -49,10 +48,17 @@ Result<TensorPtr> StackColumn(const std::vector<TensorRow>& rows, size_t column,
 
 }  // namespace
 
-BatchOp::BatchOp(int64_t batch_size, bool drop_remainder, std::vector<std::string> column_names,
-                 std::vector<PadSpec> pads)
-    : DatasetOp("Batch", 1), batch_size_(batch_size), drop_remainder_(drop_remainder),
-      column_names_(std::move(column_names)), pads_(std::move(pads)) {}
+BatchOp::BatchOp(Options options, int num_workers)
+    : DatasetOp("Batch", num_workers), options_(std::move(options)) {}
+
+std::shared_ptr<DatasetOp> MakeBatch(std::shared_ptr<DatasetOp> child, BatchOp::Options options,
+                                     int num_workers) {
+  auto group = std::make_shared<GroupRowsOp>(options.batch_size, options.drop_remainder);
+  group->AddChild(std::move(child));
+  auto batch = std::make_shared<BatchOp>(std::move(options), num_workers);
+  batch->AddChild(std::move(group));
+  return batch;
+}
 
 Result<TensorRow> BatchOp::Stack(const std::vector<TensorRow>& rows,
                                  const std::vector<std::string>& column_names,
@@ -79,39 +85,86 @@ Result<TensorRow> BatchOp::Stack(const std::vector<TensorRow>& rows,
   return TensorRow(rows.front().id(), std::move(columns));
 }
 
-Status BatchOp::RunWorker(int worker_id) {
-  RowReader reader(input(), 0);
-  // Batches are few and large: push each one as soon as it is made.
-  RowWriter writer(output(), worker_id, /*block_rows=*/1);
-  std::vector<TensorRow> pending;
-  pending.reserve(static_cast<size_t>(batch_size_));
-  int64_t batch_index = 0;
-  auto emit = [&]() -> Status {
-    ASSIGN_OR_RETURN(TensorRow batch, Stack(pending, column_names_, pads_));
-    batch.set_id(batch_index++);
-    pending.clear();
-    return writer.Write(std::move(batch));
-  };
-  for (;;) {
-    TensorRow row;
-    RETURN_IF_ERROR(reader.Next(&row));
-    if (row.is_data()) {
-      pending.push_back(std::move(row));
-      if (static_cast<int64_t>(pending.size()) == batch_size_) RETURN_IF_ERROR(emit());
-      continue;
+Status BatchOp::PreparePass() {
+  ++pass_;
+  return Status::OK();
+}
+
+Result<std::vector<TensorRow>> BatchOp::ApplyBatchMap(std::vector<TensorRow> rows) const {
+  const int64_t batch_num = rows.front().id();
+  std::vector<TensorList> columns(options_.input_indices.size());
+  for (size_t c = 0; c < columns.size(); ++c) {
+    for (const TensorRow& row : rows) columns[c].push_back(row[options_.input_indices[c]]);
+  }
+  RETURN_IF_ERROR(options_.batch_map->Apply(&columns, batch_num, pass_));
+  // The outputs may hold another number of rows; the columns passed through must not.
+  size_t count = columns.empty() ? rows.size() : columns.front().size();
+  for (const TensorList& column : columns) {
+    if (column.size() != count) {
+      return Status::InvalidArgument("per_batch_map '" + options_.batch_map->name() +
+                                     "' returned columns of different lengths");
     }
-    // End of epoch or of data: the partial batch goes first, unless it is dropped.
-    if (!pending.empty() && !drop_remainder_) RETURN_IF_ERROR(emit());
-    pending.clear();
-    const bool end = row.is_end_of_data();
-    RETURN_IF_ERROR(writer.Write(std::move(row)));
+  }
+  std::vector<TensorRow> out;
+  out.reserve(count);
+  for (size_t r = 0; r < count; ++r) {
+    std::vector<TensorPtr> row_columns;
+    for (const MapOp::OutputColumn& entry : options_.layout) {
+      if (entry.from_result) {
+        if (entry.index >= static_cast<int>(columns.size())) {
+          return Status::InvalidArgument("per_batch_map '" + options_.batch_map->name() +
+                                         "' returned " + std::to_string(columns.size()) +
+                                         " columns, fewer than output_columns names");
+        }
+        row_columns.push_back(columns[entry.index][r]);
+      } else {
+        if (count != rows.size()) {
+          return Status::InvalidArgument(
+              "per_batch_map '" + options_.batch_map->name() + "' changed the number of rows "
+              "while other columns pass through; name them in input_columns");
+        }
+        row_columns.push_back(rows[r][entry.index]);
+      }
+    }
+    out.emplace_back(batch_num, std::move(row_columns));
+  }
+  if (out.empty()) return Status::InvalidArgument("per_batch_map '" + options_.batch_map->name() + "' returned no rows");
+  return out;
+}
+
+Status BatchOp::RunWorker(int worker_id) {
+  for (;;) {
+    RowBlock block;
+    RETURN_IF_ERROR(input()->Pop(worker_id, &block));
+    if (!block.empty() && block.back().is_error()) return block.back().error();
+    const bool end = EndsWithEndOfData(block);
+    std::vector<TensorRow> rows;
+    RowBlock out;
+    for (TensorRow& row : block) {
+      if (row.is_data()) {
+        rows.push_back(std::move(row));
+      } else {
+        out.push_back(std::move(row));  // control rows follow the batch
+      }
+    }
+    if (!rows.empty()) {
+      const int64_t batch_num = rows.front().id();
+      if (options_.batch_map) {
+        ASSIGN_OR_RETURN(rows, ApplyBatchMap(std::move(rows)));
+      }
+      ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, options_.column_names, options_.pads));
+      batch.set_id(batch_num);
+      out.insert(out.begin(), std::move(batch));
+    }
+    RETURN_IF_ERROR(output()->Push(worker_id, std::move(out)));
     if (end) return Status::OK();
   }
 }
 
 std::string BatchOp::Describe() const {
-  return "Batch(batch_size=" + std::to_string(batch_size_) +
-         ", drop_remainder=" + (drop_remainder_ ? "True" : "False") + ")";
+  return "Batch(batch_size=" + std::to_string(options_.batch_size) +
+         ", workers=" + std::to_string(num_workers()) +
+         (options_.batch_map ? ", per_batch_map=" + options_.batch_map->name() : std::string()) + ")";
 }
 
 }  // namespace headrace::engine
