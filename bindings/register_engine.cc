@@ -9,6 +9,7 @@
 
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_batch_map.h"
+#include "bindings/python_callback.h"
 #include "bindings/python_sources.h"
 #include "bindings/python_tensor_op.h"
 #include "bindings/register.h"
@@ -16,6 +17,7 @@
 #include "headrace/engine/execution_tree.h"
 #include "headrace/engine/ops/batch_op.h"
 #include "headrace/engine/ops/bucket_batch_op.h"
+#include "headrace/engine/ops/callback_op.h"
 #include "headrace/engine/ops/concat_op.h"
 #include "headrace/engine/ops/filter_op.h"
 #include "headrace/engine/ops/map_op.h"
@@ -229,6 +231,13 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("count"));
 
+  engine.def(
+      "callback_op",
+      [](OpPtr child, py::object call) -> OpPtr {
+        return WithChild(std::make_shared<engine::CallbackOp>(std::make_shared<PythonCallback>(std::move(call))),
+                         std::move(child));
+      },
+      py::arg("child"), py::arg("call"));
   engine.def(
       "zip_op",
       [](const std::vector<OpPtr>& children) -> OpPtr {

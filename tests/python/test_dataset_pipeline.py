@@ -323,3 +323,36 @@ def test_per_batch_map_with_new_columns():
     assert [b[1].tolist() for b in data] == [[2, 2], [2, 2], [1]]
     with pytest.raises(InvalidArgumentError, match="need per_batch_map"):
         table(5).batch(2, input_columns="y")
+
+
+def test_map_callbacks_see_epochs_and_steps():
+    events = []
+
+    class Recorder(ds.callback.DSCallback):
+        def ds_begin(self, context):
+            events.append(("begin",))
+
+        def ds_epoch_begin(self, context):
+            events.append(("epoch_begin", context.cur_epoch_num))
+
+        def ds_epoch_end(self, context):
+            events.append(("epoch_end", context.cur_epoch_num, context.cur_step_num_in_epoch))
+
+        def ds_step_end(self, context):
+            events.append(("step", context.cur_epoch_num, context.cur_step_num))
+
+    data = table(3).map(lambda x: x, input_columns="x", callbacks=[Recorder(step_size=2)])
+    iterator = data.create_tuple_iterator(num_epochs=2)
+    for _ in range(2):
+        list(iterator)
+    assert events == [("begin",), ("epoch_begin", 1), ("step", 1, 1), ("step", 1, 3),
+                      ("epoch_end", 1, 3), ("epoch_begin", 2), ("step", 2, 5), ("epoch_end", 2, 3)]
+
+
+def test_an_exception_in_a_callback_reaches_the_loop():
+    class Broken(ds.callback.DSCallback):
+        def ds_step_begin(self, context):
+            raise RuntimeError("callback broke")
+
+    with pytest.raises(RuntimeError, match="callback broke"):
+        list(table(3).map(lambda x: x, input_columns="x", callbacks=[Broken()]))

@@ -7,7 +7,7 @@
         ...
 """
 
-from headrace.dataset import config
+from headrace.dataset import callback, config
 from headrace.dataset.combine import ConcatDataset, ZipDataset
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
@@ -38,6 +38,7 @@ __all__ = [
     "SequentialSampler",
     "SubsetRandomSampler",
     "SubsetSampler",
+    "callback",
     "config",
     "zip",
 ]

@@ -71,8 +71,13 @@ class MapDataset(Dataset):
         self.num_parallel_workers = num_parallel_workers
         if python_multiprocessing:
             raise UnimplementedError("python_multiprocessing=True is not implemented yet")
-        if cache is not None or callbacks is not None or offload:
-            raise UnimplementedError("map: cache, callbacks and offload are not implemented yet")
+        if cache is not None or offload:
+            raise UnimplementedError("map: cache and offload are not implemented yet")
+        self.callbacks = []
+        if callbacks is not None:
+            from headrace.dataset.callback import make_dispatcher
+            self.callbacks = list(callbacks) if isinstance(callbacks, (list, tuple)) else [callbacks]
+            make_dispatcher(self.callbacks)  # checks them now
 
     def get_col_names(self) -> List[str]:
         return list(self._column_names)
@@ -82,5 +87,9 @@ class MapDataset(Dataset):
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         workers = self.num_parallel_workers or config.get_num_parallel_workers()
-        return _engine.map_op(self.children[0]._build(context), self.operations,
-                              self._input_indices, self._layout, workers)
+        op = _engine.map_op(self.children[0]._build(context), self.operations,
+                            self._input_indices, self._layout, workers)
+        if self.callbacks:
+            from headrace.dataset.callback import make_dispatcher
+            op = _engine.callback_op(op, make_dispatcher(self.callbacks))
+        return op
