@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bindings/numpy_conversion.h"
+#include "bindings/deferred_decref.h"
 #include "bindings/status_to_python.h"
 #include "headrace/core/tensor.h"
 #include "headrace/core/utf8.h"
@@ -18,14 +19,6 @@ namespace py = pybind11;
 namespace headrace::bindings {
 
 namespace {
-
-bool PythonIsFinalizing() {
-#if PY_VERSION_HEX >= 0x030D0000
-  return Py_IsFinalizing();
-#else
-  return _Py_IsFinalizing();
-#endif
-}
 
 // numpy.<name>, looked up once. Leaked on purpose: it must outlive every engine thread,
 // and Python objects cannot be destroyed after the interpreter is gone.
@@ -97,13 +90,10 @@ TensorPtr WrapFixedWidth(py::array array, DataType type) {
   }
   const bool writable = array.writeable();
   auto* data = static_cast<uint8_t*>(const_cast<void*>(array.data()));
-  // The buffer owns a reference to the array; dropping it may happen on any thread.
-  auto* owner = new py::object(array);
-  BufferPtr buffer = Buffer::Wrap(data, array.nbytes(), writable, [owner] {
-    if (PythonIsFinalizing()) return;  // the interpreter frees everything anyway
-    py::gil_scoped_acquire gil;
-    delete owner;
-  });
+  // The buffer owns a reference to the array; the last holder may be an engine thread,
+  // which must not take the GIL for it (deferred_decref.h).
+  PyObject* owner = array.inc_ref().ptr();
+  BufferPtr buffer = Buffer::Wrap(data, array.nbytes(), writable, [owner] { DecrefAnyThread(owner); });
   return ValueOrThrow(Tensor::FromBuffer(type, ShapeOf(array), std::move(buffer)));
 }
 

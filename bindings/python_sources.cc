@@ -1,5 +1,6 @@
 #include "bindings/python_sources.h"
 
+#include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_error.h"
 
@@ -50,6 +51,7 @@ Status PythonRandomAccessSource::Get(int64_t index, TensorRow* row) {
 Status PythonRandomAccessSource::GetBlock(const int64_t* indices, size_t count,
                                           engine::RowBlock* block) {
   py::gil_scoped_acquire gil;
+  DrainDeferredDecrefs();
   for (size_t i = 0; i < count; ++i) {
     TensorRow row(indices[i], {});
     RETURN_IF_ERROR(GetHoldingGil(indices[i], &row));

@@ -1,5 +1,6 @@
 #include "bindings/python_tensor_op.h"
 
+#include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_error.h"
 
@@ -44,6 +45,7 @@ Status PythonTensorOp::Compute(engine::TensorList* columns) {
 
 Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
   py::gil_scoped_acquire gil;
+  DrainDeferredDecrefs();
   for (engine::TensorList& columns : *rows) RETURN_IF_ERROR(ComputeHoldingGil(&columns));
   return Status::OK();
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_batch_map.h"
 #include "bindings/python_callback.h"
@@ -53,8 +54,11 @@ OpPtr WithChild(OpPtr op, OpPtr child) {
 // call Python code: release it first.
 struct ReleaseGilDeleter {
   void operator()(engine::ExecutionTree* tree) const {
-    py::gil_scoped_release release;
-    delete tree;
+    {
+      py::gil_scoped_release release;
+      delete tree;
+    }
+    DrainDeferredDecrefs();
   }
 };
 using TreeHolder = std::unique_ptr<engine::ExecutionTree, ReleaseGilDeleter>;
@@ -71,6 +75,7 @@ py::tuple GetNext(engine::ExecutionTree& tree) {
     py::gil_scoped_release release;
     status = tree.GetNext(&row);
   }
+  DrainDeferredDecrefs();
   ThrowIfError(status);
   if (row.is_end_of_epoch()) return py::make_tuple(kRowEndOfEpoch, py::none());
   if (row.is_end_of_data()) return py::make_tuple(kRowEndOfData, py::none());
@@ -309,8 +314,11 @@ void RegisterEngine(py::module_& m) {
       .def("get_next", &GetNext,
            "(0, columns) for a row, (1, None) at the end of an epoch, (2, None) at the end.")
       .def("stop", [](engine::ExecutionTree& tree) {
-             py::gil_scoped_release release;
-             tree.Stop();
+             {
+               py::gil_scoped_release release;
+               tree.Stop();
+             }
+             DrainDeferredDecrefs();
            })
       .def("tree_string", &engine::ExecutionTree::TreeString);
 }
