@@ -44,6 +44,36 @@ const py::dtype& NumpyDtype(DataType type) {
   return (*dtypes)[static_cast<size_t>(type)];
 }
 
+// The base object of arrays that view a tensor: a plain Python object holding the
+// TensorPtr inline (one small allocation from Python's allocator, unlike a capsule).
+struct TensorOwner {
+  PyObject_HEAD
+  TensorPtr tensor;
+};
+
+void TensorOwnerDealloc(PyObject* self) {
+  reinterpret_cast<TensorOwner*>(self)->tensor.~TensorPtr();
+  PyTypeObject* type = Py_TYPE(self);
+  type->tp_free(self);
+  Py_DECREF(type);  // instances of heap types hold their type
+}
+
+PyObject* NewTensorOwner(const TensorPtr& tensor) {
+  static PyTypeObject* type = [] {
+    static PyType_Slot slots[] = {{Py_tp_dealloc, reinterpret_cast<void*>(&TensorOwnerDealloc)},
+                                  {0, nullptr}};
+    static PyType_Spec spec = {"headrace._core._TensorOwner", sizeof(TensorOwner), 0,
+                               Py_TPFLAGS_DEFAULT, slots};
+    auto* made = reinterpret_cast<PyTypeObject*>(PyType_FromSpec(&spec));
+    if (made == nullptr) throw py::error_already_set();
+    return made;  // kept for the life of the process
+  }();
+  PyObject* owner = type->tp_alloc(type, 0);
+  if (owner == nullptr) throw py::error_already_set();
+  new (&reinterpret_cast<TensorOwner*>(owner)->tensor) TensorPtr(tensor);
+  return owner;
+}
+
 Result<DataType> FixedWidthTypeOf(const py::dtype& dtype) {
   const char kind = dtype.kind();
   const auto size = dtype.itemsize();
@@ -220,20 +250,38 @@ TensorPtr TensorFromNumpy(const py::object& object) {
 
 py::array TensorToNumpy(const TensorPtr& tensor) {
   if (!IsFixedWidth(tensor->dtype())) return StringsToNumpy(tensor);
+  // This runs once per column of every row handed to Python code, so it goes straight to
+  // NumPy's C API: no temporary vectors, no capsule.
   const py::dtype& dtype = NumpyDtype(tensor->dtype());
-  std::vector<py::ssize_t> strides(tensor->shape().size());
-  py::ssize_t stride = dtype.itemsize();
-  for (size_t i = strides.size(); i-- > 0;) {
-    strides[i] = stride;
-    stride *= tensor->shape()[i];
+  const Shape& shape = tensor->shape();
+  const int rank = static_cast<int>(shape.size());
+  std::vector<Py_intptr_t> heap_dims;
+  Py_intptr_t stack_dims[2 * Shape::kInlineRank];
+  Py_intptr_t* dims = stack_dims;
+  if (shape.size() > Shape::kInlineRank) {
+    heap_dims.resize(2 * shape.size());
+    dims = heap_dims.data();
   }
-  // The capsule holds a reference to the tensor, which holds the buffer: the array's
-  // memory lives as long as the array.
-  py::capsule owner(new TensorPtr(tensor),
-                    [](void* p) { delete static_cast<TensorPtr*>(p); });
-  py::array out(dtype, tensor->shape().ToVector(), strides, tensor->data(), owner);
-  if (!tensor->buffer()->is_mutable()) out.attr("setflags")(py::arg("write") = false);
-  return out;
+  Py_intptr_t* strides = dims + rank;
+  Py_intptr_t stride = dtype.itemsize();
+  for (int i = rank; i-- > 0;) {
+    dims[i] = shape[i];
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  auto& api = py::detail::npy_api::get();
+  const int flags = tensor->buffer()->is_mutable() ? py::detail::npy_api::NPY_ARRAY_WRITEABLE_ : 0;
+  PyObject* array = api.PyArray_NewFromDescr_(api.PyArray_Type_, dtype.inc_ref().ptr(), rank, dims,
+                                              strides, const_cast<uint8_t*>(tensor->data()), flags,
+                                              nullptr);
+  if (array == nullptr) throw py::error_already_set();
+  // The base object holds a reference to the tensor, which holds the buffer: the array's
+  // memory lives as long as the array. SetBaseObject steals the owner's reference.
+  if (api.PyArray_SetBaseObject_(array, NewTensorOwner(tensor)) < 0) {
+    Py_DECREF(array);
+    throw py::error_already_set();
+  }
+  return py::reinterpret_steal<py::array>(array);
 }
 
 }  // namespace headrace::bindings

@@ -52,9 +52,22 @@ Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
 
 Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
   try {
-    py::tuple arguments(columns->size());
-    for (size_t i = 0; i < columns->size(); ++i) arguments[i] = TensorToNumpy((*columns)[i]);
-    *columns = ResultToTensors(function_(*arguments));
+    // A vectorcall with the arrays on the stack: no argument tuple per row.
+    constexpr size_t kMaxStackArguments = 8;
+    std::vector<py::object> arrays;
+    arrays.reserve(columns->size());
+    for (const TensorPtr& column : *columns) arrays.push_back(TensorToNumpy(column));
+    PyObject* stack[kMaxStackArguments];
+    std::vector<PyObject*> heap;
+    PyObject** arguments = stack;
+    if (arrays.size() > kMaxStackArguments) {
+      heap.resize(arrays.size());
+      arguments = heap.data();
+    }
+    for (size_t i = 0; i < arrays.size(); ++i) arguments[i] = arrays[i].ptr();
+    PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, arrays.size(), nullptr);
+    if (result == nullptr) throw py::error_already_set();
+    *columns = ResultToTensors(py::reinterpret_steal<py::object>(result));
     return Status::OK();
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, "map function '" + name_ + "'");

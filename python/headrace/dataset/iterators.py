@@ -17,8 +17,11 @@ from headrace.dataset.validation import check_columns_exist, check_int, column_l
 
 __all__ = ["DictIterator", "TupleIterator"]
 
-# Rows per block between ops; see cpp/headrace/engine/row_block.h.
-_BLOCK_ROWS = 32
+# Rows per block between ops; see cpp/headrace/engine/row_block.h. Each block costs a
+# wake-up or two of the next op's thread; 128 measured best for small rows on 2 cores
+# (32: 0.50 s, 128: 0.40 s, 512: 0.38 s for the light benchmark), and slow sources still
+# flush after 500 us.
+_BLOCK_ROWS = 128
 
 _ROW, _END_OF_EPOCH, _END_OF_DATA = 0, 1, 2
 
