@@ -6,8 +6,13 @@ MapOp::MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> inpu
              std::vector<OutputColumn> layout, int num_workers)
     : DatasetOp("Map", num_workers), chain_(std::move(chain)),
       input_indices_(std::move(input_indices)), layout_(std::move(layout)) {
-  for (const OutputColumn& out : layout_) {
-    if (out.from_result) ++num_results_;
+  in_place_ = true;
+  for (size_t c = 0; c < layout_.size(); ++c) {
+    if (layout_[c].from_result) {
+      ++num_results_;
+    } else if (layout_[c].index != static_cast<int>(c)) {
+      in_place_ = false;
+    }
   }
 }
 
@@ -24,12 +29,15 @@ Status MapOp::RunWorker(int worker_id) {
 }
 
 Status MapOp::MapBlock(RowBlock* block) const {
-  std::vector<TensorList> arguments;
-  arguments.reserve(block->size());
+  // Reused from block to block by this worker thread: the per-row argument lists keep
+  // their capacity, so a block costs no allocation here.
+  thread_local std::vector<TensorList> arguments;
+  size_t data_rows = 0;
   for (const TensorRow& row : *block) {
     if (!row.is_data()) continue;
-    TensorList& columns = arguments.emplace_back();
-    columns.reserve(input_indices_.size());
+    if (arguments.size() <= data_rows) arguments.emplace_back();
+    TensorList& columns = arguments[data_rows++];
+    columns.clear();
     for (int index : input_indices_) {
       if (index >= static_cast<int>(row.size())) {
         return Status::Internal("Map: row has " + std::to_string(row.size()) +
@@ -38,6 +46,7 @@ Status MapOp::MapBlock(RowBlock* block) const {
       columns.push_back(row[index]);
     }
   }
+  arguments.resize(data_rows);
   for (const auto& op : chain_) RETURN_IF_ERROR(op->ComputeBlock(&arguments));
 
   size_t next = 0;
@@ -50,16 +59,20 @@ Status MapOp::MapBlock(RowBlock* block) const {
                                      std::to_string(num_results_) +
                                      " output columns were expected (see output_columns)");
     }
-    std::vector<TensorPtr> columns;
-    columns.reserve(layout_.size());
-    for (const OutputColumn& out : layout_) {
-      if (out.from_result) {
-        columns.push_back(results[out.index]);
-      } else {
-        columns.push_back(row[out.index]);
+    if (in_place_ && row.size() == layout_.size()) {
+      // Results replace their input columns where they stand; nothing else moves.
+      for (size_t c = 0; c < layout_.size(); ++c) {
+        if (layout_[c].from_result) row.mutable_columns()[c] = std::move(results[layout_[c].index]);
       }
+    } else {
+      std::vector<TensorPtr> columns;
+      columns.reserve(layout_.size());
+      for (const OutputColumn& out : layout_) {
+        columns.push_back(out.from_result ? results[out.index] : row[out.index]);
+      }
+      row.mutable_columns() = std::move(columns);
     }
-    row.mutable_columns() = std::move(columns);
+    results.clear();
   }
   return Status::OK();
 }

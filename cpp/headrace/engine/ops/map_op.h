@@ -40,6 +40,9 @@ class MapOp : public DatasetOp {
   const std::vector<int> input_indices_;
   const std::vector<OutputColumn> layout_;
   size_t num_results_ = 0;  // entries of layout_ that are results
+  // Every passed-through column keeps its position: results can be put in place. (Rows
+  // whose column count differs from layout_ are rebuilt instead; see MapBlock.)
+  bool in_place_ = false;
 };
 
 }  // namespace headrace::engine
