@@ -45,13 +45,15 @@ class [[nodiscard]] Result {
     CheckOk();
     return *value_;
   }
-  T&& value() && {
+  // On a temporary Result the value is moved out and returned by value, so that
+  // `for (auto x : *MakeVector())` does not iterate a destroyed Result's vector.
+  T value() && {
     CheckOk();
     return std::move(*value_);
   }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
-  T&& operator*() && { return std::move(*this).value(); }
+  T operator*() && { return std::move(*this).value(); }
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
 

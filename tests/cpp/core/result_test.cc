@@ -73,3 +73,17 @@ TEST(ResultDeathTest, ValueOfAnErrorAborts) {
 
 }  // namespace
 }  // namespace headrace
+
+namespace headrace {
+namespace {
+
+Result<std::vector<int>> MakeVector() { return std::vector<int>{1, 2, 3}; }
+
+TEST(ResultTest, RangeForOverATemporaryResultIsSafe) {
+  int sum = 0;
+  for (int x : *MakeVector()) sum += x;
+  EXPECT_EQ(sum, 6);
+}
+
+}  // namespace
+}  // namespace headrace
