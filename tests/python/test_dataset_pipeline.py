@@ -82,12 +82,19 @@ def test_tuple_iterator_selects_columns():
     assert [int(row[0]) for row in rows] == [0, 1, 2]
 
 
-def test_map_with_more_outputs_than_inputs_appends_them():
-    dataset = table(3).map(lambda x: (x, x.sum()), input_columns="x",
-                           output_columns=["x2", "total"])
-    assert dataset.get_col_names() == ["y", "x2", "total"]
+def test_map_with_more_outputs_than_inputs_puts_them_first():
+    # MindSpore 2.10 (checked with its wheel): results first, then the other columns.
+    dataset = table(3).map(lambda y: (y, y * 10), input_columns="y", output_columns=["a", "b"])
+    assert dataset.get_col_names() == ["a", "b", "x"]
     rows = list(dataset)
-    assert [int(r[2]) for r in rows] == [1, 5, 9]
+    assert [int(r[1]) for r in rows] == [0, 10, 20]
+    assert rows[2][2].tolist() == [4, 5]
+
+
+def test_map_without_input_columns_takes_the_first_column():
+    dataset = table(2).map(lambda x: x * 10)
+    assert dataset.get_col_names() == ["x", "y"]
+    assert list(dataset)[1][0].tolist() == [20, 30]
 
 
 def test_map_renames_in_place_when_counts_match():
@@ -319,8 +326,8 @@ def test_per_batch_map_with_new_columns():
         return [y * 0 + len(ys) for y in ys], ys
 
     data = table(5).batch(2, per_batch_map=lengths, input_columns="y", output_columns=["size", "y"])
-    assert data.get_col_names() == ["x", "size", "y"]
-    assert [b[1].tolist() for b in data] == [[2, 2], [2, 2], [1]]
+    assert data.get_col_names() == ["size", "y", "x"]
+    assert [b[0].tolist() for b in data] == [[2, 2], [2, 2], [1]]
     with pytest.raises(InvalidArgumentError, match="need per_batch_map"):
         table(5).batch(2, input_columns="y")
 

@@ -6,6 +6,8 @@ afterwards, not running ones.
 
 from __future__ import annotations
 
+import os
+
 from headrace.dataset.validation import check_int
 
 __all__ = [
@@ -17,11 +19,11 @@ __all__ = [
     "set_seed",
 ]
 
-# MindSpore's defaults.
+# MindSpore's defaults (workers: 8, or fewer on a machine with fewer cores).
 _DEFAULT_SEED = 5489
 _seed = _DEFAULT_SEED
 _prefetch_size = 16
-_num_parallel_workers = 8
+_num_parallel_workers = min(8, os.cpu_count() or 1)
 
 
 def set_seed(seed: int) -> None:
