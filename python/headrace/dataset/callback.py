@@ -65,7 +65,8 @@ def make_dispatcher(callbacks: Sequence[DSCallback]) -> Callable[[str, int, int,
             return
         context = DSRunContext(epoch, step_in_epoch, step)
         for callback in targets:
-            if hook.startswith("ds_step") and (step - 1) % callback.step_size != 0:
+            # As MindSpore 2.10: steps 1, 1 + step_size, ... of each epoch.
+            if hook.startswith("ds_step") and (step_in_epoch - 1) % callback.step_size != 0:
                 continue
             getattr(callback, hook)(context)
 
