@@ -113,6 +113,9 @@ class Dataset:
                                           bucket_batch_sizes, element_length_function, pad_info,
                                           pad_to_bucket_boundary, drop_remainder)
 
+    # MindSpore's name for the same operation.
+    bucket_batch_by_length = bucket_by_sequence_length
+
     def repeat(self, count: Optional[int] = None) -> "Dataset":
         """The dataset `count` times in a row (None or -1: without end)."""
         from headrace.dataset.repeat import RepeatDataset

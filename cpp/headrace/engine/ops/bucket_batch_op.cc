@@ -38,10 +38,10 @@ size_t BucketBatchOp::BucketOf(int64_t length) const {
 Result<TensorRow> BucketBatchOp::MakeBatch(size_t bucket, const std::vector<TensorRow>& rows) const {
   std::vector<PadSpec> pads = options_.pads;
   if (options_.pad_to_bucket_boundary && bucket < options_.boundaries.size()) {
+    // Only dimensions given as None (-1) go to the boundary; a column whose whole shape is
+    // None pads to the longest of the batch, as in MindSpore 2.10.
     for (size_t c = 0; c < pads.size(); ++c) {
       if (!pads[c].enabled) continue;
-      const size_t rank = rows.front()[c]->shape().size();
-      if (pads[c].shape.empty()) pads[c].shape = Shape(std::vector<int64_t>(rank, -1));
       for (size_t d = 0; d < pads[c].shape.size(); ++d) {
         if (pads[c].shape[d] < 0) pads[c].shape[d] = options_.boundaries[bucket] - 1;
       }

@@ -5,8 +5,9 @@
 // to bucket i with boundaries[i-1] <= L < boundaries[i] (bucket 0: L < boundaries[0]; the
 // last: L >= boundaries.back()). When bucket i holds batch_sizes[i] rows they leave as one
 // padded batch (see padding.h). At the end of a pass the partial buckets leave in bucket
-// order, unless drop_remainder. With pad_to_bucket_boundary, the padded dimensions of a
-// bucket's batches are boundaries[i] - 1 long instead of the longest of the batch.
+// order, unless drop_remainder. With pad_to_bucket_boundary, the dimensions that pad_info
+// gives as None (-1) are boundaries[i] - 1 long in bucket i instead of the longest of the
+// batch (a column without a pad shape still pads to the longest, as in MindSpore).
 #pragma once
 
 #include <memory>
