@@ -13,11 +13,12 @@ namespace {
 constexpr int64_t kAlignment = 64;
 }  // namespace
 
-Buffer::Buffer(uint8_t* data, int64_t size, bool is_mutable, bool owned, ReleaseCallback release)
+Buffer::Buffer(Private, uint8_t* data, int64_t size, bool is_mutable, bool owned,
+               ReleaseCallback release)
     : data_(data), size_(size), is_mutable_(is_mutable), owned_(owned),
       release_(std::move(release)) {}
 
-Buffer::Buffer(std::shared_ptr<Buffer> parent, int64_t offset, int64_t size)
+Buffer::Buffer(Private, std::shared_ptr<Buffer> parent, int64_t offset, int64_t size)
     : data_(parent->data_ + offset), size_(size), is_mutable_(parent->is_mutable_),
       owned_(false), parent_(std::move(parent)) {}
 
@@ -46,14 +47,14 @@ Result<std::shared_ptr<Buffer>> Buffer::Allocate(int64_t size) {
     return Status::ResourceExhausted("cannot allocate a buffer of " + std::to_string(size) +
                                      " bytes");
   }
-  return std::shared_ptr<Buffer>(
-      new Buffer(static_cast<uint8_t*>(data), size, /*is_mutable=*/true, /*owned=*/true, {}));
+  return std::make_shared<Buffer>(Private(), static_cast<uint8_t*>(data), size,
+                                  /*is_mutable=*/true, /*owned=*/true, ReleaseCallback());
 }
 
 std::shared_ptr<Buffer> Buffer::Wrap(uint8_t* data, int64_t size, bool is_mutable,
                                      ReleaseCallback release) {
-  return std::shared_ptr<Buffer>(
-      new Buffer(data, size, is_mutable, /*owned=*/false, std::move(release)));
+  return std::make_shared<Buffer>(Private(), data, size, is_mutable, /*owned=*/false,
+                                  std::move(release));
 }
 
 }  // namespace headrace
@@ -68,7 +69,7 @@ Result<std::shared_ptr<Buffer>> Buffer::Slice(std::shared_ptr<Buffer> parent, in
                                    std::to_string(offset + size) + ") are outside a buffer of " +
                                    std::to_string(parent->size()) + " bytes");
   }
-  return std::shared_ptr<Buffer>(new Buffer(std::move(parent), offset, size));
+  return std::make_shared<Buffer>(Private(), std::move(parent), offset, size);
 }
 
 }  // namespace headrace

@@ -53,8 +53,18 @@ class Buffer {
   bool is_owned() const { return owned_; }
 
  private:
-  Buffer(uint8_t* data, int64_t size, bool is_mutable, bool owned, ReleaseCallback release);
-  Buffer(std::shared_ptr<Buffer> parent, int64_t offset, int64_t size);
+  // Lets the factories use std::make_shared (one allocation for buffer and count) while
+  // nobody else can call the constructors.
+  struct Private {
+    explicit Private() = default;
+  };
+
+ public:
+  Buffer(Private, uint8_t* data, int64_t size, bool is_mutable, bool owned,
+         ReleaseCallback release);
+  Buffer(Private, std::shared_ptr<Buffer> parent, int64_t offset, int64_t size);
+
+ private:
 
   uint8_t* data_;
   int64_t size_;
