@@ -13,7 +13,7 @@ from typing import List
 import numpy as np
 
 import headrace.dataset as ds
-from harness import Figure, median_seconds
+from harness import Figure, interleaved_median_seconds
 from headrace.dataset import transforms
 
 NAME = "native_pipeline"
@@ -39,7 +39,8 @@ def run(quick: bool = False) -> List[Figure]:
         return len(batches)
 
     assert ours() == numpy_bulk() == rows // BATCH
-    ours_rate = rows / median_seconds(ours, repeats, warmup=0)
-    numpy_rate = rows / median_seconds(numpy_bulk, repeats, warmup=0)
+    seconds = interleaved_median_seconds({"ours": ours, "numpy": numpy_bulk}, repeats)
+    ours_rate = rows / seconds["ours"]
+    numpy_rate = rows / seconds["numpy"]
     return [Figure(NAME, "rows/s, TypeCast + batch(64)", "rows/s", ours_rate,
                    "NumPy bulk astype", numpy_rate, higher_is_better=True)]

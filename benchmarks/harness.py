@@ -45,6 +45,22 @@ def median_seconds(fn: Callable[[], object], repeats: int, warmup: int = 1) -> f
     return statistics.median(times)
 
 
+def interleaved_median_seconds(fns: "dict[str, Callable[[], object]]", rounds: int) -> "dict[str, float]":
+    """Median wall time of each function, measured in rounds that run every function once.
+
+    These machines drift between fast and slow phases; timing ours and the anchors in
+    alternation puts them in the same phases, so their ratio means something even when
+    the absolute times move.
+    """
+    times: "dict[str, list]" = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def format_value(value: float, unit: str) -> str:
     if value >= 100:
         return f"{value:,.0f} {unit}"
