@@ -63,7 +63,11 @@ setup() {
 
 run_tests() {
   log "ctest"
-  ctest --test-dir "${BUILD_DIR}" --output-on-failure -j2 --timeout 300
+  # The ctest of the cmake that pip installed for this Python: found whether or not that
+  # Python's scripts directory is on PATH (a venv that is not activated, say).
+  local ctest
+  ctest="$("$PYTHON" -c 'import cmake, os; print(os.path.join(cmake.CMAKE_BIN_DIR, "ctest"))')"
+  "$ctest" --test-dir "${BUILD_DIR}" --output-on-failure -j2 --timeout 300
   log "pytest"
   # Run from the tests folder so that `import headrace` finds the installed package,
   # never the sources under python/.
