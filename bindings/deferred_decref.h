@@ -17,4 +17,30 @@ void DecrefAnyThread(PyObject* object);
 // Drops the queued references. Call with the GIL held; cheap when the queue is empty.
 void DrainDeferredDecrefs();
 
+// A reference to a Python object, kept by C++ objects that the engine may destroy on any
+// thread (map functions, sources, callbacks): dropping it never takes the GIL.
+class AnyThreadRef {
+ public:
+  AnyThreadRef() = default;
+  // Takes over `object`'s reference.
+  explicit AnyThreadRef(PyObject* object) : object_(object) {}
+  AnyThreadRef(const AnyThreadRef&) = delete;
+  AnyThreadRef& operator=(const AnyThreadRef&) = delete;
+  AnyThreadRef(AnyThreadRef&& other) noexcept : object_(other.object_) { other.object_ = nullptr; }
+  AnyThreadRef& operator=(AnyThreadRef&& other) noexcept {
+    if (this != &other) {
+      DecrefAnyThread(object_);
+      object_ = other.object_;
+      other.object_ = nullptr;
+    }
+    return *this;
+  }
+  ~AnyThreadRef() { DecrefAnyThread(object_); }
+
+  PyObject* ptr() const { return object_; }
+
+ private:
+  PyObject* object_ = nullptr;
+};
+
 }  // namespace headrace::bindings

@@ -20,15 +20,20 @@ namespace headrace::bindings {
 
 namespace {
 
-// numpy.<name>, looked up once. Leaked on purpose: it must outlive every engine thread,
-// and Python objects cannot be destroyed after the interpreter is gone.
-const py::object& NumpyFunction(const char* name) {
-  static auto* require = new py::object(py::module_::import("numpy").attr("require"));
-  static auto* asarray = new py::object(py::module_::import("numpy").attr("asarray"));
-  static auto* zeros = new py::object(py::module_::import("numpy").attr("zeros"));
-  if (std::strcmp(name, "require") == 0) return *require;
-  if (std::strcmp(name, "asarray") == 0) return *asarray;
-  return *zeros;
+// The NumPy functions used here, looked up once. Leaked on purpose: they must outlive every
+// engine thread, and Python objects cannot be destroyed after the interpreter is gone.
+struct NumpyFunctions {
+  py::object require;
+  py::object asarray;
+  py::object zeros;
+};
+
+const NumpyFunctions& Numpy() {
+  static const auto* functions = [] {
+    py::module_ numpy = py::module_::import("numpy");
+    return new NumpyFunctions{numpy.attr("require"), numpy.attr("asarray"), numpy.attr("zeros")};
+  }();
+  return *functions;
 }
 
 // The NumPy dtype of a fixed-width type, made once per type (parsing a dtype name on every
@@ -108,7 +113,7 @@ Shape ShapeOf(const py::array& array) {
 // `array` as `dtype`, C-contiguous and aligned: itself if it is already, else a copy.
 // (np.require keeps 0-d arrays 0-d, unlike np.ascontiguousarray.)
 py::array Contiguous(const py::array& array, const py::object& dtype) {
-  return NumpyFunction("require")(array, dtype, py::make_tuple("C", "A"));
+  return Numpy().require(array, dtype, py::make_tuple("C", "A"));
 }
 
 TensorPtr WrapFixedWidth(py::array array, DataType type) {
@@ -214,7 +219,7 @@ py::array StringsToNumpy(const TensorPtr& tensor) {
     width = std::max(width, length);
   }
   py::dtype dtype((is_text ? "U" : "S") + std::to_string(width));
-  py::array out = NumpyFunction("zeros")(py::cast(tensor->shape().ToVector()), dtype);
+  py::array out = Numpy().zeros(py::cast(tensor->shape().ToVector()), dtype);
   auto* base = static_cast<char*>(out.mutable_data());
   for (int64_t i = 0; i < tensor->num_elements(); ++i) {
     const std::string_view item = tensor->StringAt(i);
@@ -233,7 +238,7 @@ TensorPtr TensorFromNumpy(const py::object& object) {
   py::array array;
   try {
     array = py::isinstance<py::array>(object) ? py::reinterpret_borrow<py::array>(object)
-                                               : py::array(NumpyFunction("asarray")(object));
+                                               : py::array(Numpy().asarray(object));
   } catch (py::error_already_set& error) {
     ThrowIfError(Status::InvalidArgument(
         "Tensor: array: cannot make a NumPy array from the " +

@@ -8,11 +8,6 @@ namespace py = pybind11;
 
 namespace headrace::bindings {
 
-PythonBatchMap::~PythonBatchMap() {
-  py::gil_scoped_acquire gil;
-  call_ = py::object();
-}
-
 Status PythonBatchMap::Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
                              int64_t epoch_num) {
   py::gil_scoped_acquire gil;
@@ -25,7 +20,7 @@ Status PythonBatchMap::Apply(std::vector<engine::TensorList>* columns, int64_t b
       for (const TensorPtr& tensor : (*columns)[c]) rows.append(TensorToNumpy(tensor));
       arguments[c + 2] = rows;
     }
-    py::object result = call_(*arguments);
+    py::object result = py::handle(call_.ptr())(*arguments);
     py::tuple outputs = py::isinstance<py::tuple>(result) ? py::reinterpret_borrow<py::tuple>(result)
                                                           : py::make_tuple(result);
     std::vector<engine::TensorList> converted;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/deferred_decref.h"
 #include "headrace/engine/batch_map_function.h"
 
 namespace headrace::bindings {
@@ -18,15 +19,14 @@ namespace headrace::bindings {
 class PythonBatchMap : public engine::BatchMapFunction {
  public:
   PythonBatchMap(pybind11::object call, std::string name)
-      : call_(std::move(call)), name_(std::move(name)) {}
-  ~PythonBatchMap() override;
+      : call_(call.release().ptr()), name_(std::move(name)) {}
 
   std::string name() const override { return name_; }
   Status Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
                int64_t epoch_num) override;
 
  private:
-  pybind11::object call_;
+  AnyThreadRef call_;
   std::string name_;
 };
 

@@ -6,15 +6,10 @@ namespace py = pybind11;
 
 namespace headrace::bindings {
 
-PythonCallback::~PythonCallback() {
-  py::gil_scoped_acquire gil;
-  call_ = py::object();
-}
-
 Status PythonCallback::Call(const char* hook, int64_t epoch, int64_t step_in_epoch, int64_t step) {
   py::gil_scoped_acquire gil;
   try {
-    call_(hook, epoch, step_in_epoch, step);
+    py::handle(call_.ptr())(hook, epoch, step_in_epoch, step);
     return Status::OK();
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, std::string("callback ") + hook);

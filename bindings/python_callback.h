@@ -5,14 +5,14 @@
 
 #include <pybind11/pybind11.h>
 
+#include "bindings/deferred_decref.h"
 #include "headrace/engine/pipeline_callback.h"
 
 namespace headrace::bindings {
 
 class PythonCallback : public engine::PipelineCallback {
  public:
-  explicit PythonCallback(pybind11::object call) : call_(std::move(call)) {}
-  ~PythonCallback() override;
+  explicit PythonCallback(pybind11::object call) : call_(call.release().ptr()) {}
 
   Status Begin() override { return Call("ds_begin", 0, 0, 0); }
   Status EpochBegin(int64_t epoch, int64_t step_in_epoch, int64_t step) override {
@@ -31,7 +31,7 @@ class PythonCallback : public engine::PipelineCallback {
  private:
   Status Call(const char* hook, int64_t epoch, int64_t step_in_epoch, int64_t step);
 
-  pybind11::object call_;
+  AnyThreadRef call_;
 };
 
 }  // namespace headrace::bindings

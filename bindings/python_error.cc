@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "bindings/deferred_decref.h"
+
 namespace py = pybind11;
 
 namespace headrace::bindings {
@@ -10,36 +12,19 @@ namespace {
 
 constexpr const char* kPythonErrorTypeId = "headrace.python_error";
 
-bool PythonIsFinalizing() {
-#if PY_VERSION_HEX >= 0x030D0000
-  return Py_IsFinalizing();
-#else
-  return _Py_IsFinalizing();
-#endif
-}
-
 class PythonErrorDetail : public StatusDetail {
  public:
-  // Takes a new reference to `exception`; needs the GIL.
-  explicit PythonErrorDetail(PyObject* exception) : exception_(exception) {
-    Py_XINCREF(exception_);
-  }
-
-  // The last copy of a Status may go on any thread: take the GIL to drop the reference.
-  ~PythonErrorDetail() override {
-    if (exception_ == nullptr || PythonIsFinalizing()) return;
-    PyGILState_STATE state = PyGILState_Ensure();
-    Py_DECREF(exception_);
-    PyGILState_Release(state);
-  }
+  // Takes a new reference to `exception`; needs the GIL. The last copy of the Status
+  // may go on any thread: AnyThreadRef drops the reference without taking the GIL.
+  explicit PythonErrorDetail(PyObject* exception) : exception_(Py_XNewRef(exception)) {}
 
   const char* type_id() const override { return kPythonErrorTypeId; }
   std::string ToString() const override { return "Python exception"; }
 
-  PyObject* exception() const { return exception_; }
+  PyObject* exception() const { return exception_.ptr(); }
 
  private:
-  PyObject* exception_;
+  AnyThreadRef exception_;
 };
 
 }  // namespace

@@ -34,13 +34,9 @@ Status ItemToRow(const py::object& item, const std::vector<std::string>& column_
 
 PythonRandomAccessSource::PythonRandomAccessSource(py::object source,
                                                    std::vector<std::string> column_names)
-    : source_(std::move(source)), column_names_(std::move(column_names)) {
-  size_ = py::len(source_);
-}
-
-PythonRandomAccessSource::~PythonRandomAccessSource() {
-  py::gil_scoped_acquire gil;
-  source_ = py::object();
+    : column_names_(std::move(column_names)) {
+  size_ = static_cast<int64_t>(py::len(source));
+  source_ = AnyThreadRef(source.release().ptr());
 }
 
 Status PythonRandomAccessSource::Get(int64_t index, TensorRow* row) {
@@ -62,7 +58,7 @@ Status PythonRandomAccessSource::GetBlock(const int64_t* indices, size_t count,
 
 Status PythonRandomAccessSource::GetHoldingGil(int64_t index, TensorRow* row) {
   try {
-    return ItemToRow(source_[py::int_(index)], column_names_, row);
+    return ItemToRow(py::handle(source_.ptr())[py::int_(index)], column_names_, row);
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, "GeneratorDataset source[" + std::to_string(index) + "]");
   }
@@ -70,18 +66,12 @@ Status PythonRandomAccessSource::GetHoldingGil(int64_t index, TensorRow* row) {
 
 PythonStreamSource::PythonStreamSource(py::object make_iterator,
                                        std::vector<std::string> column_names)
-    : make_iterator_(std::move(make_iterator)), column_names_(std::move(column_names)) {}
-
-PythonStreamSource::~PythonStreamSource() {
-  py::gil_scoped_acquire gil;
-  iterator_ = py::object();
-  make_iterator_ = py::object();
-}
+    : make_iterator_(make_iterator.release().ptr()), column_names_(std::move(column_names)) {}
 
 Status PythonStreamSource::Reset() {
   py::gil_scoped_acquire gil;
   try {
-    iterator_ = make_iterator_();
+    iterator_ = AnyThreadRef(py::handle(make_iterator_.ptr())().release().ptr());
     return Status::OK();
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, "GeneratorDataset source");

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/deferred_decref.h"
 #include "headrace/engine/sources/random_access_source.h"
 #include "headrace/engine/sources/stream_source.h"
 
@@ -22,7 +23,6 @@ class PythonRandomAccessSource : public engine::RandomAccessSource {
  public:
   // Needs the GIL; reads len(source) once.
   PythonRandomAccessSource(pybind11::object source, std::vector<std::string> column_names);
-  ~PythonRandomAccessSource() override;
 
   int64_t size() const override { return size_; }
   const std::vector<std::string>& column_names() const override { return column_names_; }
@@ -32,7 +32,7 @@ class PythonRandomAccessSource : public engine::RandomAccessSource {
  private:
   Status GetHoldingGil(int64_t index, TensorRow* row);
 
-  pybind11::object source_;
+  AnyThreadRef source_;
   std::vector<std::string> column_names_;
   int64_t size_ = 0;
 };
@@ -41,7 +41,6 @@ class PythonStreamSource : public engine::StreamSource {
  public:
   // `make_iterator` is called with no argument at the start of every pass.
   PythonStreamSource(pybind11::object make_iterator, std::vector<std::string> column_names);
-  ~PythonStreamSource() override;
 
   const std::vector<std::string>& column_names() const override { return column_names_; }
   Status Reset() override;
@@ -49,8 +48,8 @@ class PythonStreamSource : public engine::StreamSource {
                    engine::RowBlock* block, bool* end) override;
 
  private:
-  pybind11::object make_iterator_;
-  pybind11::object iterator_;
+  AnyThreadRef make_iterator_;
+  AnyThreadRef iterator_;
   std::vector<std::string> column_names_;
 };
 

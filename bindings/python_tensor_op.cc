@@ -17,26 +17,23 @@ std::string CallableName(const py::object& function) {
   return py::str(py::type::handle_of(function).attr("__name__"));
 }
 
-// A tuple is one column per item; anything else is one column.
-engine::TensorList ResultToTensors(const py::object& result) {
-  engine::TensorList out;
+// `result` as the row's new columns: a tuple is one column per item, anything else one
+// column.
+void ResultToColumns(const py::object& result, engine::TensorList* columns) {
+  columns->clear();
   if (py::isinstance<py::tuple>(result)) {
-    for (py::handle item : result) out.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
+    for (py::handle item : result) {
+      columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
+    }
   } else {
-    out.push_back(TensorFromNumpy(result));
+    columns->push_back(TensorFromNumpy(result));
   }
-  return out;
 }
 
 }  // namespace
 
 PythonTensorOp::PythonTensorOp(py::object function)
-    : function_(std::move(function)), name_(CallableName(function_)) {}
-
-PythonTensorOp::~PythonTensorOp() {
-  py::gil_scoped_acquire gil;
-  function_ = py::object();
-}
+    : name_(CallableName(function)), function_(function.release().ptr()) {}
 
 Status PythonTensorOp::Compute(engine::TensorList* columns) {
   py::gil_scoped_acquire gil;
@@ -52,22 +49,29 @@ Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
 
 Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
   try {
-    // A vectorcall with the arrays on the stack: no argument tuple per row.
-    constexpr size_t kMaxStackArguments = 8;
-    std::vector<py::object> arrays;
-    arrays.reserve(columns->size());
-    for (const TensorPtr& column : *columns) arrays.push_back(TensorToNumpy(column));
-    PyObject* stack[kMaxStackArguments];
-    std::vector<PyObject*> heap;
-    PyObject** arguments = stack;
-    if (arrays.size() > kMaxStackArguments) {
-      heap.resize(arrays.size());
-      arguments = heap.data();
+    // A vectorcall with the arrays on the stack: this runs once per row under the GIL, so
+    // it builds no argument tuple and allocates nothing for the common few columns.
+    constexpr size_t kStackColumns = 8;
+    const size_t count = columns->size();
+    py::object stack_arrays[kStackColumns];
+    PyObject* stack_arguments[kStackColumns];
+    std::vector<py::object> heap_arrays;
+    std::vector<PyObject*> heap_arguments;
+    py::object* arrays = stack_arrays;
+    PyObject** arguments = stack_arguments;
+    if (count > kStackColumns) {
+      heap_arrays.resize(count);
+      heap_arguments.resize(count);
+      arrays = heap_arrays.data();
+      arguments = heap_arguments.data();
     }
-    for (size_t i = 0; i < arrays.size(); ++i) arguments[i] = arrays[i].ptr();
-    PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, arrays.size(), nullptr);
+    for (size_t i = 0; i < count; ++i) {
+      arrays[i] = TensorToNumpy((*columns)[i]);
+      arguments[i] = arrays[i].ptr();
+    }
+    PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, count, nullptr);
     if (result == nullptr) throw py::error_already_set();
-    *columns = ResultToTensors(py::reinterpret_steal<py::object>(result));
+    ResultToColumns(py::reinterpret_steal<py::object>(result), columns);
     return Status::OK();
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, "map function '" + name_ + "'");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bindings/deferred_decref.h"
 #include "headrace/engine/tensor_op.h"
 
 namespace headrace::bindings {
@@ -19,8 +20,6 @@ class PythonTensorOp : public engine::TensorOp {
  public:
   // Needs the GIL.
   explicit PythonTensorOp(pybind11::object function);
-  // Takes the GIL to release the callable: the last reference may go on any thread.
-  ~PythonTensorOp() override;
 
   std::string name() const override { return name_; }
   Status Compute(engine::TensorList* columns) override;
@@ -29,8 +28,8 @@ class PythonTensorOp : public engine::TensorOp {
  private:
   Status ComputeHoldingGil(engine::TensorList* columns);
 
-  pybind11::object function_;
   std::string name_;
+  AnyThreadRef function_;
 };
 
 }  // namespace headrace::bindings

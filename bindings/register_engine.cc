@@ -50,6 +50,11 @@ OpPtr WithChild(OpPtr op, OpPtr child) {
   return op;
 }
 
+OpPtr WithChildren(OpPtr op, const std::vector<OpPtr>& children) {
+  for (const OpPtr& child : children) op->AddChild(child);
+  return op;
+}
+
 // Destroying an iterator joins the engine's threads, which may be waiting for the GIL to
 // call Python code: release it first.
 struct ReleaseGilDeleter {
@@ -246,17 +251,13 @@ void RegisterEngine(py::module_& m) {
   engine.def(
       "zip_op",
       [](const std::vector<OpPtr>& children) -> OpPtr {
-        auto op = std::make_shared<engine::ZipOp>();
-        for (const OpPtr& child : children) op->AddChild(child);
-        return op;
+        return WithChildren(std::make_shared<engine::ZipOp>(), children);
       },
       py::arg("children"));
   engine.def(
       "concat_op",
       [](const std::vector<OpPtr>& children) -> OpPtr {
-        auto op = std::make_shared<engine::ConcatOp>();
-        for (const OpPtr& child : children) op->AddChild(child);
-        return op;
+        return WithChildren(std::make_shared<engine::ConcatOp>(), children);
       },
       py::arg("children"));
   engine.def(
@@ -293,12 +294,10 @@ void RegisterEngine(py::module_& m) {
       py::arg("child"), py::arg("indices"));
 
   py::class_<engine::ExecutionTree, TreeHolder>(engine, "Iterator")
-      .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, uint64_t seed,
-                       int64_t num_epochs) {
+      .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, int64_t num_epochs) {
              engine::PipelineSettings settings;
              settings.prefetch_rows = prefetch_rows;
              settings.block_rows = block_rows;
-             settings.seed = seed;
              settings.num_epochs = num_epochs;
              TreeHolder tree(new engine::ExecutionTree(std::move(root), settings));
              Status status;
@@ -309,8 +308,7 @@ void RegisterEngine(py::module_& m) {
              ThrowIfError(status);
              return tree;
            }),
-           py::arg("root"), py::arg("prefetch_rows"), py::arg("block_rows"), py::arg("seed"),
-           py::arg("num_epochs"))
+           py::arg("root"), py::arg("prefetch_rows"), py::arg("block_rows"), py::arg("num_epochs"))
       .def("get_next", &GetNext,
            "(0, columns) for a row, (1, None) at the end of an epoch, (2, None) at the end.")
       .def("stop", [](engine::ExecutionTree& tree) {

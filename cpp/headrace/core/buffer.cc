@@ -18,10 +18,6 @@ Buffer::Buffer(Private, uint8_t* data, int64_t size, bool is_mutable, bool owned
     : data_(data), size_(size), is_mutable_(is_mutable), owned_(owned),
       release_(std::move(release)) {}
 
-Buffer::Buffer(Private, std::shared_ptr<Buffer> parent, int64_t offset, int64_t size)
-    : data_(parent->data_ + offset), size_(size), is_mutable_(parent->is_mutable_),
-      owned_(false), parent_(std::move(parent)) {}
-
 Buffer::~Buffer() {
   if (owned_) {
     std::free(data_);
@@ -55,21 +51,6 @@ std::shared_ptr<Buffer> Buffer::Wrap(uint8_t* data, int64_t size, bool is_mutabl
                                      ReleaseCallback release) {
   return std::make_shared<Buffer>(Private(), data, size, is_mutable, /*owned=*/false,
                                   std::move(release));
-}
-
-}  // namespace headrace
-
-namespace headrace {
-
-Result<std::shared_ptr<Buffer>> Buffer::Slice(std::shared_ptr<Buffer> parent, int64_t offset,
-                                              int64_t size) {
-  if (parent == nullptr) return Status::InvalidArgument("Buffer::Slice: parent is null");
-  if (offset < 0 || size < 0 || offset > parent->size() || size > parent->size() - offset) {
-    return Status::InvalidArgument("Buffer::Slice: bytes [" + std::to_string(offset) + ", " +
-                                   std::to_string(offset + size) + ") are outside a buffer of " +
-                                   std::to_string(parent->size()) + " bytes");
-  }
-  return std::make_shared<Buffer>(Private(), std::move(parent), offset, size);
 }
 
 }  // namespace headrace

@@ -4,7 +4,6 @@
 // (or NumPy array viewing it) lets go. Where the bytes come from depends on how the
 // buffer was made:
 //   - Allocate(): owned here, 64-byte aligned, freed with the buffer;
-//   - Slice(): a range of another buffer, which it keeps alive;
 //   - Wrap(): owned elsewhere (a NumPy array, later a shared-memory block); the release
 //     callback runs exactly once when the last reference goes, on whichever thread drops
 //     it, so it must be safe to call from any thread (a callback that touches Python
@@ -39,11 +38,6 @@ class Buffer {
   static std::shared_ptr<Buffer> Wrap(uint8_t* data, int64_t size, bool is_mutable,
                                       ReleaseCallback release);
 
-  // Bytes [offset, offset + size) of `parent`, sharing its memory and keeping it alive.
-  // InvalidArgument if the range is not inside the parent.
-  static Result<std::shared_ptr<Buffer>> Slice(std::shared_ptr<Buffer> parent, int64_t offset,
-                                               int64_t size);
-
   const uint8_t* data() const { return data_; }
   // nullptr when the buffer is read-only (e.g. wrapped from a read-only NumPy array).
   uint8_t* mutable_data() { return is_mutable_ ? data_ : nullptr; }
@@ -62,7 +56,6 @@ class Buffer {
  public:
   Buffer(Private, uint8_t* data, int64_t size, bool is_mutable, bool owned,
          ReleaseCallback release);
-  Buffer(Private, std::shared_ptr<Buffer> parent, int64_t offset, int64_t size);
 
  private:
 
@@ -71,7 +64,6 @@ class Buffer {
   bool is_mutable_;
   bool owned_;
   ReleaseCallback release_;
-  std::shared_ptr<Buffer> parent_;  // set for slices
 };
 
 using BufferPtr = std::shared_ptr<Buffer>;

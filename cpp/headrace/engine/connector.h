@@ -61,7 +61,6 @@ class Connector {
   int num_consumers() const { return num_consumers_; }
   // Rows queued now, over all queues (a snapshot for statistics).
   int64_t queued_rows() const;
-  int64_t capacity_rows() const { return queues_.front()->capacity() * num_producers(); }
 
  private:
   std::vector<std::unique_ptr<BlockingQueue<RowBlock>>> queues_;

@@ -2,6 +2,9 @@
 
 #include <pthread.h>
 
+#include "headrace/engine/row_reader.h"
+#include "headrace/engine/row_writer.h"
+
 namespace headrace::engine {
 
 namespace {
@@ -40,7 +43,7 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
   // Checked again: Cancel() may have run while the children were launching, and then it
   // did not see this pass's connector.
   if (cancelled_ || context->stopping) return Status::Cancelled(name_ + " is stopping");
-  output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->prefetch_rows);
+  output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->settings.prefetch_rows);
   threads_.reserve(num_workers_);
   for (int w = 0; w < num_workers_; ++w) {
     threads_.emplace_back(&DatasetOp::WorkerMain, this, w);
@@ -83,6 +86,24 @@ void DatasetOp::ClearCancel() {
     cancel_requested_ = false;
   }
   for (auto& child : children_) child->ClearCancel();
+}
+
+Result<int64_t> DatasetOp::ForwardChildPass(int64_t pass, RowWriter* writer) {
+  DatasetOp* child = children_.front().get();
+  if (pass > 0) {
+    child->Join();
+    RETURN_IF_ERROR(child->Launch(context_, 1));
+  }
+  RowReader reader(child->output(), 0);
+  int64_t rows = 0;
+  for (;;) {
+    TensorRow row;
+    RETURN_IF_ERROR(reader.Next(&row));
+    if (row.is_end_of_data()) return rows;
+    if (!row.is_data()) continue;  // passes below never mark epochs themselves
+    ++rows;
+    RETURN_IF_ERROR(writer->Write(std::move(row)));
+  }
 }
 
 void DatasetOp::StopChildEarly(size_t index) {

@@ -28,12 +28,15 @@
 #include <thread>
 #include <vector>
 
+#include "headrace/core/result.h"
 #include "headrace/core/status.h"
 #include "headrace/core/thread_annotations.h"
 #include "headrace/engine/connector.h"
 #include "headrace/engine/execution_context.h"
 
 namespace headrace::engine {
+
+class RowWriter;
 
 class DatasetOp {
  public:
@@ -81,6 +84,11 @@ class DatasetOp {
   virtual std::string Describe() const;
 
   ExecutionContext* context() const { return context_; }
+  // One more pass of the only child, its data rows written to `writer` (the repeat and
+  // epoch ops): pass 0 reads the pass Launch() started, later ones join the finished
+  // child and launch it again. Returns how many rows the pass had.
+  Result<int64_t> ForwardChildPass(int64_t pass, RowWriter* writer);
+
   // Ends the current pass of children_[index] before it has written everything (take has
   // its rows, zip met the end of another child): cancels, joins and makes it launchable
   // again, so that its threads do not stay blocked on a full connector.

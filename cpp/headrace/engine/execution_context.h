@@ -1,6 +1,6 @@
 // ExecutionContext: what every op of one running pipeline shares.
 //
-// Made by the tree builder, read by ops on their threads. The settings are fixed before
+// Made by the ExecutionTree, read by ops on their threads. The settings are fixed before
 // launch; `stopping` is the one-way switch that the owner of the pipeline (the iterator)
 // throws before tearing the tree down, so that no op relaunches a subtree afterwards.
 #pragma once
@@ -10,14 +10,18 @@
 
 namespace headrace::engine {
 
-struct ExecutionContext {
+// How a pipeline runs; fixed when the tree is made.
+struct PipelineSettings {
   // Rows each queue of a connector may hold (config.set_prefetch_size).
   int64_t prefetch_rows = 16;
   // Rows per block moved between ops (see row_block.h).
   int64_t block_rows = 32;
-  // Seed of the pipeline's random choices (config.set_seed).
-  uint64_t seed = 0;
+  // Epochs to run; negative: without end.
+  int64_t num_epochs = 1;
+};
 
+struct ExecutionContext {
+  PipelineSettings settings;
   std::atomic<bool> stopping{false};
 };
 

@@ -6,9 +6,7 @@ namespace headrace::engine {
 
 ExecutionTree::ExecutionTree(std::shared_ptr<DatasetOp> pipeline, const PipelineSettings& settings)
     : root_(std::make_shared<EpochCtrlOp>(settings.num_epochs)) {
-  context_.prefetch_rows = settings.prefetch_rows;
-  context_.block_rows = settings.block_rows;
-  context_.seed = settings.seed;
+  context_.settings = settings;
   root_->AddChild(std::move(pipeline));
 }
 

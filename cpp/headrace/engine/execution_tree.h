@@ -20,14 +20,6 @@
 
 namespace headrace::engine {
 
-struct PipelineSettings {
-  int64_t prefetch_rows = 16;
-  int64_t block_rows = 32;
-  uint64_t seed = 0;
-  // Epochs to run; negative: without end.
-  int64_t num_epochs = 1;
-};
-
 class ExecutionTree {
  public:
   ExecutionTree(std::shared_ptr<DatasetOp> pipeline, const PipelineSettings& settings);

@@ -52,11 +52,7 @@ class BucketBatchByLengthDataset(Dataset):
         return self.children[0].get_col_names()
 
     def _pass_size(self) -> int:
-        iterator = self.create_tuple_iterator(num_epochs=1)
-        try:
-            return sum(1 for _ in iterator)
-        finally:
-            iterator.stop()
+        return self._count_rows()
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         return _engine.bucket_batch_op(self.children[0]._build(context), self._input_indices,

@@ -64,6 +64,15 @@ class Dataset:
         """NumPy dtypes of the columns of the first row."""
         return [column.dtype for column in self._first_row()]
 
+    def _count_rows(self) -> int:
+        """Rows of one epoch found by running the pipeline, for ops whose output size only
+        the data decides (filter, bucketing), as MindSpore does."""
+        iterator = self.create_tuple_iterator(num_epochs=1)
+        try:
+            return sum(1 for _ in iterator)
+        finally:
+            iterator.stop()
+
     def _first_row(self) -> List[Any]:
         iterator = self.create_tuple_iterator(num_epochs=1)
         try:

@@ -33,12 +33,7 @@ class FilterDataset(Dataset):
         return self.children[0].get_col_names()
 
     def _pass_size(self) -> int:
-        # Only known by running the predicate over every row, as MindSpore does.
-        iterator = self.create_tuple_iterator(num_epochs=1)
-        try:
-            return sum(1 for _ in iterator)
-        finally:
-            iterator.stop()
+        return self._count_rows()
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         workers = self.num_parallel_workers or config.get_num_parallel_workers()

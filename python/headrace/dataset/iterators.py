@@ -42,8 +42,7 @@ class _Iterator:
             check_int("num_epochs", num_epochs, minimum=1)
         self._column_names = dataset.get_col_names()
         root = build_pipeline(dataset)
-        self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS,
-                                      config.get_seed(), num_epochs)
+        self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs)
         self._finished = False
         _live.add(self)
 

@@ -7,6 +7,7 @@ from typing import Optional
 
 from headrace._core import engine as _engine
 from headrace.dataset.validation import check_bool, check_int
+from headrace.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = [
     "DistributedSampler",
@@ -69,11 +70,9 @@ class DistributedSampler(Sampler):
         self.num_shards = check_int("num_shards", num_shards, minimum=1)
         self.shard_id = check_int("shard_id", shard_id, minimum=0)
         if shard_id >= num_shards:
-            from headrace.errors import InvalidArgumentError
             raise InvalidArgumentError(f"shard_id must be less than num_shards ({num_shards}), got {shard_id}")
         self.shuffle = check_bool("shuffle", shuffle)
         if offset != -1:
-            from headrace.errors import UnimplementedError
             raise UnimplementedError("DistributedSampler: offset is not implemented")
 
     def _build(self, seed: int) -> "_engine.Sampler":
@@ -91,7 +90,6 @@ class SubsetSampler(Sampler):
         try:
             values = [int(i) for i in indices]
         except (TypeError, ValueError):
-            from headrace.errors import InvalidArgumentError
             raise InvalidArgumentError(f"indices must be a sequence of ints, got {indices!r}") from None
         for position, value in enumerate(values):
             check_int(f"indices[{position}]", value, minimum=0)

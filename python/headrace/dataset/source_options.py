@@ -28,11 +28,7 @@ def choose_sampler(shuffle: Optional[bool], sampler: Optional[Sampler],
     if (num_shards is None) != (shard_id is None):
         raise InvalidArgumentError("num_shards and shard_id must be given together")
     if num_shards is not None:
-        check_int("num_shards", num_shards, minimum=1)
-        check_int("shard_id", shard_id, minimum=0)
-        if shard_id >= num_shards:
-            raise InvalidArgumentError(f"shard_id must be less than num_shards ({num_shards}), got {shard_id}")
-        # MindSpore: shuffle=None with shards means shuffled shards.
+        # DistributedSampler checks num_shards and shard_id. MindSpore: shuffle=None with shards means shuffled shards.
         return DistributedSampler(num_shards, shard_id, shuffle=shuffle is None or shuffle,
                                   num_samples=num_samples)
     # MindSpore: shuffle=None on a random-access source means shuffled.

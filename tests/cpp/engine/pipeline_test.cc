@@ -160,34 +160,29 @@ TEST(PipelineTest, BatchKeepsOrDropsTheRemainder) {
   }
 }
 
-TEST(PipelineTest, RepeatBelowBatchBatchesAcrossRepetitions) {
-  auto repeat = std::make_shared<RepeatOp>(2);
-  repeat->AddChild(DoubleMap(Source(5), 2));
-  ExecutionTree tree(Batch(repeat, 3, false), PipelineSettings{});
-  ASSERT_TRUE(tree.Launch().ok());
+// The first dimension of every batch the tree yields.
+std::vector<int64_t> BatchSizes(std::shared_ptr<DatasetOp> pipeline) {
+  ExecutionTree tree(std::move(pipeline), PipelineSettings{});
+  EXPECT_TRUE(tree.Launch().ok());
   std::vector<int64_t> sizes;
   for (;;) {
     TensorRow row;
-    ASSERT_TRUE(tree.GetNext(&row).ok());
-    if (row.is_end_of_data()) break;
+    EXPECT_TRUE(tree.GetNext(&row).ok());
+    if (!row.is_data()) return sizes;
     sizes.push_back(row[0]->shape()[0]);
   }
-  EXPECT_EQ(sizes, (std::vector<int64_t>{3, 3, 3, 1}));
+}
+
+TEST(PipelineTest, RepeatBelowBatchBatchesAcrossRepetitions) {
+  auto repeat = std::make_shared<RepeatOp>(2);
+  repeat->AddChild(DoubleMap(Source(5), 2));
+  EXPECT_EQ(BatchSizes(Batch(repeat, 3, false)), (std::vector<int64_t>{3, 3, 3, 1}));
 }
 
 TEST(PipelineTest, RepeatAboveBatchRestartsTheBatches) {
   auto repeat = std::make_shared<RepeatOp>(2);
   repeat->AddChild(Batch(DoubleMap(Source(5), 2), 3, false));
-  ExecutionTree tree(repeat, PipelineSettings{});
-  ASSERT_TRUE(tree.Launch().ok());
-  std::vector<int64_t> sizes;
-  for (;;) {
-    TensorRow row;
-    ASSERT_TRUE(tree.GetNext(&row).ok());
-    if (row.is_end_of_data()) break;
-    sizes.push_back(row[0]->shape()[0]);
-  }
-  EXPECT_EQ(sizes, (std::vector<int64_t>{3, 2, 3, 2}));
+  EXPECT_EQ(BatchSizes(repeat), (std::vector<int64_t>{3, 2, 3, 2}));
 }
 
 TEST(PipelineTest, AnErrorInAWorkerReachesTheConsumerAndStopsEverything) {

@@ -49,7 +49,7 @@ Result<TensorPtr> StackColumn(const std::vector<TensorRow>& rows, size_t column,
 }  // namespace
 
 BatchOp::BatchOp(Options options, int num_workers)
-    : DatasetOp("Batch", num_workers), options_(std::move(options)) {}
+    : BlockOp("Batch", num_workers), options_(std::move(options)) {}
 
 std::shared_ptr<DatasetOp> MakeBatch(std::shared_ptr<DatasetOp> child, BatchOp::Options options,
                                      int num_workers) {
@@ -132,33 +132,27 @@ Result<std::vector<TensorRow>> BatchOp::ApplyBatchMap(std::vector<TensorRow> row
   return out;
 }
 
-Status BatchOp::RunWorker(int worker_id) {
-  for (;;) {
-    RowBlock block;
-    RETURN_IF_ERROR(input()->Pop(worker_id, &block));
-    if (!block.empty() && block.back().is_error()) return block.back().error();
-    const bool end = EndsWithEndOfData(block);
-    std::vector<TensorRow> rows;
-    RowBlock out;
-    for (TensorRow& row : block) {
-      if (row.is_data()) {
-        rows.push_back(std::move(row));
-      } else {
-        out.push_back(std::move(row));  // control rows follow the batch
-      }
+Status BatchOp::ProcessBlock(RowBlock* block) {
+  std::vector<TensorRow> rows;
+  RowBlock out;
+  for (TensorRow& row : *block) {
+    if (row.is_data()) {
+      rows.push_back(std::move(row));
+    } else {
+      out.push_back(std::move(row));  // control rows follow the batch
     }
-    if (!rows.empty()) {
-      const int64_t batch_num = rows.front().id();
-      if (options_.batch_map) {
-        ASSIGN_OR_RETURN(rows, ApplyBatchMap(std::move(rows)));
-      }
-      ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, options_.column_names, options_.pads));
-      batch.set_id(batch_num);
-      out.insert(out.begin(), std::move(batch));
-    }
-    RETURN_IF_ERROR(output()->Push(worker_id, std::move(out)));
-    if (end) return Status::OK();
   }
+  if (!rows.empty()) {
+    const int64_t batch_num = rows.front().id();
+    if (options_.batch_map) {
+      ASSIGN_OR_RETURN(rows, ApplyBatchMap(std::move(rows)));
+    }
+    ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, options_.column_names, options_.pads));
+    batch.set_id(batch_num);
+    out.insert(out.begin(), std::move(batch));
+  }
+  block->swap(out);
+  return Status::OK();
 }
 
 std::string BatchOp::Describe() const {

@@ -1,6 +1,7 @@
 // BatchOp: the second stage of batching. Each block from GroupRowsOp is one batch's rows;
-// BatchOp's workers take blocks in turn (so batches keep their order), apply per_batch_map
-// if there is one, and stack every column into a tensor with a new first dimension. Without
+// BatchOp's workers take blocks in turn (a BlockOp, so batches keep their order), apply
+// per_batch_map if there is one, and stack every column into a tensor with a new first
+// dimension. Without
 // padding every row of a batch must have the same shape per column (the error names the
 // column and both shapes); with padding (padded_batch) the columns whose PadSpec is enabled
 // are padded to one shape (see padding.h).
@@ -14,13 +15,13 @@
 #include <vector>
 
 #include "headrace/engine/batch_map_function.h"
-#include "headrace/engine/dataset_op.h"
+#include "headrace/engine/block_op.h"
 #include "headrace/engine/ops/map_op.h"
 #include "headrace/engine/padding.h"
 
 namespace headrace::engine {
 
-class BatchOp : public DatasetOp {
+class BatchOp : public BlockOp {
  public:
   struct Options {
     int64_t batch_size = 1;
@@ -46,7 +47,7 @@ class BatchOp : public DatasetOp {
 
  protected:
   Status PreparePass() override;
-  Status RunWorker(int worker_id) override;
+  Status ProcessBlock(RowBlock* block) override;
   std::string Describe() const override;
 
  private:

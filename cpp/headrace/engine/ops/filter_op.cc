@@ -21,19 +21,7 @@ Result<bool> Truth(const TensorList& result, const std::string& name) {
 
 }  // namespace
 
-Status FilterOp::RunWorker(int worker_id) {
-  for (;;) {
-    RowBlock block;
-    RETURN_IF_ERROR(input()->Pop(worker_id, &block));
-    if (!block.empty() && block.back().is_error()) return block.back().error();
-    const bool end = EndsWithEndOfData(block);
-    RETURN_IF_ERROR(FilterBlock(&block));
-    RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
-    if (end) return Status::OK();
-  }
-}
-
-Status FilterOp::FilterBlock(RowBlock* block) const {
+Status FilterOp::ProcessBlock(RowBlock* block) {
   std::vector<TensorList> arguments;
   for (const TensorRow& row : *block) {
     if (!row.is_data()) continue;

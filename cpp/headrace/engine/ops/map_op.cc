@@ -4,7 +4,7 @@ namespace headrace::engine {
 
 MapOp::MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> input_indices,
              std::vector<OutputColumn> layout, int num_workers)
-    : DatasetOp("Map", num_workers), chain_(std::move(chain)),
+    : BlockOp("Map", num_workers), chain_(std::move(chain)),
       input_indices_(std::move(input_indices)), layout_(std::move(layout)) {
   in_place_ = true;
   for (size_t c = 0; c < layout_.size(); ++c) {
@@ -16,19 +16,7 @@ MapOp::MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> inpu
   }
 }
 
-Status MapOp::RunWorker(int worker_id) {
-  for (;;) {
-    RowBlock block;
-    RETURN_IF_ERROR(input()->Pop(worker_id, &block));
-    if (!block.empty() && block.back().is_error()) return block.back().error();
-    const bool end = EndsWithEndOfData(block);
-    RETURN_IF_ERROR(MapBlock(&block));
-    RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
-    if (end) return Status::OK();
-  }
-}
-
-Status MapOp::MapBlock(RowBlock* block) const {
+Status MapOp::ProcessBlock(RowBlock* block) {
   // Reused from block to block by this worker thread: the per-row argument lists keep
   // their capacity, so a block costs no allocation here.
   thread_local std::vector<TensorList> arguments;

@@ -1,9 +1,8 @@
 // MapOp: applies a chain of TensorOps to selected columns of every row, on num_workers
 // threads, keeping the input order.
 //
-// Worker w takes input blocks w, w+N, ... (it is consumer w of the child's connector) and
-// pushes each result into queue w of its output, so order is kept without reordering.
-// Each block goes through the whole chain before the next is taken.
+// A BlockOp: each worker takes whole blocks in turn, so the order holds; each block goes
+// through the whole chain before the next is taken.
 //
 // Column layout: the chain receives the columns at `input_indices` (in that order) and
 // returns some number of results; the output row is built by `layout`, one entry per
@@ -14,12 +13,12 @@
 #include <memory>
 #include <vector>
 
-#include "headrace/engine/dataset_op.h"
+#include "headrace/engine/block_op.h"
 #include "headrace/engine/tensor_op.h"
 
 namespace headrace::engine {
 
-class MapOp : public DatasetOp {
+class MapOp : public BlockOp {
  public:
   struct OutputColumn {
     bool from_result;  // true: chain result `index`; false: input column `index`
@@ -30,18 +29,17 @@ class MapOp : public DatasetOp {
         std::vector<OutputColumn> layout, int num_workers);
 
  protected:
-  Status RunWorker(int worker_id) override;
+  Status ProcessBlock(RowBlock* block) override;
   std::string Describe() const override;
 
  private:
-  Status MapBlock(RowBlock* block) const;
 
   const std::vector<std::shared_ptr<TensorOp>> chain_;
   const std::vector<int> input_indices_;
   const std::vector<OutputColumn> layout_;
   size_t num_results_ = 0;  // entries of layout_ that are results
   // Every passed-through column keeps its position: results can be put in place. (Rows
-  // whose column count differs from layout_ are rebuilt instead; see MapBlock.)
+  // whose column count differs from layout_ are rebuilt instead; see ProcessBlock.)
   bool in_place_ = false;
 };
 

@@ -2,22 +2,15 @@
 
 namespace headrace::engine {
 
-Status ProjectOp::RunWorker(int worker_id) {
-  for (;;) {
-    RowBlock block;
-    RETURN_IF_ERROR(input()->Pop(0, &block));
-    if (!block.empty() && block.back().is_error()) return block.back().error();
-    const bool end = EndsWithEndOfData(block);
-    for (TensorRow& row : block) {
-      if (!row.is_data()) continue;
-      std::vector<TensorPtr> columns;
-      columns.reserve(indices_.size());
-      for (int index : indices_) columns.push_back(row[index]);
-      row.mutable_columns() = std::move(columns);
-    }
-    RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
-    if (end) return Status::OK();
+Status ProjectOp::ProcessBlock(RowBlock* block) {
+  for (TensorRow& row : *block) {
+    if (!row.is_data()) continue;
+    std::vector<TensorPtr> columns;
+    columns.reserve(indices_.size());
+    for (int index : indices_) columns.push_back(row[index]);
+    row.mutable_columns() = std::move(columns);
   }
+  return Status::OK();
 }
 
 std::string ProjectOp::Describe() const {

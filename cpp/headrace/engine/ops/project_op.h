@@ -4,16 +4,16 @@
 
 #include <vector>
 
-#include "headrace/engine/dataset_op.h"
+#include "headrace/engine/block_op.h"
 
 namespace headrace::engine {
 
-class ProjectOp : public DatasetOp {
+class ProjectOp : public BlockOp {
  public:
-  explicit ProjectOp(std::vector<int> indices) : DatasetOp("Project", 1), indices_(std::move(indices)) {}
+  explicit ProjectOp(std::vector<int> indices) : BlockOp("Project", 1), indices_(std::move(indices)) {}
 
  protected:
-  Status RunWorker(int worker_id) override;
+  Status ProcessBlock(RowBlock* block) override;
   std::string Describe() const override;
 
  private:

@@ -1,0 +1,17 @@
+#include "headrace/engine/block_op.h"
+
+namespace headrace::engine {
+
+Status BlockOp::RunWorker(int worker_id) {
+  for (;;) {
+    RowBlock block;
+    RETURN_IF_ERROR(input()->Pop(worker_id, &block));
+    if (!block.empty() && block.back().is_error()) return block.back().error();
+    const bool end = EndsWithEndOfData(block);
+    RETURN_IF_ERROR(ProcessBlock(&block));
+    RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
+    if (end) return Status::OK();
+  }
+}
+
+}  // namespace headrace::engine
