@@ -20,7 +20,7 @@ export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 DEBIAN_PACKAGES=(
   build-essential ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libgtest-dev libturbojpeg0-dev
+  libgtest-dev libturbojpeg0-dev libmimalloc2.0
 )
 PYTHON_PACKAGES=(
   "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" "ninja"

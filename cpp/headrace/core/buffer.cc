@@ -1,9 +1,10 @@
 #include "headrace/core/buffer.h"
 
-#include <cstdlib>
 #include <limits>
 #include <new>
 #include <string>
+
+#include "headrace/core/row_memory.h"
 
 namespace headrace {
 
@@ -20,7 +21,7 @@ Buffer::Buffer(Private, uint8_t* data, int64_t size, bool is_mutable, bool owned
 
 Buffer::~Buffer() {
   if (owned_) {
-    std::free(data_);
+    FreeRowMemory(data_);
   } else if (release_) {
     release_();
   }
@@ -35,21 +36,20 @@ Result<std::shared_ptr<Buffer>> Buffer::Allocate(int64_t size) {
     return Status::ResourceExhausted("cannot allocate a buffer of " + std::to_string(size) +
                                      " bytes");
   }
-  // aligned_alloc wants a multiple of the alignment; a zero-byte buffer still gets a
-  // real address so that NumPy views of empty tensors point somewhere valid.
-  const int64_t rounded = ((size + kAlignment - 1) / kAlignment) * kAlignment;
-  void* data = std::aligned_alloc(kAlignment, rounded == 0 ? kAlignment : rounded);
+  // A zero-byte buffer still gets a real address so that NumPy views of empty tensors
+  // point somewhere valid.
+  void* data = AllocateRowMemory(size == 0 ? 1 : static_cast<size_t>(size), kAlignment);
   if (data == nullptr) {
     return Status::ResourceExhausted("cannot allocate a buffer of " + std::to_string(size) +
                                      " bytes");
   }
-  return std::make_shared<Buffer>(Private(), static_cast<uint8_t*>(data), size,
+  return MakeShared<Buffer>(Private(), static_cast<uint8_t*>(data), size,
                                   /*is_mutable=*/true, /*owned=*/true, ReleaseCallback());
 }
 
 std::shared_ptr<Buffer> Buffer::Wrap(uint8_t* data, int64_t size, bool is_mutable,
                                      ReleaseCallback release) {
-  return std::make_shared<Buffer>(Private(), data, size, is_mutable, /*owned=*/false,
+  return MakeShared<Buffer>(Private(), data, size, is_mutable, /*owned=*/false,
                                   std::move(release));
 }
 

@@ -47,7 +47,7 @@ class Buffer {
   bool is_owned() const { return owned_; }
 
  private:
-  // Lets the factories use std::make_shared (one allocation for buffer and count) while
+  // Lets the factories use MakeShared (one allocation for buffer and count) while
   // nobody else can call the constructors.
   struct Private {
     explicit Private() = default;

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <limits>
 
+#include "headrace/core/row_memory.h"
 #include "headrace/core/utf8.h"
 
 namespace headrace {
@@ -49,7 +50,7 @@ Result<TensorPtr> Tensor::Create(DataType dtype, Shape shape) {
   ASSIGN_OR_RETURN(int64_t count, NumElements(shape));
   ASSIGN_OR_RETURN(int64_t nbytes, NumBytes(dtype, shape));
   ASSIGN_OR_RETURN(BufferPtr buffer, Buffer::Allocate(nbytes));
-  return std::make_shared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
+  return MakeShared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
 }
 
 Result<TensorPtr> Tensor::FromBuffer(DataType dtype, Shape shape, BufferPtr buffer) {
@@ -63,7 +64,7 @@ Result<TensorPtr> Tensor::FromBuffer(DataType dtype, Shape shape, BufferPtr buff
                                    std::to_string(nbytes) + " bytes, the buffer has " +
                                    std::to_string(buffer->size()));
   }
-  return std::make_shared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
+  return MakeShared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
 }
 
 Result<TensorPtr> Tensor::FromStrings(DataType dtype, Shape shape,
@@ -98,7 +99,7 @@ Result<TensorPtr> Tensor::FromStrings(DataType dtype, Shape shape,
     position += elements[i].size();
   }
   offsets[count] = position;
-  return std::make_shared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
+  return MakeShared<Tensor>(Private(), dtype, std::move(shape), count, nbytes, std::move(buffer));
 }
 
 Result<TensorPtr> Tensor::Slice(int64_t index) const {
@@ -111,7 +112,7 @@ Result<TensorPtr> Tensor::Slice(int64_t index) const {
   const int64_t count = shape_[0] == 0 ? 0 : num_elements_ / shape_[0];
   if (IsFixedWidth(dtype_)) {
     const int64_t bytes = count * ElementSize(dtype_);
-    return std::make_shared<Tensor>(Private(), dtype_, std::move(inner), count, bytes, buffer_,
+    return MakeShared<Tensor>(Private(), dtype_, std::move(inner), count, bytes, buffer_,
                                     offset_ + index * bytes);
   }
   std::vector<std::string_view> elements(static_cast<size_t>(count));

@@ -83,7 +83,7 @@ class Tensor {
   std::string ToString() const;
 
  private:
-  // Lets the factories use std::make_shared (one allocation for tensor and count) while
+  // Lets the factories use MakeShared (one allocation for tensor and count) while
   // nobody else can call the constructor.
   struct Private {
     explicit Private() = default;

@@ -11,10 +11,14 @@
 #include <utility>
 #include <vector>
 
+#include "headrace/core/row_memory.h"
 #include "headrace/core/status.h"
 #include "headrace/core/tensor.h"
 
 namespace headrace {
+
+// A row's columns, in row memory: a row is made on one thread and dropped on another.
+using TensorColumns = std::vector<TensorPtr, RowAllocator<TensorPtr>>;
 
 class TensorRow {
  public:
@@ -25,7 +29,7 @@ class TensorRow {
 
   // An empty data row.
   TensorRow() = default;
-  TensorRow(int64_t id, std::vector<TensorPtr> columns)
+  TensorRow(int64_t id, TensorColumns columns)
       : id_(id), columns_(std::move(columns)) {}
 
   static TensorRow EndOfEpoch() { return TensorRow(Kind::kEndOfEpoch); }
@@ -44,8 +48,8 @@ class TensorRow {
   int64_t id() const { return id_; }
   void set_id(int64_t id) { id_ = id; }
 
-  const std::vector<TensorPtr>& columns() const { return columns_; }
-  std::vector<TensorPtr>& mutable_columns() { return columns_; }
+  const TensorColumns& columns() const { return columns_; }
+  TensorColumns& mutable_columns() { return columns_; }
   size_t size() const { return columns_.size(); }
   const TensorPtr& operator[](size_t i) const { return columns_[i]; }
   void push_back(TensorPtr tensor) { columns_.push_back(std::move(tensor)); }
@@ -58,7 +62,7 @@ class TensorRow {
 
   Kind kind_ = Kind::kData;
   int64_t id_ = kNoId;
-  std::vector<TensorPtr> columns_;
+  TensorColumns columns_;
   Status error_;
 };
 

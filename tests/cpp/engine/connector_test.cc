@@ -15,7 +15,7 @@ using namespace std::chrono_literals;
 
 RowBlock Rows(int64_t first, int count) {
   RowBlock block;
-  for (int i = 0; i < count; ++i) block.emplace_back(first + i, std::vector<TensorPtr>{});
+  for (int i = 0; i < count; ++i) block.emplace_back(first + i, TensorColumns{});
   return block;
 }
 

@@ -70,7 +70,7 @@ Result<TensorRow> BatchOp::Stack(const std::vector<TensorRow>& rows,
                                      std::to_string(row.size()) + " columns");
     }
   }
-  std::vector<TensorPtr> columns;
+  TensorColumns columns;
   columns.reserve(width);
   for (size_t c = 0; c < width; ++c) {
     if (c < pads.size() && pads[c].enabled) {
@@ -108,7 +108,7 @@ Result<std::vector<TensorRow>> BatchOp::ApplyBatchMap(std::vector<TensorRow> row
   std::vector<TensorRow> out;
   out.reserve(count);
   for (size_t r = 0; r < count; ++r) {
-    std::vector<TensorPtr> row_columns;
+    TensorColumns row_columns;
     for (const MapOp::OutputColumn& entry : options_.layout) {
       if (entry.from_result) {
         if (entry.index >= static_cast<int>(columns.size())) {

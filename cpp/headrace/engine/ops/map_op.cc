@@ -53,7 +53,7 @@ Status MapOp::ProcessBlock(RowBlock* block) {
         if (layout_[c].from_result) row.mutable_columns()[c] = std::move(results[layout_[c].index]);
       }
     } else {
-      std::vector<TensorPtr> columns;
+      TensorColumns columns;
       columns.reserve(layout_.size());
       for (const OutputColumn& out : layout_) {
         columns.push_back(out.from_result ? results[out.index] : row[out.index]);

@@ -5,7 +5,7 @@ namespace headrace::engine {
 Status ProjectOp::ProcessBlock(RowBlock* block) {
   for (TensorRow& row : *block) {
     if (!row.is_data()) continue;
-    std::vector<TensorPtr> columns;
+    TensorColumns columns;
     columns.reserve(indices_.size());
     for (int index : indices_) columns.push_back(row[index]);
     row.mutable_columns() = std::move(columns);
