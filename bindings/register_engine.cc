@@ -76,7 +76,10 @@ constexpr int kRowEndOfData = 2;
 py::tuple GetNext(engine::ExecutionTree& tree) {
   TensorRow row;
   Status status;
-  {
+  if (tree.NextIsReady()) {
+    // Keep the GIL: taking it back would wait until a map worker ends its block.
+    status = tree.GetNext(&row);
+  } else {
     py::gil_scoped_release release;
     status = tree.GetNext(&row);
   }

@@ -35,6 +35,11 @@ class ExecutionTree {
   // end of data the tree has stopped.
   Status GetNext(TensorRow* row);
 
+  // True when the next GetNext returns a data row at once, without waiting for an op or
+  // stopping the tree; a caller holding a lock the ops may need (the GIL) can then call
+  // GetNext without letting go of it.
+  bool NextIsReady() const { return reader_ != nullptr && reader_->HasBufferedData(); }
+
   // Stops and joins every thread; idempotent.
   void Stop();
 

@@ -21,6 +21,11 @@ class RowReader {
   // row, and Cancelled when the pipeline is being stopped.
   Status Next(TensorRow* row);
 
+  // True when Next would return a data row from the block at hand: no wait, no end.
+  bool HasBufferedData() const {
+    return !ended_ && position_ < block_.size() && block_[position_].is_data();
+  }
+
  private:
   Connector* input_;
   int consumer_id_;
