@@ -11,5 +11,6 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterTensor(m);
   headrace::bindings::RegisterEngine(m);
   headrace::bindings::RegisterTransforms(m);
+  headrace::bindings::RegisterMemory(m);
   headrace::bindings::RegisterServer(m);
 }

@@ -17,20 +17,18 @@ std::string CallableName(const py::object& function) {
   return py::str(py::type::handle_of(function).attr("__name__"));
 }
 
-// `result` as the row's new columns: a tuple is one column per item, anything else one
-// column.
-void ResultToColumns(const py::object& result, engine::TensorList* columns) {
+}  // namespace
+
+void PythonResultToColumns(py::handle result, engine::TensorList* columns) {
   columns->clear();
   if (py::isinstance<py::tuple>(result)) {
     for (py::handle item : result) {
       columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
     }
   } else {
-    columns->push_back(TensorFromNumpy(result));
+    columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(result)));
   }
 }
-
-}  // namespace
 
 PythonTensorOp::PythonTensorOp(py::object function)
     : name_(CallableName(function)), function_(function.release().ptr()) {}
@@ -71,7 +69,7 @@ Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
     }
     PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, count, nullptr);
     if (result == nullptr) throw py::error_already_set();
-    ResultToColumns(py::reinterpret_steal<py::object>(result), columns);
+    PythonResultToColumns(py::reinterpret_steal<py::object>(result), columns);
     return Status::OK();
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, "map function '" + name_ + "'");

@@ -16,6 +16,10 @@
 
 namespace headrace::bindings {
 
+// What a map function returned, as a row's new columns: a tuple is one column per item,
+// anything else one column (anything numpy.asarray takes). Needs the GIL.
+void PythonResultToColumns(pybind11::handle result, engine::TensorList* columns);
+
 class PythonTensorOp : public engine::TensorOp {
  public:
   // Needs the GIL.

@@ -14,6 +14,8 @@ void RegisterTensor(pybind11::module_& m);
 void RegisterEngine(pybind11::module_& m);
 // Native transforms (module headrace._core.transforms). After RegisterEngine.
 void RegisterTransforms(pybind11::module_& m);
+// The shared-memory store (module headrace._core.memory).
+void RegisterMemory(pybind11::module_& m);
 // Server lifecycle and the client for its status and stop RPCs.
 void RegisterServer(pybind11::module_& m);
 

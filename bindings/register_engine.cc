@@ -13,6 +13,7 @@
 #include "bindings/python_callback.h"
 #include "bindings/python_sources.h"
 #include "bindings/python_tensor_op.h"
+#include "bindings/python_worker_pool_op.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/engine/execution_tree.h"
@@ -148,6 +149,10 @@ void RegisterEngine(py::module_& m) {
         for (size_t i = 0; i < columns.size(); ++i) out[i] = TensorToNumpy(columns[i]);
         return out;
       });
+  py::class_<PythonWorkerPoolOp, engine::TensorOp, std::shared_ptr<PythonWorkerPoolOp>>(
+      engine, "WorkerPoolOp",
+      "Python callables run by a pool of worker processes (headrace.dataset.workers).")
+      .def(py::init<py::object, std::string>(), py::arg("pool"), py::arg("name"));
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)
@@ -181,16 +186,18 @@ void RegisterEngine(py::module_& m) {
   engine.def(
       "map_op",
       [](OpPtr child, const py::list& operations, std::vector<int> input_indices,
-         const std::vector<std::pair<bool, int>>& layout, int num_workers) -> OpPtr {
+         const std::vector<std::pair<bool, int>>& layout, int num_workers,
+         int64_t child_block_rows) -> OpPtr {
         std::vector<engine::MapOp::OutputColumn> columns;
         for (const auto& [from_result, index] : layout) columns.push_back({from_result, index});
+        if (child_block_rows > 0) child->LimitOutputBlockRows(child_block_rows);
         return WithChild(std::make_shared<engine::MapOp>(ToTensorOps(operations),
                                                          std::move(input_indices),
                                                          std::move(columns), num_workers),
                          std::move(child));
       },
       py::arg("child"), py::arg("operations"), py::arg("input_indices"), py::arg("layout"),
-      py::arg("num_workers"));
+      py::arg("num_workers"), py::arg("child_block_rows") = 0);
   py::class_<engine::PadSpec>(engine, "PadSpec")
       .def(py::init([](bool enabled, std::vector<int64_t> shape, double value, std::string text) {
              return engine::PadSpec{enabled, Shape(shape), value, std::move(text)};

@@ -24,6 +24,7 @@ class BlockOp : public DatasetOp {
   virtual Status ProcessBlock(RowBlock* block) = 0;
 
   Status RunWorker(int worker_id) final;
+  bool KeepsInputBlocks() const final { return true; }
 };
 
 }  // namespace headrace::engine

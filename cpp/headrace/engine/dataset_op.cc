@@ -2,6 +2,8 @@
 
 #include <pthread.h>
 
+#include <algorithm>
+
 #include "headrace/engine/row_reader.h"
 #include "headrace/engine/row_writer.h"
 
@@ -66,6 +68,7 @@ void DatasetOp::Cancel() {
     cancel_requested_ = true;
     if (output_) output_->Cancel();
   }
+  OnCancel();
   for (auto& child : children_) child->Cancel();
 }
 
@@ -79,12 +82,25 @@ void DatasetOp::Join() {
   for (auto& child : children_) child->Join();
 }
 
+void DatasetOp::LimitOutputBlockRows(int64_t rows) {
+  block_rows_limit_ = block_rows_limit_ > 0 ? std::min(block_rows_limit_, rows) : rows;
+  if (KeepsInputBlocks()) {
+    for (auto& child : children_) child->LimitOutputBlockRows(rows);
+  }
+}
+
+int64_t DatasetOp::output_block_rows() const {
+  const int64_t pipeline = context_->settings.block_rows;
+  return block_rows_limit_ > 0 ? std::min(block_rows_limit_, pipeline) : pipeline;
+}
+
 void DatasetOp::ClearCancel() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = false;
     cancel_requested_ = false;
   }
+  OnClearCancel();
   for (auto& child : children_) child->ClearCancel();
 }
 

@@ -66,6 +66,12 @@ class DatasetOp {
   // The output connector of the current pass; valid from Launch() until the next Launch().
   Connector* output() const;
 
+  // Asks this op to write blocks of at most `rows` rows (a map whose rows go to worker
+  // processes holds all results of a block at once, so big rows need small blocks). An
+  // op whose output blocks are its input blocks passes the request on to its children.
+  // Called while the tree is built, before Launch().
+  void LimitOutputBlockRows(int64_t rows);
+
   // One line per op of the subtree, indented: "Batch(workers=1)".
   std::string TreeString(int indent = 0) const;
 
@@ -80,10 +86,20 @@ class DatasetOp {
   // How many threads of this op read children_[index]'s output; num_workers() by default.
   virtual int ConsumersOfChild(size_t index) const { return num_workers_; }
 
+  // Cancel() and ClearCancel() of this op: an op whose threads can wait on something
+  // other than a connector (a worker process) wakes them here, and re-arms it there.
+  // Any thread; must not block.
+  virtual void OnCancel() {}
+  virtual void OnClearCancel() {}
+
   // "Map(workers=2, ...)": the parameters that matter for TreeString().
   virtual std::string Describe() const;
 
   ExecutionContext* context() const { return context_; }
+  // Rows per block this op writes: the pipeline's block_rows, or the limit asked for.
+  int64_t output_block_rows() const;
+  // True for ops whose output blocks are their input blocks (see BlockOp).
+  virtual bool KeepsInputBlocks() const { return false; }
   // One more pass of the only child, its data rows written to `writer` (the repeat and
   // epoch ops): pass 0 reads the pass Launch() started, later ones join the finished
   // child and launch it again. Returns how many rows the pass had.
@@ -106,6 +122,7 @@ class DatasetOp {
   const int num_workers_;
   std::vector<std::shared_ptr<DatasetOp>> children_;
   ExecutionContext* context_ = nullptr;
+  int64_t block_rows_limit_ = 0;  // 0: none
 
   mutable std::mutex mu_;
   std::shared_ptr<Connector> output_ HEADRACE_GUARDED_BY(mu_);

@@ -35,6 +35,12 @@ class TensorOp {
     for (TensorList& columns : *rows) RETURN_IF_ERROR(Compute(&columns));
     return Status::OK();
   }
+
+  // The map op is being cancelled: a Compute waiting on something other than the CPU (a
+  // worker process) must return Cancelled soon. Any thread; must not block.
+  virtual void Cancel() {}
+  // The map op will run again: forget an earlier Cancel().
+  virtual void ClearCancel() {}
 };
 
 }  // namespace headrace::engine

@@ -9,11 +9,14 @@ from __future__ import annotations
 import os
 
 from headrace.dataset.validation import check_int
+from headrace.errors import InvalidArgumentError
 
 __all__ = [
+    "get_multiprocessing_start_method",
     "get_num_parallel_workers",
     "get_prefetch_size",
     "get_seed",
+    "set_multiprocessing_start_method",
     "set_num_parallel_workers",
     "set_prefetch_size",
     "set_seed",
@@ -24,6 +27,7 @@ _DEFAULT_SEED = 5489
 _seed = _DEFAULT_SEED
 _prefetch_size = 16
 _num_parallel_workers = min(8, os.cpu_count() or 1)
+_multiprocessing_start_method = "fork"
 
 
 def set_seed(seed: int) -> None:
@@ -58,3 +62,32 @@ def set_num_parallel_workers(num: int) -> None:
 
 def get_num_parallel_workers() -> int:
     return _num_parallel_workers
+
+
+def set_multiprocessing_start_method(start_method: str = "fork") -> None:
+    """How worker processes (python_multiprocessing=True) start: 'fork' (the default, as in
+    MindSpore: lambdas and local functions work) or 'spawn' (a fresh interpreter; the
+    functions must be picklable by reference)."""
+    global _multiprocessing_start_method
+    if not isinstance(start_method, str):
+        raise TypeError(f"start_method must be a str, got {type(start_method).__name__}")
+    if start_method not in ("fork", "spawn"):
+        raise InvalidArgumentError(f"start_method must be 'fork' or 'spawn', got {start_method!r}")
+    _multiprocessing_start_method = start_method
+
+
+def get_multiprocessing_start_method() -> str:
+    return _multiprocessing_start_method
+
+
+def worker_store_bytes() -> int:
+    """Capacity of the shared-memory store of one worker pool: 2 GiB, or half of what is
+    free in /dev/shm if that is less. Pages are reserved only as they are used; when the
+    store is full, results travel through the pipe instead (slower, nothing lost)."""
+    limit = 2 << 30
+    try:
+        stats = os.statvfs("/dev/shm")
+        limit = min(limit, stats.f_bavail * stats.f_frsize // 2)
+    except OSError:
+        pass
+    return max(limit, 1 << 20)

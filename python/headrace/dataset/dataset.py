@@ -9,19 +9,27 @@ reported at the line that made it.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
+from headrace.dataset.resources import close_resources
 
 __all__ = ["BuildContext", "Dataset"]
 
 
 class BuildContext:
-    """What building one pipeline shares: the seeds handed to random parts."""
+    """What building one pipeline shares: the seeds handed to random parts, and what the
+    pipeline owns besides its threads (worker pools), closed when it stops."""
 
     def __init__(self, seed: int) -> None:
         self._random = random.Random(seed)
+        self.resources: List[Any] = []
+
+    def own(self, resource: Any) -> Any:
+        """Keeps `resource` (it has close()) until the pipeline stops; returns it."""
+        self.resources.append(resource)
+        return resource
 
     def next_seed(self) -> int:
         """A seed for the next random part; the same pipeline seed gives the same ones."""
@@ -201,6 +209,13 @@ class Dataset:
         return self.get_dataset_size()
 
 
-def build_pipeline(dataset: Dataset) -> "_engine.Op":
-    """The C++ op tree of `dataset`, seeded from the current config."""
-    return dataset._build(BuildContext(config.get_seed()))
+def build_pipeline(dataset: Dataset) -> Tuple["_engine.Op", BuildContext]:
+    """The C++ op tree of `dataset`, seeded from the current config, and the context that
+    owns what the tree needs besides its threads. If building fails, what was made so far
+    is closed."""
+    context = BuildContext(config.get_seed())
+    try:
+        return dataset._build(context), context
+    except BaseException:
+        close_resources(context.resources)
+        raise

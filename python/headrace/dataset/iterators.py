@@ -13,6 +13,7 @@ from typing import Any, Dict, List, Optional, Sequence
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
+from headrace.dataset.resources import close_resources
 from headrace.dataset.validation import check_columns_exist, check_int, column_list
 
 __all__ = ["DictIterator", "TupleIterator"]
@@ -41,8 +42,14 @@ class _Iterator:
         if num_epochs != -1:
             check_int("num_epochs", num_epochs, minimum=1)
         self._column_names = dataset.get_col_names()
-        root = build_pipeline(dataset)
-        self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs)
+        root, context = build_pipeline(dataset)
+        # Worker pools and the like: closed once the tree's threads are gone.
+        self._resources = context.resources
+        try:
+            self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs)
+        except BaseException:
+            close_resources(self._resources)
+            raise
         self._finished = False
         _live.add(self)
 
@@ -70,6 +77,7 @@ class _Iterator:
         tree = getattr(self, "_tree", None)
         if tree is not None:
             tree.stop()
+        close_resources(getattr(self, "_resources", []))
         self._finished = True
 
     def __del__(self) -> None:

@@ -41,6 +41,60 @@ def output_layout(columns: List[str], inputs: List[str],
     return names, layout
 
 
+# Rows handed to a worker process at once. Enough that the process never waits for the
+# engine; few, because all results of a block are held together (16 MB rows: 128 MB).
+ROWS_IN_FLIGHT = 8
+
+
+class _Chain:
+    """Consecutive Python operations as one function for a worker process: each one's
+    result is the next one's arguments (a tuple is spread), as in the engine's chain."""
+
+    def __init__(self, operations: Sequence[Callable]) -> None:
+        self.operations = list(operations)
+
+    def __call__(self, *columns: Any) -> Any:
+        result: Any = columns
+        for index, operation in enumerate(self.operations):
+            arguments = result if index == 0 or isinstance(result, tuple) else (result,)
+            result = operation(*arguments)
+        return result
+
+
+def _operation_name(operation: Callable) -> str:
+    return getattr(operation, "__qualname__", None) or type(operation).__name__
+
+
+def with_worker_pools(operations: Sequence[Callable], workers: int,
+                      context: BuildContext) -> List[Callable]:
+    """`operations` with each run of consecutive Python callables replaced by one op whose
+    calls run in a pool of `workers` processes; native operations stay in the engine."""
+    from headrace.dataset.workers import WorkerPool
+
+    chain: List[Callable] = []
+    run: List[Callable] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        name = "+".join(_operation_name(op) for op in run)
+        function = run[0] if len(run) == 1 else _Chain(run)
+        pool = context.own(WorkerPool(function, workers, name,
+                                      config.get_multiprocessing_start_method(),
+                                      config.worker_store_bytes()))
+        chain.append(_engine.WorkerPoolOp(pool, name))
+        run.clear()
+
+    for operation in operations:
+        if isinstance(operation, _engine.TensorOp):
+            flush()
+            chain.append(operation)
+        else:
+            run.append(operation)
+    flush()
+    return chain
+
+
 class MapDataset(Dataset):
     def __init__(self, child: Dataset, operations: Union[Callable, Sequence[Callable]],
                  input_columns: Union[None, str, Sequence[str]] = None,
@@ -69,8 +123,10 @@ class MapDataset(Dataset):
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers
-        if python_multiprocessing:
-            raise UnimplementedError("python_multiprocessing=True is not implemented yet")
+        if not isinstance(python_multiprocessing, bool):
+            raise InvalidArgumentError("python_multiprocessing must be True or False, got "
+                                       f"{python_multiprocessing!r}")
+        self.python_multiprocessing = python_multiprocessing
         if cache is not None or offload:
             raise UnimplementedError("map: cache and offload are not implemented yet")
         self.callbacks = []
@@ -87,8 +143,13 @@ class MapDataset(Dataset):
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         workers = self.num_parallel_workers or config.get_num_parallel_workers()
-        op = _engine.map_op(self.children[0]._build(context), self.operations,
-                            self._input_indices, self._layout, workers)
+        child = self.children[0]._build(context)
+        operations, child_block_rows = self.operations, 0
+        if self.python_multiprocessing:
+            operations = with_worker_pools(self.operations, workers, context)
+            child_block_rows = ROWS_IN_FLIGHT
+        op = _engine.map_op(child, operations, self._input_indices, self._layout, workers,
+                            child_block_rows)
         if self.callbacks:
             from headrace.dataset.callback import make_dispatcher
             op = _engine.callback_op(op, make_dispatcher(self.callbacks))

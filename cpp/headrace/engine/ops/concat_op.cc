@@ -6,7 +6,7 @@
 namespace headrace::engine {
 
 Status ConcatOp::RunWorker(int worker_id) {
-  RowWriter writer(output(), worker_id, context()->settings.block_rows);
+  RowWriter writer(output(), worker_id, output_block_rows());
   int64_t id = 0;
   for (size_t i = 0; i < children().size(); ++i) {
     RowReader reader(input(i), 0);

@@ -5,7 +5,7 @@
 namespace headrace::engine {
 
 Status EpochCtrlOp::RunWorker(int worker_id) {
-  RowWriter writer(output(), worker_id, context()->settings.block_rows);
+  RowWriter writer(output(), worker_id, output_block_rows());
   for (int64_t epoch = 0; num_epochs_ < 0 || epoch < num_epochs_; ++epoch) {
     RETURN_IF_ERROR(ForwardChildPass(epoch, &writer).status());
     if (num_epochs_ < 0 || epoch + 1 < num_epochs_) {

@@ -65,6 +65,14 @@ Status MapOp::ProcessBlock(RowBlock* block) {
   return Status::OK();
 }
 
+void MapOp::OnCancel() {
+  for (const auto& op : chain_) op->Cancel();
+}
+
+void MapOp::OnClearCancel() {
+  for (const auto& op : chain_) op->ClearCancel();
+}
+
 std::string MapOp::Describe() const {
   std::string ops;
   for (const auto& op : chain_) ops += (ops.empty() ? "" : ", ") + op->name();

@@ -31,6 +31,8 @@ class MapOp : public BlockOp {
  protected:
   Status ProcessBlock(RowBlock* block) override;
   std::string Describe() const override;
+  void OnCancel() override;
+  void OnClearCancel() override;
 
  private:
 

@@ -5,7 +5,7 @@
 namespace headrace::engine {
 
 Status RepeatOp::RunWorker(int worker_id) {
-  RowWriter writer(output(), worker_id, context()->settings.block_rows);
+  RowWriter writer(output(), worker_id, output_block_rows());
   for (int64_t pass = 0; count_ < 0 || pass < count_; ++pass) {
     ASSIGN_OR_RETURN(int64_t rows, ForwardChildPass(pass, &writer));
     // An empty child repeated forever would spin without end.

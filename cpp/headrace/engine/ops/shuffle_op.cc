@@ -9,7 +9,7 @@ namespace headrace::engine {
 
 Status ShuffleOp::RunWorker(int worker_id) {
   RowReader reader(input(), 0);
-  RowWriter writer(output(), worker_id, context()->settings.block_rows);
+  RowWriter writer(output(), worker_id, output_block_rows());
   std::vector<TensorRow> buffer;
   buffer.reserve(static_cast<size_t>(std::min<int64_t>(buffer_size_, 1 << 16)));
   auto pick = [&]() -> size_t {

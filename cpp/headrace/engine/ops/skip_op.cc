@@ -7,7 +7,7 @@ namespace headrace::engine {
 
 Status SkipOp::RunWorker(int worker_id) {
   RowReader reader(input(), 0);
-  RowWriter writer(output(), worker_id, context()->settings.block_rows);
+  RowWriter writer(output(), worker_id, output_block_rows());
   int64_t skipped = 0;
   for (;;) {
     TensorRow row;

@@ -16,7 +16,7 @@ Status SourceOp::PreparePass() {
 
 Status SourceOp::RunWorker(int worker_id) {
   const auto total = static_cast<int64_t>(indices_.size());
-  const int64_t block_rows = context()->settings.block_rows;
+  const int64_t block_rows = output_block_rows();
   const int64_t stride = block_rows * num_workers();
   for (int64_t start = worker_id * block_rows; start < total; start += stride) {
     const int64_t end = std::min(total, start + block_rows);

@@ -16,7 +16,7 @@ Status StreamSourceOp::RunWorker(int worker_id) {
   bool end = false;
   while (!end && (num_samples_ <= 0 || next_id < num_samples_)) {
     if (cancelled()) return Status::Cancelled(name() + " cancelled");
-    int64_t max_rows = context()->settings.block_rows;
+    int64_t max_rows = output_block_rows();
     if (num_samples_ > 0) max_rows = std::min(max_rows, num_samples_ - next_id);
     RowBlock block;
     RETURN_IF_ERROR(source_->NextBlock(max_rows, RowWriter::kDefaultMaxDelay, &block, &end));

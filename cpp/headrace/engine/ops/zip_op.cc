@@ -13,7 +13,7 @@ Status ZipOp::RunWorker(int worker_id) {
   for (size_t i = 0; i < children().size(); ++i) {
     readers.push_back(std::make_unique<RowReader>(input(i), 0));
   }
-  RowWriter writer(output(), worker_id, context()->settings.block_rows);
+  RowWriter writer(output(), worker_id, output_block_rows());
   for (int64_t id = 0;; ++id) {
     TensorRow zipped(id, {});
     for (size_t i = 0; i < readers.size(); ++i) {

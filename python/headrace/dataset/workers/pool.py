@@ -1,0 +1,213 @@
+"""WorkerPool: a pool of worker processes running one Python function for a pipeline.
+
+The pipeline's map op calls ``run_block(rows, cancel_fd)`` from each of its worker
+threads; each call takes an idle worker process (there are as many as threads), sends it
+the whole block and collects one result per row as the process sends it, so the process
+works through the block while the thread decodes what has arrived. The thread waits
+without the GIL on three things at once: the connection, the process's sentinel (so a
+worker that dies is noticed at once) and the op's cancel pipe (so stopping the pipeline
+wakes it).
+
+Results come back through a shared-memory store that the pool creates (transport.py).
+Processes start with ``config.get_multiprocessing_start_method()``: 'fork' (the default,
+as in MindSpore; lambdas and local functions work) or 'spawn' (the function must be
+picklable). close() ends the processes; the pipeline calls it when it stops.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+from multiprocessing import connection as mp_connection
+from multiprocessing import reduction
+from typing import Any, Callable, List, Optional
+
+from headrace._core import memory as _memory
+from headrace.dataset.workers import transport
+from headrace.dataset.workers.worker_main import worker_main
+from headrace.errors import AbortedError, CancelledError
+
+__all__ = ["WorkerPool"]
+
+# How long close() waits for a worker to end by itself before killing it.
+_CLOSE_GRACE_SECONDS = 1.0
+
+
+def _how_it_ended(process: Any) -> str:
+    code = process.exitcode
+    if code is None:
+        return "stopped answering"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        return f"was killed by {name}"
+    return f"exited with code {code}"
+
+
+class _FdForChild:
+    """An fd for a 'spawn' child. It is turned into multiprocessing's DupFd only while the
+    child is being started, so the fd travels with the child's other fds; made earlier,
+    DupFd would start multiprocessing's resource-sharer thread, which never ends."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self):
+        return (_fd_in_child, (reduction.DupFd(self.fd),))
+
+
+def _fd_in_child(handle: Any) -> int:
+    return handle.detach()
+
+
+class _Worker:
+    def __init__(self, index: int, process: Any, connection: Any) -> None:
+        self.index = index
+        self.process = process
+        self.connection = connection
+        # Results of an earlier block still owed (its wait was cancelled): read and
+        # dropped before the next block, so replies never mix.
+        self.owed = 0
+
+    def describe(self) -> str:
+        return f"worker process {self.index} (pid {self.process.pid})"
+
+
+class WorkerPool:
+    """`num_workers` processes that run `function(*row)` for every row of a block."""
+
+    def __init__(self, function: Callable, num_workers: int, name: str,
+                 start_method: str, store_bytes: int) -> None:
+        self.name = name
+        self._closed = False
+        self._lock = threading.Lock()
+        self._store = _memory.SharedStore.create(store_bytes)
+        self._idle: "queue.SimpleQueue[_Worker]" = queue.SimpleQueue()
+        self._workers: List[_Worker] = []
+        context = multiprocessing.get_context(start_method)
+        try:
+            for index in range(num_workers):
+                self._start_worker(context, start_method, function, index)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start_worker(self, context: Any, start_method: str, function: Callable,
+                      index: int) -> None:
+        ours, theirs = context.Pipe(duplex=True)
+        inherited = [worker.connection.fileno() for worker in self._workers]
+        if start_method == "fork":
+            # The child inherits the mapping itself.
+            store, store_fd = self._store, None
+        else:
+            store, store_fd = None, _FdForChild(self._store.fd)
+        process = context.Process(
+            target=worker_main, name=f"headrace-{self.name}-{index}", daemon=True,
+            args=(theirs, function, store, store_fd, os.getpid(), inherited))
+        process.start()
+        theirs.close()
+        worker = _Worker(index, process, ours)
+        self._workers.append(worker)
+        self._idle.put(worker)
+
+    # -- called by the map op's threads (pipeline side) ------------------------------
+
+    def run_block(self, rows: List[tuple], cancel_fd: int) -> List[Any]:
+        """The function's result for every row, in order. Raises the function's own
+        exception, CancelledError when the op is cancelled, AbortedError naming the worker
+        when a worker process dies."""
+        worker = self._idle.get()
+        try:
+            self._settle(worker, cancel_fd)
+            worker.connection.send(("block", rows))
+            worker.owed = len(rows)
+            return [self._next_result(worker, cancel_fd) for _ in range(len(rows))]
+        finally:
+            self._idle.put(worker)
+
+    def _settle(self, worker: _Worker, cancel_fd: int) -> None:
+        while worker.owed:
+            reply = self._receive(worker, cancel_fd)
+            if reply[0] == "ok":
+                transport.discard(reply[1][1], self._store)
+
+    def _next_result(self, worker: _Worker, cancel_fd: int) -> Any:
+        reply = self._receive(worker, cancel_fd)
+        if reply[0] == "ok":
+            return transport.decode(reply[1], self._store)
+        worker.owed = 0  # the worker goes on with the block; its rows are not wanted
+        self._settle_after_error(worker)
+        _, payload, type_name, message, text = reply
+        error: Optional[BaseException] = None
+        if payload is not None:
+            import pickle
+            error = pickle.loads(payload)
+        if error is None:
+            error = RuntimeError(f"{type_name}: {message}")
+        error.__cause__ = _RemoteTraceback(text)
+        raise error
+
+    def _settle_after_error(self, worker: _Worker) -> None:
+        # The pipeline stops on the error; the worker may still be sending this block's
+        # other results. They are dropped when the pool closes.
+        pass
+
+    def _receive(self, worker: _Worker, cancel_fd: int) -> tuple:
+        if self._closed:
+            raise CancelledError(f"the worker pool of '{self.name}' is closed")
+        # Waits without the GIL for a reply, the worker's end, or cancellation.
+        ready = mp_connection.wait([worker.connection, worker.process.sentinel, cancel_fd])
+        if worker.connection in ready:
+            try:
+                reply = worker.connection.recv()
+            except (EOFError, OSError):
+                reply = None
+            if reply is not None:
+                worker.owed -= 1
+                return reply
+        if worker.process.sentinel in ready or worker.connection in ready:
+            worker.process.join(0.5)
+            raise AbortedError(f"{worker.describe()} of '{self.name}' {_how_it_ended(worker.process)}")
+        raise CancelledError(f"'{self.name}' was cancelled while waiting for {worker.describe()}")
+
+    # -- pipeline end ---------------------------------------------------------------
+
+    def close(self) -> None:
+        """Ends every worker process (asks, then kills after a grace period) and joins it.
+        Idempotent; the pipeline calls it after its threads have stopped."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+        for worker in self._workers:
+            try:
+                worker.connection.send(None)
+            except (OSError, ValueError):
+                pass
+        for worker in self._workers:
+            worker.process.join(_CLOSE_GRACE_SECONDS)
+            if worker.process.is_alive():
+                worker.process.kill()
+                worker.process.join()
+            worker.connection.close()
+            worker.process.close()
+
+    @property
+    def pids(self) -> List[int]:
+        return [worker.process.pid for worker in self._workers]
+
+
+class _RemoteTraceback(Exception):
+    """The traceback of an exception raised in a worker process, as text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+    def __str__(self) -> str:
+        return "\n\n" + self.text

@@ -1,0 +1,81 @@
+"""The loop a worker process runs: take a block of rows, call the function on each row,
+send each result back as soon as it is ready.
+
+Messages on the worker's connection:
+  pipeline -> worker: ("block", [row, ...]) where a row is a tuple of arguments; None to end.
+  worker -> pipeline: ("ok", encoded result) or ("error", pickled exception or None,
+                      exception type name, message, formatted traceback), one per row, in order.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import pickle
+import signal
+import traceback
+from typing import Any, Callable, Sequence
+
+from headrace.dataset.workers import transport
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    # The kernel kills this process when the thread that started it ends (a SIGKILLed
+    # pipeline included), so no worker outlives its pipeline. Linux only; elsewhere the
+    # closed connection ends the loop instead.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _error_message(error: BaseException) -> tuple:
+    try:
+        payload = pickle.dumps(error, protocol=5)
+        pickle.loads(payload)  # some exceptions pickle but do not unpickle
+    except Exception:
+        payload = None
+    text = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    return ("error", payload, type(error).__qualname__, str(error), text)
+
+
+def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
+                parent_pid: int, close_fds: Sequence[int]) -> None:
+    """Runs in the worker process until the pipeline sends None or goes away."""
+    _die_with_parent(parent_pid)
+    # Ctrl-C is the pipeline's to handle; it stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for fd in close_fds:  # other workers' pipeline ends, inherited through fork
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    if store is None:  # spawn: attach to the store through the fd passed along
+        from headrace._core import memory as _memory
+        store = _memory.SharedStore.attach(store_fd)
+        os.close(store_fd)  # attach keeps its own
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        _, rows = message
+        for row in rows:
+            try:
+                reply = ("ok", transport.encode(function(*row), store))
+            except BaseException as error:  # noqa: B902 - every failure goes back to the pipeline
+                reply = _error_message(error)
+            try:
+                connection.send(reply)
+            except (EOFError, OSError):
+                if reply[0] == "ok":
+                    transport.discard(reply[1][1], store)
+                return
+        del rows, message
