@@ -3,13 +3,16 @@
 namespace headrace::engine {
 
 Status BlockOp::RunWorker(int worker_id) {
+  // Both connectors stay the same for the whole pass; looking them up takes a lock.
+  Connector* const in = input();
+  Connector* const out = output();
   for (;;) {
     RowBlock block;
-    RETURN_IF_ERROR(input()->Pop(worker_id, &block));
+    RETURN_IF_ERROR(in->Pop(worker_id, &block));
     if (!block.empty() && block.back().is_error()) return block.back().error();
     const bool end = EndsWithEndOfData(block);
     RETURN_IF_ERROR(ProcessBlock(&block));
-    RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));
+    RETURN_IF_ERROR(out->Push(worker_id, std::move(block)));
     if (end) return Status::OK();
   }
 }

@@ -24,7 +24,8 @@ class BlockOp : public DatasetOp {
   virtual Status ProcessBlock(RowBlock* block) = 0;
 
   Status RunWorker(int worker_id) final;
-  bool KeepsInputBlocks() const final { return true; }
+  // Output blocks are input blocks, unless a subclass says otherwise (batch).
+  bool KeepsInputBlocks() const override { return true; }
 };
 
 }  // namespace headrace::engine

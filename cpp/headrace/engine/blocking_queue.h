@@ -70,10 +70,6 @@ class BlockingQueue {
     not_full_.notify_all();
   }
 
-  bool cancelled() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return cancelled_;
-  }
   // Number of items and their total weight now (a snapshot, for statistics).
   size_t size() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -83,7 +79,6 @@ class BlockingQueue {
     std::lock_guard<std::mutex> lock(mu_);
     return weight_;
   }
-  int64_t capacity() const { return capacity_; }
 
  private:
   struct Entry {

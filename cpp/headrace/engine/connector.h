@@ -58,7 +58,6 @@ class Connector {
   void Fail(Status error);
 
   int num_producers() const { return static_cast<int>(queues_.size()); }
-  int num_consumers() const { return num_consumers_; }
   // Rows queued now, over all queues (a snapshot for statistics).
   int64_t queued_rows() const;
 

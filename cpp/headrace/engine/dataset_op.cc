@@ -35,16 +35,16 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
   context_ = context;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (cancelled_ || context->stopping) return Status::Cancelled(name_ + " is stopping");
+    if (cancelled() || context->stopping) return Status::Cancelled(name_ + " is stopping");
   }
   for (size_t i = 0; i < children_.size(); ++i) {
-    RETURN_IF_ERROR(children_[i]->Launch(context, ConsumersOfChild(i)));
+    RETURN_IF_ERROR(children_[i]->Launch(context, num_workers_));
   }
   RETURN_IF_ERROR(PreparePass());
   std::lock_guard<std::mutex> lock(mu_);
   // Checked again: Cancel() may have run while the children were launching, and then it
   // did not see this pass's connector.
-  if (cancelled_ || context->stopping) return Status::Cancelled(name_ + " is stopping");
+  if (cancelled() || context->stopping) return Status::Cancelled(name_ + " is stopping");
   output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->settings.prefetch_rows);
   threads_.reserve(num_workers_);
   for (int w = 0; w < num_workers_; ++w) {
@@ -65,7 +65,6 @@ void DatasetOp::Cancel() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = true;
-    cancel_requested_ = true;
     if (output_) output_->Cancel();
   }
   OnCancel();
@@ -98,7 +97,6 @@ void DatasetOp::ClearCancel() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = false;
-    cancel_requested_ = false;
   }
   OnClearCancel();
   for (auto& child : children_) child->ClearCancel();

@@ -83,9 +83,6 @@ class DatasetOp {
   // Called by Launch() before the threads start: reset the state of one pass.
   virtual Status PreparePass() { return Status::OK(); }
 
-  // How many threads of this op read children_[index]'s output; num_workers() by default.
-  virtual int ConsumersOfChild(size_t index) const { return num_workers_; }
-
   // Cancel() and ClearCancel() of this op: an op whose threads can wait on something
   // other than a connector (a worker process) wakes them here, and re-arms it there.
   // Any thread; must not block.
@@ -95,7 +92,6 @@ class DatasetOp {
   // "Map(workers=2, ...)": the parameters that matter for TreeString().
   virtual std::string Describe() const;
 
-  ExecutionContext* context() const { return context_; }
   // Rows per block this op writes: the pipeline's block_rows, or the limit asked for.
   int64_t output_block_rows() const;
   // True for ops whose output blocks are their input blocks (see BlockOp).
@@ -109,9 +105,10 @@ class DatasetOp {
   // its rows, zip met the end of another child): cancels, joins and makes it launchable
   // again, so that its threads do not stay blocked on a full connector.
   void StopChildEarly(size_t index);
-  // True once this subtree is cancelled or the pipeline is stopping: long loops that do
-  // not wait on a connector (reading many rows of one block) check it between steps.
-  bool cancelled() const { return cancel_requested_.load(std::memory_order_relaxed); }
+  // True once this subtree is cancelled (stopping the pipeline cancels the whole tree):
+  // long loops that do not wait on a connector (reading many rows of one block) check it
+  // between steps.
+  bool cancelled() const { return cancelled_.load(std::memory_order_relaxed); }
   // children_[index]->output() of the current pass.
   Connector* input(size_t index = 0) const { return children_[index]->output(); }
 
@@ -127,8 +124,8 @@ class DatasetOp {
   mutable std::mutex mu_;
   std::shared_ptr<Connector> output_ HEADRACE_GUARDED_BY(mu_);
   std::vector<std::thread> threads_ HEADRACE_GUARDED_BY(mu_);
-  bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;
-  std::atomic<bool> cancel_requested_{false};  // cancelled_, readable without the lock
+  // Written under mu_ (so Launch's check under mu_ cannot miss a Cancel); read anywhere.
+  std::atomic<bool> cancelled_{false};
 };
 
 }  // namespace headrace::engine

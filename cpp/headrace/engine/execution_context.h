@@ -14,8 +14,8 @@ namespace headrace::engine {
 struct PipelineSettings {
   // Rows each queue of a connector may hold (config.set_prefetch_size).
   int64_t prefetch_rows = 16;
-  // Rows per block moved between ops (see row_block.h).
-  int64_t block_rows = 32;
+  // Rows per block moved between ops (see row_block.h); the Python layer sets 128.
+  int64_t block_rows = 128;
   // Epochs to run; negative: without end.
   int64_t num_epochs = 1;
 };

@@ -17,10 +17,9 @@ namespace headrace::engine {
 
 class RowWriter {
  public:
-  static constexpr int64_t kDefaultBlockRows = 32;
   static constexpr std::chrono::microseconds kDefaultMaxDelay{500};
 
-  RowWriter(Connector* output, int producer_id, int64_t block_rows = kDefaultBlockRows,
+  RowWriter(Connector* output, int producer_id, int64_t block_rows,
             std::chrono::microseconds max_delay = kDefaultMaxDelay)
       : output_(output), producer_id_(producer_id), block_rows_(block_rows < 1 ? 1 : block_rows),
         max_delay_(max_delay) {}

@@ -180,11 +180,6 @@ TEST(ConnectorTest, CancelWakesProducersConsumersAndTurnWaiters) {
   EXPECT_EQ(empty.Push(1, Rows(0, 1)).code(), StatusCode::kCancelled);
 }
 
-}  // namespace
-}  // namespace headrace::engine
-
-namespace headrace::engine {
-namespace {
 
 TEST(ConnectorFailTest, ErrorReachesWaitingAndLaterConsumersOutOfTurn) {
   Connector connector(2, 2, 4);

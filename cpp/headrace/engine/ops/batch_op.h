@@ -46,6 +46,9 @@ class BatchOp : public BlockOp {
                                  const std::vector<PadSpec>& pads);
 
  protected:
+  // Each input block is one batch's rows and must stay so: a limit asked of the batch
+  // stops here instead of reaching GroupRowsOp.
+  bool KeepsInputBlocks() const override { return false; }
   Status PreparePass() override;
   Status ProcessBlock(RowBlock* block) override;
   std::string Describe() const override;

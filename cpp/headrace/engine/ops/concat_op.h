@@ -11,7 +11,6 @@ class ConcatOp : public DatasetOp {
 
  protected:
   Status RunWorker(int worker_id) override;
-  int ConsumersOfChild(size_t index) const override { return 1; }
 };
 
 }  // namespace headrace::engine

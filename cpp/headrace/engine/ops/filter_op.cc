@@ -4,12 +4,13 @@ namespace headrace::engine {
 
 namespace {
 
-Result<bool> Truth(const TensorList& result, const std::string& name) {
+// The predicate's name is looked up only for the error: this runs once per row.
+Result<bool> Truth(const TensorList& result, const TensorOp& predicate) {
   if (result.size() != 1 || result[0]->num_elements() != 1 ||
       !IsFixedWidth(result[0]->dtype())) {
     std::string got = result.size() == 1 ? result[0]->ToString()
                                          : std::to_string(result.size()) + " columns";
-    return Status::InvalidArgument("filter: predicate '" + name +
+    return Status::InvalidArgument("filter: predicate '" + predicate.name() +
                                    "' must return one bool, got " + got);
   }
   const uint8_t* bytes = result[0]->data();
@@ -34,7 +35,7 @@ Status FilterOp::ProcessBlock(RowBlock* block) {
   size_t next = 0;
   for (TensorRow& row : *block) {
     if (row.is_data()) {
-      ASSIGN_OR_RETURN(bool keep, Truth(arguments[next++], predicate_->name()));
+      ASSIGN_OR_RETURN(bool keep, Truth(arguments[next++], *predicate_));
       if (!keep) continue;
     }
     kept.push_back(std::move(row));

@@ -12,7 +12,6 @@ class ZipOp : public DatasetOp {
 
  protected:
   Status RunWorker(int worker_id) override;
-  int ConsumersOfChild(size_t index) const override { return 1; }
 };
 
 }  // namespace headrace::engine

@@ -19,13 +19,7 @@ Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
   if (source_size == 0) return indices;
   std::vector<int64_t> order(static_cast<size_t>(source_size));
   std::iota(order.begin(), order.end(), 0);
-  if (shuffle_) {
-    // Our own Fisher-Yates, as in RandomSampler: the same seed, the same order everywhere.
-    for (int64_t i = source_size - 1; i > 0; --i) {
-      std::uniform_int_distribution<int64_t> pick(0, i);
-      std::swap(order[i], order[pick(generator_)]);
-    }
-  }
+  if (shuffle_) ShuffleIndices(&order, &generator_);
   indices.resize(static_cast<size_t>(PassSize(source_size)));
   for (size_t k = 0; k < indices.size(); ++k) {
     indices[k] = order[(static_cast<int64_t>(k) * num_shards_ + shard_id_) % source_size];
@@ -36,7 +30,7 @@ Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
 std::string DistributedSampler::Describe() const {
   return "DistributedSampler(num_shards=" + std::to_string(num_shards_) +
          ", shard_id=" + std::to_string(shard_id_) + ", shuffle=" + (shuffle_ ? "True" : "False") +
-         ", num_samples=" + (num_samples_ > 0 ? std::to_string(num_samples_) : "None") + ")";
+         ", num_samples=" + NumSamplesText(num_samples_) + ")";
 }
 
 }  // namespace headrace::engine

@@ -21,19 +21,14 @@ Result<std::vector<int64_t>> RandomSampler::Indices(int64_t source_size) {
   }
   indices.resize(static_cast<size_t>(source_size));
   std::iota(indices.begin(), indices.end(), 0);
-  // Fisher-Yates with our own draws: std::shuffle's algorithm differs between standard
-  // libraries, and the same seed must give the same order everywhere.
-  for (int64_t i = source_size - 1; i > 0; --i) {
-    std::uniform_int_distribution<int64_t> pick(0, i);
-    std::swap(indices[i], indices[pick(generator_)]);
-  }
+  ShuffleIndices(&indices, &generator_);
   indices.resize(static_cast<size_t>(PassSize(source_size)));
   return indices;
 }
 
 std::string RandomSampler::Describe() const {
   return std::string("RandomSampler(replacement=") + (replacement_ ? "True" : "False") +
-         ", num_samples=" + (num_samples_ > 0 ? std::to_string(num_samples_) : "None") + ")";
+         ", num_samples=" + NumSamplesText(num_samples_) + ")";
 }
 
 }  // namespace headrace::engine

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,13 @@ class Sampler {
   // "SequentialSampler(start_index=0, num_samples=None)".
   virtual std::string Describe() const = 0;
 };
+
+// Shuffles `indices` in place with Fisher-Yates and our own draws: std::shuffle's
+// algorithm differs between standard libraries, and the same seed must give the same
+// order everywhere.
+void ShuffleIndices(std::vector<int64_t>* indices, std::mt19937_64* generator);
+
+// `num_samples` as Describe() shows it: the number, or "None" when not limited (<= 0).
+std::string NumSamplesText(int64_t num_samples);
 
 }  // namespace headrace::engine

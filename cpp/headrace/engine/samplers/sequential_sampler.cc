@@ -22,7 +22,7 @@ Result<std::vector<int64_t>> SequentialSampler::Indices(int64_t source_size) {
 
 std::string SequentialSampler::Describe() const {
   return "SequentialSampler(start_index=" + std::to_string(start_index_) + ", num_samples=" +
-         (num_samples_ > 0 ? std::to_string(num_samples_) : std::string("None")) + ")";
+         NumSamplesText(num_samples_) + ")";
 }
 
 }  // namespace headrace::engine

@@ -18,12 +18,7 @@ Result<std::vector<int64_t>> SubsetSampler::Indices(int64_t source_size) {
     }
   }
   std::vector<int64_t> order = indices_;
-  if (shuffle_) {
-    for (int64_t i = static_cast<int64_t>(order.size()) - 1; i > 0; --i) {
-      std::uniform_int_distribution<int64_t> pick(0, i);
-      std::swap(order[i], order[pick(generator_)]);
-    }
-  }
+  if (shuffle_) ShuffleIndices(&order, &generator_);
   order.resize(static_cast<size_t>(PassSize(source_size)));
   return order;
 }

@@ -1,11 +1,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 
 #include "headrace/engine/samplers/distributed_sampler.h"
 #include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
+#include "headrace/engine/samplers/subset_sampler.h"
 
 namespace headrace::engine {
 namespace {
@@ -47,26 +49,42 @@ TEST(DistributedSamplerTest, ShuffledShardsWithOneSeedCoverEveryRow) {
   }
   EXPECT_EQ(seen.size(), 9u);
   for (int64_t i = 0; i < 9; ++i) EXPECT_EQ(seen.count(i), 1u);
+  DistributedSampler shuffled(3, 0, true, 0, 7);
+  EXPECT_NE(*shuffled.Indices(9), *DistributedSampler(3, 0, false, 0, 7).Indices(9))
+      << "shuffle=true must change the shard's rows or order";
 }
 
-}  // namespace
-}  // namespace headrace::engine
+// What every sampler promises: a pass yields PassSize rows, each inside the source.
+TEST(SamplerContractTest, IndicesMatchPassSizeAndStayInsideTheSource) {
+  std::vector<std::shared_ptr<Sampler>> samplers = {
+      std::make_shared<SequentialSampler>(3, 0), std::make_shared<SequentialSampler>(0, 5),
+      std::make_shared<RandomSampler>(false, 0, 1), std::make_shared<RandomSampler>(true, 40, 1),
+      std::make_shared<DistributedSampler>(4, 3, true, 0, 1),
+      std::make_shared<SubsetSampler>(std::vector<int64_t>{9, 2, 5}, true, 0, 1)};
+  for (const auto& sampler : samplers) {
+    for (int pass = 0; pass < 2; ++pass) {
+      const std::vector<int64_t> indices = *sampler->Indices(17);
+      EXPECT_EQ(static_cast<int64_t>(indices.size()), sampler->PassSize(17)) << sampler->Describe();
+      for (int64_t index : indices) {
+        EXPECT_TRUE(index >= 0 && index < 17) << sampler->Describe() << " gave " << index;
+      }
+    }
+  }
+}
 
-#include "headrace/engine/samplers/subset_sampler.h"
-
-namespace headrace::engine {
-namespace {
 
 TEST(SubsetSamplerTest, KeepsTheGivenOrderOrShufflesIt) {
   SubsetSampler plain({4, 1, 3}, false, 0, 0);
   EXPECT_EQ(*plain.Indices(5), (std::vector<int64_t>{4, 1, 3}));
   SubsetSampler limited({4, 1, 3}, false, 2, 0);
   EXPECT_EQ(*limited.Indices(5), (std::vector<int64_t>{4, 1}));
-  SubsetSampler shuffled({0, 1, 2, 3, 4, 5, 6, 7}, true, 0, 3);
+  const std::vector<int64_t> given = {0, 1, 2, 3, 4, 5, 6, 7};
+  SubsetSampler shuffled(given, true, 0, 3);
   std::vector<int64_t> order = *shuffled.Indices(8);
+  EXPECT_NE(order, given) << "shuffle=true must change the order (8! orders, fixed seed)";
   std::vector<int64_t> sorted = order;
   std::sort(sorted.begin(), sorted.end());
-  EXPECT_EQ(sorted, (std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(sorted, given);
 }
 
 TEST(SubsetSamplerTest, AnIndexOutsideTheSourceIsNamed) {
