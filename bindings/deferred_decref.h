@@ -8,6 +8,7 @@
 #pragma once
 
 #include <Python.h>
+#include <pybind11/pybind11.h>
 
 namespace headrace::bindings {
 
@@ -16,6 +17,27 @@ void DecrefAnyThread(PyObject* object);
 
 // Drops the queued references. Call with the GIL held; cheap when the queue is empty.
 void DrainDeferredDecrefs();
+
+// The GIL, taken by an engine thread to run Python code: the queued references are
+// dropped at once, so that every place that takes the GIL also empties the queue.
+class EngineGil {
+ public:
+  EngineGil() { DrainDeferredDecrefs(); }
+
+ private:
+  pybind11::gil_scoped_acquire gil_;  // initialised before the constructor body runs
+};
+
+// Releases the GIL for `body` (a blocking or long call into the engine), then drops the
+// references queued meanwhile.
+template <class Body>
+auto WithoutGil(Body&& body) {
+  struct DrainAfter {
+    ~DrainAfter() { DrainDeferredDecrefs(); }
+  } drain_after;  // destroyed after `release`, so with the GIL held again
+  pybind11::gil_scoped_release release;
+  return body();
+}
 
 // A reference to a Python object, kept by C++ objects that the engine may destroy on any
 // thread (map functions, sources, callbacks): dropping it never takes the GIL.

@@ -10,6 +10,7 @@
 
 #include "bindings/numpy_conversion.h"
 #include "bindings/deferred_decref.h"
+#include "bindings/python_error.h"
 #include "bindings/status_to_python.h"
 #include "headrace/core/tensor.h"
 #include "headrace/core/utf8.h"
@@ -116,18 +117,18 @@ py::array Contiguous(const py::array& array, const py::object& dtype) {
   return Numpy().require(array, dtype, py::make_tuple("C", "A"));
 }
 
-TensorPtr WrapFixedWidth(py::array array, DataType type) {
+TensorPtr WrapFixedWidth(py::array array, DataType type, Borrow borrow) {
   const bool usable_in_place = (array.flags() & py::array::c_style) &&
                                (array.flags() & py::detail::npy_api::NPY_ARRAY_ALIGNED_) &&
                                array.dtype().byteorder() != '>';
   if (!usable_in_place) {
     array = Contiguous(array, array.dtype().attr("newbyteorder")("="));
   }
-  const bool writable = array.writeable();
   auto* data = static_cast<uint8_t*>(const_cast<void*>(array.data()));
   // The buffer owns a reference to the array; the last holder may be an engine thread,
   // which must not take the GIL for it (deferred_decref.h).
   PyObject* owner = array.inc_ref().ptr();
+  const bool writable = borrow == Borrow::kShareWrites && array.writeable();
   BufferPtr buffer = Buffer::Wrap(data, array.nbytes(), writable, [owner] { DecrefAnyThread(owner); });
   return ValueOrThrow(Tensor::FromBuffer(type, ShapeOf(array), std::move(buffer)));
 }
@@ -234,22 +235,24 @@ py::array StringsToNumpy(const TensorPtr& tensor) {
 
 }  // namespace
 
-TensorPtr TensorFromNumpy(const py::object& object) {
+TensorPtr TensorFromNumpy(const py::object& object, Borrow borrow) {
   py::array array;
   try {
     array = py::isinstance<py::array>(object) ? py::reinterpret_borrow<py::array>(object)
                                                : py::array(Numpy().asarray(object));
   } catch (py::error_already_set& error) {
+    // What asarray refuses is a bad argument; anything else (MemoryError, Ctrl-C) stays.
+    if (!error.matches(PyExc_TypeError) && !error.matches(PyExc_ValueError)) throw;
     ThrowIfError(Status::InvalidArgument(
         "Tensor: array: cannot make a NumPy array from the " +
         std::string(py::str(py::type::handle_of(object).attr("__name__"))) +
-        " given: " + std::string(py::str(error.value()))));
+        " given: " + PythonErrorText(error)));
   }
   switch (array.dtype().kind()) {
     case 'U': return FromUnicodeArray(array);
     case 'S': return FromBytesArray(array);
     case 'O': return FromObjectArray(array);
-    default: return WrapFixedWidth(array, ValueOrThrow(FixedWidthTypeOf(array.dtype())));
+    default: return WrapFixedWidth(array, ValueOrThrow(FixedWidthTypeOf(array.dtype())), borrow);
   }
 }
 

@@ -17,8 +17,18 @@
 
 namespace headrace::bindings {
 
-// Anything numpy.asarray accepts.
-TensorPtr TensorFromNumpy(const pybind11::object& object);
+// What a tensor that borrows a writable NumPy array may do with its memory.
+enum class Borrow {
+  // Pipelines (sources, results of user functions): the views handed to Python code are
+  // read-only, so that a map function cannot change the user's array.
+  kReadOnly,
+  // headrace.Tensor(array): the tensor stands for the user's array; writes are shared.
+  kShareWrites,
+};
+
+// Anything numpy.asarray accepts. Borrows C-contiguous aligned native arrays, copies the
+// rest.
+TensorPtr TensorFromNumpy(const pybind11::object& object, Borrow borrow = Borrow::kReadOnly);
 
 pybind11::array TensorToNumpy(const TensorPtr& tensor);
 

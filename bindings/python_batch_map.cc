@@ -10,7 +10,7 @@ namespace headrace::bindings {
 
 Status PythonBatchMap::Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
                              int64_t epoch_num) {
-  py::gil_scoped_acquire gil;
+  EngineGil gil;
   try {
     py::tuple arguments(columns->size() + 2);
     arguments[0] = py::int_(batch_num);

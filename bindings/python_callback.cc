@@ -7,7 +7,7 @@ namespace py = pybind11;
 namespace headrace::bindings {
 
 Status PythonCallback::Call(const char* hook, int64_t epoch, int64_t step_in_epoch, int64_t step) {
-  py::gil_scoped_acquire gil;
+  EngineGil gil;
   try {
     py::handle(call_.ptr())(hook, epoch, step_in_epoch, step);
     return Status::OK();

@@ -19,6 +19,9 @@ namespace headrace::bindings {
 // with the GIL held. `context` (e.g. "map function 'double'") goes before the message.
 Status StatusFromPythonError(pybind11::error_already_set& error, const std::string& context);
 
+// str() of the exception, never throwing ("<unprintable>" when its __str__ fails).
+std::string PythonErrorText(const pybind11::error_already_set& error);
+
 // If `status` carries a Python exception, sets it as the current Python error and
 // returns true. Needs the GIL.
 bool RestorePythonError(const Status& status);

@@ -1,6 +1,5 @@
 #include "bindings/python_sources.h"
 
-#include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_error.h"
 
@@ -40,14 +39,13 @@ PythonRandomAccessSource::PythonRandomAccessSource(py::object source,
 }
 
 Status PythonRandomAccessSource::Get(int64_t index, TensorRow* row) {
-  py::gil_scoped_acquire gil;
+  EngineGil gil;
   return GetHoldingGil(index, row);
 }
 
 Status PythonRandomAccessSource::GetBlock(const int64_t* indices, size_t count,
                                           engine::RowBlock* block) {
-  py::gil_scoped_acquire gil;
-  DrainDeferredDecrefs();
+  EngineGil gil;
   for (size_t i = 0; i < count; ++i) {
     TensorRow row(indices[i], {});
     RETURN_IF_ERROR(GetHoldingGil(indices[i], &row));
@@ -69,7 +67,7 @@ PythonStreamSource::PythonStreamSource(py::object make_iterator,
     : make_iterator_(make_iterator.release().ptr()), column_names_(std::move(column_names)) {}
 
 Status PythonStreamSource::Reset() {
-  py::gil_scoped_acquire gil;
+  EngineGil gil;
   try {
     iterator_ = AnyThreadRef(py::handle(make_iterator_.ptr())().release().ptr());
     return Status::OK();
@@ -80,7 +78,7 @@ Status PythonStreamSource::Reset() {
 
 Status PythonStreamSource::NextBlock(int64_t max_rows, std::chrono::microseconds max_delay,
                                      engine::RowBlock* block, bool* end) {
-  py::gil_scoped_acquire gil;
+  EngineGil gil;
   const auto start = std::chrono::steady_clock::now();
   try {
     for (int64_t i = 0; i < max_rows; ++i) {

@@ -1,8 +1,8 @@
 #include "bindings/python_tensor_op.h"
 
-#include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_error.h"
+#include "bindings/status_to_python.h"
 
 namespace py = pybind11;
 
@@ -19,14 +19,23 @@ std::string CallableName(const py::object& function) {
 
 }  // namespace
 
-void PythonResultToColumns(py::handle result, engine::TensorList* columns) {
+Status PythonResultToColumns(py::handle result, engine::TensorList* columns,
+                             const std::string& function_name) {
   columns->clear();
-  if (py::isinstance<py::tuple>(result)) {
-    for (py::handle item : result) {
-      columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
+  try {
+    if (py::isinstance<py::tuple>(result)) {
+      for (py::handle item : result) {
+        columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
+      }
+    } else {
+      columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(result)));
     }
-  } else {
-    columns->push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(result)));
+    return Status::OK();
+  } catch (py::error_already_set& error) {
+    // The conversion failed, not user code: say which function returned what.
+    return Status(CodeOfPythonException(error.value().ptr()),
+                  "map function '" + function_name + "' returned a value that is not an "
+                  "array or a tuple of arrays: " + PythonErrorText(error));
   }
 }
 
@@ -34,13 +43,12 @@ PythonTensorOp::PythonTensorOp(py::object function)
     : name_(CallableName(function)), function_(function.release().ptr()) {}
 
 Status PythonTensorOp::Compute(engine::TensorList* columns) {
-  py::gil_scoped_acquire gil;
+  EngineGil gil;
   return ComputeHoldingGil(columns);
 }
 
 Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
-  py::gil_scoped_acquire gil;
-  DrainDeferredDecrefs();
+  EngineGil gil;
   for (engine::TensorList& columns : *rows) RETURN_IF_ERROR(ComputeHoldingGil(&columns));
   return Status::OK();
 }
@@ -69,8 +77,7 @@ Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
     }
     PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, count, nullptr);
     if (result == nullptr) throw py::error_already_set();
-    PythonResultToColumns(py::reinterpret_steal<py::object>(result), columns);
-    return Status::OK();
+    return PythonResultToColumns(py::reinterpret_steal<py::object>(result), columns, name_);
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, "map function '" + name_ + "'");
   }

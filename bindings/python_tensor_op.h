@@ -16,9 +16,11 @@
 
 namespace headrace::bindings {
 
-// What a map function returned, as a row's new columns: a tuple is one column per item,
-// anything else one column (anything numpy.asarray takes). Needs the GIL.
-void PythonResultToColumns(pybind11::handle result, engine::TensorList* columns);
+// What map function `function_name` returned, as a row's new columns: a tuple is one
+// column per item, anything else one column (anything numpy.asarray takes). An error
+// names the function. Needs the GIL.
+Status PythonResultToColumns(pybind11::handle result, engine::TensorList* columns,
+                             const std::string& function_name);
 
 class PythonTensorOp : public engine::TensorOp {
  public:

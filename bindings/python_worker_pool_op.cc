@@ -5,11 +5,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <stdexcept>
 
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_error.h"
 #include "bindings/python_tensor_op.h"
+#include "bindings/status_to_python.h"
 
 namespace py = pybind11;
 
@@ -19,8 +19,9 @@ PythonWorkerPoolOp::PythonWorkerPoolOp(py::object pool, std::string name)
     : name_(std::move(name)), pool_(pool.release().ptr()) {
   int fds[2];
   if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) != 0) {
-    throw std::runtime_error(std::string("cannot make the cancel pipe of a worker pool: ") +
-                             std::strerror(errno));
+    ThrowIfError(Status::ResourceExhausted(std::string("cannot make the cancel pipe of the "
+                                                       "worker pool of '") +
+                                           name_ + "': " + std::strerror(errno)));
   }
   cancel_read_ = fds[0];
   cancel_write_ = fds[1];
@@ -40,8 +41,7 @@ Status PythonWorkerPoolOp::Compute(engine::TensorList* columns) {
 }
 
 Status PythonWorkerPoolOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
-  py::gil_scoped_acquire gil;
-  DrainDeferredDecrefs();
+  EngineGil gil;
   try {
     py::list arguments(rows->size());
     for (size_t r = 0; r < rows->size(); ++r) {
@@ -58,7 +58,7 @@ Status PythonWorkerPoolOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
                               std::to_string(rows->size()) + " rows");
     }
     for (size_t r = 0; r < rows->size(); ++r) {
-      PythonResultToColumns(results[r], &(*rows)[r]);
+      RETURN_IF_ERROR(PythonResultToColumns(results[r], &(*rows)[r], name_));
     }
     return Status::OK();
   } catch (py::error_already_set& error) {

@@ -60,11 +60,7 @@ OpPtr WithChildren(OpPtr op, const std::vector<OpPtr>& children) {
 // call Python code: release it first.
 struct ReleaseGilDeleter {
   void operator()(engine::ExecutionTree* tree) const {
-    {
-      py::gil_scoped_release release;
-      delete tree;
-    }
-    DrainDeferredDecrefs();
+    WithoutGil([tree] { delete tree; });
   }
 };
 using TreeHolder = std::unique_ptr<engine::ExecutionTree, ReleaseGilDeleter>;
@@ -80,11 +76,10 @@ py::tuple GetNext(engine::ExecutionTree& tree) {
   if (tree.NextIsReady()) {
     // Keep the GIL: taking it back would wait until a map worker ends its block.
     status = tree.GetNext(&row);
+    DrainDeferredDecrefs();
   } else {
-    py::gil_scoped_release release;
-    status = tree.GetNext(&row);
+    status = WithoutGil([&] { return tree.GetNext(&row); });
   }
-  DrainDeferredDecrefs();
   ThrowIfError(status);
   if (row.is_end_of_epoch()) return py::make_tuple(kRowEndOfEpoch, py::none());
   if (row.is_end_of_data()) return py::make_tuple(kRowEndOfData, py::none());
@@ -138,12 +133,8 @@ void RegisterEngine(py::module_& m) {
       .def("__call__", [](engine::TensorOp& op, py::args arrays) -> py::object {
         engine::TensorList columns;
         for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
-        Status status;
-        {
-          py::gil_scoped_release release;
-          status = op.Compute(&columns);
-        }
-        ThrowIfError(status);
+        // The inputs it drops were queued for the GIL: WithoutGil drops them after.
+        ThrowIfError(WithoutGil([&] { return op.Compute(&columns); }));
         if (columns.size() == 1) return TensorToNumpy(columns[0]);
         py::tuple out(columns.size());
         for (size_t i = 0; i < columns.size(); ++i) out[i] = TensorToNumpy(columns[i]);
@@ -253,11 +244,12 @@ void RegisterEngine(py::module_& m) {
 
   engine.def(
       "callback_op",
-      [](OpPtr child, py::object call) -> OpPtr {
-        return WithChild(std::make_shared<engine::CallbackOp>(std::make_shared<PythonCallback>(std::move(call))),
+      [](OpPtr child, py::object call, bool step_hooks) -> OpPtr {
+        return WithChild(std::make_shared<engine::CallbackOp>(
+                             std::make_shared<PythonCallback>(std::move(call)), step_hooks),
                          std::move(child));
       },
-      py::arg("child"), py::arg("call"));
+      py::arg("child"), py::arg("call"), py::arg("step_hooks"));
   engine.def(
       "zip_op",
       [](const std::vector<OpPtr>& children) -> OpPtr {
@@ -310,24 +302,13 @@ void RegisterEngine(py::module_& m) {
              settings.block_rows = block_rows;
              settings.num_epochs = num_epochs;
              TreeHolder tree(new engine::ExecutionTree(std::move(root), settings));
-             Status status;
-             {
-               py::gil_scoped_release release;
-               status = tree->Launch();
-             }
-             ThrowIfError(status);
+             ThrowIfError(WithoutGil([&] { return tree->Launch(); }));
              return tree;
            }),
            py::arg("root"), py::arg("prefetch_rows"), py::arg("block_rows"), py::arg("num_epochs"))
       .def("get_next", &GetNext,
            "(0, columns) for a row, (1, None) at the end of an epoch, (2, None) at the end.")
-      .def("stop", [](engine::ExecutionTree& tree) {
-             {
-               py::gil_scoped_release release;
-               tree.Stop();
-             }
-             DrainDeferredDecrefs();
-           })
+      .def("stop", [](engine::ExecutionTree& tree) { WithoutGil([&] { tree.Stop(); }); })
       .def("tree_string", &engine::ExecutionTree::TreeString);
 }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 
+#include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
@@ -21,17 +22,18 @@ namespace {
 using memory::SharedStore;
 using StorePtr = std::shared_ptr<SharedStore>;
 
-// Copies `data` (any contiguous buffer) into a new block; returns its offset.
+// Copies `data` (a C- or Fortran-contiguous buffer) into a new block; returns its offset.
 int64_t Put(SharedStore& store, const py::buffer& data) {
-  py::buffer_info info = data.request();
-  const int64_t size = info.size * info.itemsize;
-  Result<int64_t> offset = Status::Internal("not allocated");
-  {
-    // Large results are copied here: let other threads run meanwhile.
-    py::gil_scoped_release release;
-    offset = store.Allocate(size);
-    if (offset.ok()) std::memcpy(store.data(*offset), info.ptr, static_cast<size_t>(size));
-  }
+  Py_buffer view;
+  if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_ANY_CONTIGUOUS) != 0) throw py::error_already_set();
+  const int64_t size = view.len;
+  // Large results are copied here: let other threads run meanwhile.
+  Result<int64_t> offset = WithoutGil([&]() -> Result<int64_t> {
+    ASSIGN_OR_RETURN(int64_t block, store.Allocate(size));
+    std::memcpy(store.data(block), view.buf, static_cast<size_t>(size));
+    return block;
+  });
+  PyBuffer_Release(&view);
   return ValueOrThrow(std::move(offset));
 }
 

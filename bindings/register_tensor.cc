@@ -19,7 +19,8 @@ An n-dimensional array of one dtype, the unit of data in a row.
 Tensor(array) wraps a NumPy array (or anything numpy.asarray accepts) without copying
 when it is C-contiguous, aligned and native-endian; numpy() and numpy.asarray(tensor)
 view the tensor's memory without copying.)doc")
-      .def(py::init(&TensorFromNumpy), py::arg("array"))
+      .def(py::init([](const py::object& array) { return TensorFromNumpy(array, Borrow::kShareWrites); }),
+           py::arg("array"))
       .def_property_readonly("dtype",
                              [](const Tensor& t) { return std::string(DataTypeName(t.dtype())); })
       .def_property_readonly("shape",

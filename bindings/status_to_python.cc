@@ -20,6 +20,17 @@ void SetErrorClass(StatusCode code, PyObject* cls) {
 }
 }  // namespace detail
 
+StatusCode CodeOfPythonException(PyObject* exception) {
+  for (size_t code = 1; code < g_error_classes.size(); ++code) {
+    PyObject* cls = g_error_classes[code];
+    if (cls != nullptr && code != static_cast<size_t>(StatusCode::kUnknown) &&
+        PyObject_IsInstance(exception, cls) == 1) {
+      return static_cast<StatusCode>(code);
+    }
+  }
+  return StatusCode::kUnknown;
+}
+
 void ThrowIfError(const Status& status) {
   if (status.ok()) return;
   // User code's own exception, raised on an engine thread: raise it again, unchanged.

@@ -16,6 +16,11 @@ namespace headrace::bindings {
 // Throws pybind11::error_already_set carrying the matching HeadraceError subclass.
 void ThrowIfError(const Status& status);
 
+// The StatusCode a Python exception stands for: the code of its HeadraceError class (a
+// CancelledError raised by headrace's own Python code is kCancelled), kUnknown for any
+// other exception. Needs the GIL.
+StatusCode CodeOfPythonException(PyObject* exception);
+
 template <typename T>
 T ValueOrThrow(Result<T> result) {
   ThrowIfError(result.status());

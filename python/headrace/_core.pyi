@@ -9,6 +9,8 @@ __version__: str
 # The engine (samplers, ops, Iterator) and native transforms; used by headrace.dataset only.
 engine: types.ModuleType
 transforms: types.ModuleType
+# The shared-memory store (SharedStore); used by headrace.dataset.workers only.
+memory: types.ModuleType
 
 class HeadraceError(Exception):
     code: str

@@ -33,7 +33,6 @@ __all__ = ["ServerProcess", "server_binary", "status", "stop"]
 
 BINARY_NAME = "headrace-server"
 DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 50052
 
 _LISTENING = re.compile(rb"^headrace-server listening on (?P<host>.+):(?P<port>\d+)\s*$")
 

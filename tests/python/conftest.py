@@ -1,9 +1,12 @@
-"""Shared fixtures: every test checks that it left no engine thread behind."""
+"""Shared fixtures and helpers: what a test leaves behind (threads, processes, shared
+memory) is checked here, the same way for every test that asks."""
 
 from __future__ import annotations
 
 import gc
+import os
 import time
+from typing import Callable, Set
 
 import pytest
 
@@ -17,6 +20,61 @@ def os_thread_count() -> int:
     raise RuntimeError("no Threads: line in /proc/self/status")
 
 
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    """Polls `condition` until it holds or `seconds` pass; returns its last value."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def process_gone(pid: int) -> bool:
+    """True once `pid` has exited (a zombie that nobody reaped counts as exited)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def child_pids() -> Set[int]:
+    """Live child processes of this process, leaving out multiprocessing's resource
+    tracker (Python starts one per interpreter for 'spawn' and keeps it until exit)."""
+    pids = set()
+    me = str(os.getpid())
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                tracker = b"resource_tracker" in cmdline.read()
+        except OSError:
+            continue
+        if fields[1] == me and fields[0] != "Z" and not tracker:
+            pids.add(int(entry))
+    return pids
+
+
+def shared_memory_in_use() -> Set[str]:
+    """headrace segments this process still holds, open or mapped. They are unlinked at
+    once, so /dev/shm never lists them: only /proc/self tells."""
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if "/headrace-" in target:
+            found.add(target)
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if "/headrace-" in line:
+                found.add(line.split(None, 5)[-1].strip())
+    return found
+
+
 @pytest.fixture
 def no_leaked_threads():
     """Fails the test if it ends with more OS threads than it started with."""
@@ -26,7 +84,16 @@ def no_leaked_threads():
     gc.collect()
     # A stopped tree joins its threads before stop() returns; allow the kernel a moment
     # to drop the exited threads from the count.
-    deadline = time.monotonic() + 2
-    while os_thread_count() > before and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: os_thread_count() <= before, 2)
     assert os_thread_count() <= before, "engine threads were left running"
+
+
+@pytest.fixture
+def nothing_left_behind(no_leaked_threads):
+    """Fails the test if it leaves a thread, a worker process or a shared-memory segment."""
+    children, segments = child_pids(), shared_memory_in_use()
+    yield
+    gc.collect()
+    wait_until(lambda: not (child_pids() - children), 3)
+    assert child_pids() - children == set(), "worker processes were left running"
+    assert shared_memory_in_use() - segments == set(), "shared-memory segments were left behind"

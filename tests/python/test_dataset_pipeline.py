@@ -372,3 +372,27 @@ def test_an_exception_in_a_callback_reaches_the_loop():
 
     with pytest.raises(RuntimeError, match="callback broke"):
         list(table(3).map(lambda x: x, input_columns="x", callbacks=[Broken()]))
+
+
+def test_a_map_function_cannot_change_the_source_array(no_leaked_threads):
+    source = np.zeros((4, 3), dtype=np.int32)
+
+    def add_in_place(x):
+        x += 1
+        return x
+
+    data = ds.NumpySlicesDataset({"x": source}, shuffle=False).map(add_in_place)
+    with pytest.raises(ValueError, match="read-only"):
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert not source.any(), "the user's array was changed"
+
+
+def test_a_map_result_that_is_not_an_array_names_the_function(no_leaked_threads):
+    def gives_a_dict(x):
+        return {"x": x}
+
+    data = ds.NumpySlicesDataset({"x": np.arange(3)}, shuffle=False).map(gives_a_dict)
+    with pytest.raises(ValueError, match="map function 'test_a_map_result_that_is_not_an_array_names_the_function.<locals>.gives_a_dict' returned"):
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass

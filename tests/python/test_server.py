@@ -20,6 +20,7 @@ import pytest
 import headrace
 import headrace.errors
 import headrace.server
+from conftest import process_gone, wait_until
 from headrace.server import ServerProcess
 
 # A stop (signal or RPC) must end the process with code 0 within this many seconds.
@@ -201,15 +202,6 @@ def test_status_without_server_is_unavailable(closed_port: int) -> None:
         headrace.server.stop(address, timeout=5.0)
 
 
-def _process_gone(pid: int) -> bool:
-    """True once `pid` has exited (a zombie that nobody reaped counts as exited)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
-    except FileNotFoundError:
-        return True
-
-
 def test_server_stops_when_its_launcher_is_killed() -> None:
     launcher = subprocess.Popen(
         [sys.executable, "-c",
@@ -224,20 +216,18 @@ def test_server_stops_when_its_launcher_is_killed() -> None:
     try:
         assert launcher.stdout is not None
         server_pid = int(launcher.stdout.readline())
-        assert not _process_gone(server_pid)
+        assert not process_gone(server_pid)
         launcher.send_signal(signal.SIGKILL)
         launcher.wait(5)
-        deadline = time.monotonic() + 5
-        while not _process_gone(server_pid) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        assert _process_gone(server_pid), "the server outlived the process that started it"
+        assert wait_until(lambda: process_gone(server_pid), 5), \
+            "the server outlived the process that started it"
     finally:
         if launcher.poll() is None:
             launcher.kill()
             launcher.wait()
         if launcher.stdout is not None:
             launcher.stdout.close()
-        if server_pid and not _process_gone(server_pid):
+        if server_pid and not process_gone(server_pid):
             os.kill(server_pid, signal.SIGKILL)
 
 

@@ -36,3 +36,12 @@ def test_type_cast_errors_name_the_problem():
         transforms.TypeCast("not a type")
     with pytest.raises(InvalidArgumentError, match="numeric or bool type, got <U0"):
         transforms.TypeCast(np.str_)
+
+
+def test_calling_a_native_transform_keeps_no_reference_to_its_input():
+    import sys
+    array = np.ones(1000, dtype=np.int32)
+    before = sys.getrefcount(array)
+    for _ in range(20):
+        transforms.TypeCast(np.float32)(array)
+    assert sys.getrefcount(array) == before

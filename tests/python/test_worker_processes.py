@@ -3,7 +3,6 @@ through shared memory, errors, dead workers, and nothing left behind."""
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import subprocess
@@ -15,51 +14,8 @@ import numpy as np
 import pytest
 
 import headrace.dataset as ds
+from conftest import child_pids, process_gone, wait_until
 from headrace.errors import AbortedError
-
-
-def child_pids() -> set:
-    """Live child processes of this process, from /proc."""
-    pids = set()
-    me = os.getpid()
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                fields = stat.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == me and fields[0] != "Z" and not _is_resource_tracker(entry):
-            pids.add(int(entry))
-    return pids
-
-
-def _is_resource_tracker(pid: str) -> bool:
-    # multiprocessing starts one per interpreter for 'spawn' and keeps it until exit: it is
-    # Python's, not a worker.
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"resource_tracker" in cmdline.read()
-    except OSError:
-        return False
-
-
-def shm_segments() -> set:
-    return {name for name in os.listdir("/dev/shm") if name.startswith("headrace-")}
-
-
-@pytest.fixture
-def nothing_left_behind(no_leaked_threads):
-    """Fails the test if it leaves a worker process or a shared-memory file behind."""
-    children, segments = child_pids(), shm_segments()
-    yield
-    gc.collect()
-    deadline = time.monotonic() + 3
-    while child_pids() - children and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert child_pids() - children == set(), "worker processes were left running"
-    assert shm_segments() - segments == set(), "shared-memory segments were left behind"
 
 
 def numbers(rows: int) -> ds.NumpySlicesDataset:
@@ -191,12 +147,8 @@ def test_killed_pipeline_leaves_no_worker(tmp_path):
         assert len(workers) == 2
         process.send_signal(signal.SIGKILL)
         process.wait(10)
-        deadline = time.monotonic() + 3
-        alive = workers
-        while alive and time.monotonic() < deadline:
-            alive = [pid for pid in workers if os.path.exists(f"/proc/{pid}")]
-            time.sleep(0.05)
-        assert alive == [], "worker processes outlived their killed pipeline"
+        assert wait_until(lambda: all(process_gone(pid) for pid in workers), 3), \
+            "worker processes outlived their killed pipeline"
     finally:
         if process.poll() is None:
             process.kill()
@@ -204,8 +156,6 @@ def test_killed_pipeline_leaves_no_worker(tmp_path):
         process.stdout.close()
 
 
-@pytest.mark.xfail(strict=False, reason="known defect, not always: with 'spawn' a multiprocessing "
-                   "resource-sharer thread (_serve) stays after the pool closes")
 def test_spawn_start_method(nothing_left_behind):
     ds.config.set_multiprocessing_start_method("spawn")
     try:
@@ -221,3 +171,78 @@ def test_bad_arguments():
         numbers(3).map(where, python_multiprocessing="yes")
     with pytest.raises(ValueError, match="start_method"):
         ds.config.set_multiprocessing_start_method("forkserver")
+
+
+def test_a_full_store_sends_results_through_the_pipe(monkeypatch, nothing_left_behind):
+    # 1 MiB of store for 256 KiB results, several in flight: most cannot get a block.
+    monkeypatch.setattr(ds.config, "worker_store_bytes", lambda: 1 << 20)
+    data = numbers(40).map(big_row, num_parallel_workers=2, python_multiprocessing=True)
+    got = [float(row[0][0, 0]) for row in data.create_tuple_iterator(num_epochs=1)]
+    assert got == [float(i) for i in range(40)]
+
+
+def slow(x):
+    time.sleep(0.05)
+    return x
+
+
+def test_dropping_a_busy_pipeline_is_quick(nothing_left_behind):
+    data = numbers(1000).map(slow, num_parallel_workers=2, python_multiprocessing=True)
+    iterator = data.create_tuple_iterator(num_epochs=1)
+    next(iterator)
+    start = time.monotonic()
+    iterator.stop()  # both workers are in the middle of a block
+    assert time.monotonic() - start < 0.5
+
+
+def test_results_owed_after_an_early_stop_are_not_mixed_in(nothing_left_behind):
+    # take() stops the map early every epoch while the workers still owe results.
+    data = numbers(200).map(slow, num_parallel_workers=2, python_multiprocessing=True).take(3)
+    iterator = data.create_tuple_iterator(num_epochs=3)
+    for _ in range(3):
+        assert [int(row[0]) for row in iterator] == [0, 1, 2]
+
+
+def test_a_worker_killed_between_rows_is_named(nothing_left_behind):
+    data = numbers(400).map(where, num_parallel_workers=1, python_multiprocessing=True)
+    iterator = data.create_tuple_iterator(num_epochs=1)
+    worker = int(next(iterator)[0][0])
+    os.kill(worker, signal.SIGKILL)
+    with pytest.raises(AbortedError, match=f"worker process 0 \\(pid {worker}\\) .* SIGKILL"):
+        for _ in iterator:
+            pass
+
+
+def test_an_iterator_made_by_a_thread_that_ended_keeps_its_workers(nothing_left_behind):
+    import threading
+    made = []
+    thread = threading.Thread(target=lambda: made.append(
+        numbers(50).map(where, num_parallel_workers=2, python_multiprocessing=True)
+        .create_tuple_iterator(num_epochs=1)))
+    thread.start()
+    thread.join()
+    assert [int(row[0][1]) for row in made[0]] == list(range(50))
+
+
+def as_list(x):
+    return [x, 1]
+
+
+def test_a_chain_passes_arrays_between_functions_as_threads_do(nothing_left_behind):
+    # The engine turns each result into arrays before the next function; so must the
+    # chain that runs in a worker process.
+    chain = [as_list, lambda x: x.sum()]
+    threads = [int(r[0]) for r in numbers(10).map(chain).create_tuple_iterator(num_epochs=1)]
+    processes = [int(r[0]) for r in numbers(10).map(chain, num_parallel_workers=2,
+                                                     python_multiprocessing=True)
+                 .create_tuple_iterator(num_epochs=1)]
+    assert processes == threads == [i + 1 for i in range(10)]
+
+
+def test_native_operations_alone_start_no_process(nothing_left_behind):
+    from headrace.dataset import transforms
+    before = child_pids()
+    data = numbers(10).map(transforms.TypeCast(np.float32), python_multiprocessing=True)
+    iterator = data.create_tuple_iterator(num_epochs=1)
+    assert child_pids() == before
+    assert [float(r[0]) for r in iterator] == [float(i) for i in range(10)]

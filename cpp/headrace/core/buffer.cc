@@ -1,6 +1,5 @@
 #include "headrace/core/buffer.h"
 
-#include <limits>
 #include <new>
 #include <string>
 
@@ -32,10 +31,6 @@ Result<std::shared_ptr<Buffer>> Buffer::Allocate(int64_t size) {
     return Status::InvalidArgument("buffer size must be non-negative, got " +
                                    std::to_string(size));
   }
-  if (size > std::numeric_limits<int64_t>::max() - kAlignment) {
-    return Status::ResourceExhausted("cannot allocate a buffer of " + std::to_string(size) +
-                                     " bytes");
-  }
   // A zero-byte buffer still gets a real address so that NumPy views of empty tensors
   // point somewhere valid.
   void* data = AllocateRowMemory(size == 0 ? 1 : static_cast<size_t>(size), kAlignment);
@@ -44,7 +39,7 @@ Result<std::shared_ptr<Buffer>> Buffer::Allocate(int64_t size) {
                                      " bytes");
   }
   return MakeShared<Buffer>(Private(), static_cast<uint8_t*>(data), size,
-                                  /*is_mutable=*/true, /*owned=*/true, ReleaseCallback());
+                            /*is_mutable=*/true, /*owned=*/true, ReleaseCallback());
 }
 
 std::shared_ptr<Buffer> Buffer::Wrap(uint8_t* data, int64_t size, bool is_mutable,

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <cstdlib>
+#include <limits>
 
 namespace headrace {
 
@@ -20,7 +21,9 @@ struct Allocator {
 };
 
 void* AlignedAllocFromLibc(size_t size, size_t alignment) {
-  // aligned_alloc wants a size that is a multiple of the alignment.
+  // aligned_alloc wants a size that is a multiple of the alignment; a size too large to
+  // round up is as impossible as any other allocation that fails.
+  if (size > std::numeric_limits<size_t>::max() - alignment) return nullptr;
   return std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
 }
 

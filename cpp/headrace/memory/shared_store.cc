@@ -244,7 +244,9 @@ SharedStore::Statistics SharedStore::GetStatistics() const {
   stats.capacity = capacity();
   stats.reserved_bytes = header_->reserved_end.load(std::memory_order_acquire);
   Result<LockGuard> lock = LockGuard::Acquire(*this);
-  if (!lock.ok()) return stats;  // Statistics have no error to report; zeros say enough.
+  // Statistics have no error to report; zeros say enough. A corrupt store's free lists
+  // may hold anything, so they are not walked.
+  if (!lock.ok() || header_->corrupt != 0) return stats;
   stats.used_bytes = header_->used_bytes;
   stats.free_bytes = header_->free_bytes;
   stats.largest_free_block = lock->heap().LargestFreeDataSize();

@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <csignal>
 #include <iostream>
 #include <memory>
 #include <thread>
@@ -39,7 +38,7 @@ int Run(int argc, char** argv) {
   }
 
   // A client that goes away mid-write must not kill the server, nor a closed stdout.
-  std::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGPIPE, SIG_IGN);
 
   auto server = Server::Start(command_line->options);
   if (!server.ok()) {
@@ -57,12 +56,14 @@ int Run(int argc, char** argv) {
   }
 
   if (command_line->stop_on_stdin_close) {
-    // Blocks in read(); detached because it cannot be woken, and exit() ends it.
-    std::thread([raw_server] {
+    // Blocks in read(); detached because it cannot be woken, and exit() ends it. It asks
+    // for the stop the way a signal does, so it holds no pointer that could outlive the
+    // server.
+    std::thread([] {
       char byte;
       while (::read(STDIN_FILENO, &byte, 1) > 0) {
       }
-      raw_server->RequestStop();
+      ::kill(::getpid(), SIGTERM);
     }).detach();
   }
 

@@ -38,8 +38,19 @@ struct ServerClient::Rep {
   std::string address;
   std::unique_ptr<v1::Server::Stub> stub;
 
-  void PrepareContext(grpc::ClientContext* context, std::chrono::milliseconds timeout) const {
-    context->set_deadline(std::chrono::system_clock::now() + timeout);
+  // One unary call of `method` with a deadline; errors as CallError says. Every RPC of
+  // the client goes through here.
+  template <class Request, class Response>
+  Status Call(const char* rpc,
+              grpc::Status (v1::Server::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                       Response*),
+              const Request& request, Response* response,
+              std::chrono::milliseconds timeout) const {
+    RETURN_IF_ERROR(CheckTimeout(timeout));
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + timeout);
+    const grpc::Status status = (stub.get()->*method)(&context, request, response);
+    return status.ok() ? Status::OK() : CallError(status, rpc, timeout);
   }
 
   // Turns a failed call into a Status that says which server and what to do about it.
@@ -91,13 +102,9 @@ ServerClient::~ServerClient() = default;
 const std::string& ServerClient::address() const { return rep_->address; }
 
 Result<ServerStatusInfo> ServerClient::GetStatus(std::chrono::milliseconds timeout) {
-  RETURN_IF_ERROR(CheckTimeout(timeout));
-  grpc::ClientContext context;
-  rep_->PrepareContext(&context, timeout);
-  v1::GetStatusRequest request;
   v1::GetStatusResponse response;
-  const grpc::Status status = rep_->stub->GetStatus(&context, request, &response);
-  if (!status.ok()) return rep_->CallError(status, "GetStatus", timeout);
+  RETURN_IF_ERROR(rep_->Call("GetStatus", &v1::Server::Stub::GetStatus, v1::GetStatusRequest(),
+                             &response, timeout));
 
   ServerStatusInfo info;
   info.version = response.version();
@@ -110,14 +117,8 @@ Result<ServerStatusInfo> ServerClient::GetStatus(std::chrono::milliseconds timeo
 }
 
 Status ServerClient::Stop(std::chrono::milliseconds timeout) {
-  RETURN_IF_ERROR(CheckTimeout(timeout));
-  grpc::ClientContext context;
-  rep_->PrepareContext(&context, timeout);
-  v1::StopRequest request;
   v1::StopResponse response;
-  const grpc::Status status = rep_->stub->Stop(&context, request, &response);
-  if (!status.ok()) return rep_->CallError(status, "Stop", timeout);
-  return Status::OK();
+  return rep_->Call("Stop", &v1::Server::Stub::Stop, v1::StopRequest(), &response, timeout);
 }
 
 }  // namespace headrace::server

@@ -64,13 +64,14 @@ struct SignalWatcher::Rep {
     }
     previous_actions.clear();
     int expected = write_fd;
-    g_write_fd.compare_exchange_strong(expected, -1);
+    // Only an fd that handlers could see needs keeping open (below).
+    const bool was_published = g_write_fd.compare_exchange_strong(expected, -1);
     // Closing the write end is the stop signal: the reader sees end of file. (A quit byte
     // could fail to fit in a pipe filled by a burst of signals.) It is replaced by
     // /dev/null rather than closed: a handler on another thread may have loaded the fd
     // just before, and must not write into whatever file reuses the number. The one fd
     // this keeps open per watcher is the price.
-    if (write_fd >= 0) {
+    if (write_fd >= 0 && was_published) {
       const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
       if (null_fd >= 0) {
         ::dup2(null_fd, write_fd);
@@ -78,6 +79,8 @@ struct SignalWatcher::Rep {
       } else {
         ::close(write_fd);
       }
+    } else if (write_fd >= 0) {
+      ::close(write_fd);
     }
     write_fd = -1;
     if (thread.joinable()) thread.join();

@@ -8,6 +8,7 @@ exits, so no engine thread outlives it.
 from __future__ import annotations
 
 import atexit
+import os
 import weakref
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -24,7 +25,8 @@ __all__ = ["DictIterator", "TupleIterator"]
 # flush after 500 us.
 _BLOCK_ROWS = 128
 
-_ROW, _END_OF_EPOCH, _END_OF_DATA = 0, 1, 2
+# What get_next() says it returned (an end of epoch is the remaining kind, 1).
+_ROW, _END_OF_DATA = 0, 2
 
 _live: "weakref.WeakSet[_Iterator]" = weakref.WeakSet()
 
@@ -41,6 +43,7 @@ class _Iterator:
         from headrace.dataset.dataset import build_pipeline
         if num_epochs != -1:
             check_int("num_epochs", num_epochs, minimum=1)
+        self._owner_pid = os.getpid()
         self._column_names = dataset.get_col_names()
         root, context = build_pipeline(dataset)
         # Worker pools and the like: closed once the tree's threads are gone.
@@ -56,7 +59,7 @@ class _Iterator:
     def __iter__(self) -> "_Iterator":
         return self
 
-    def _next_columns(self) -> List[Any]:
+    def _next_columns(self) -> Sequence[Any]:
         if self._finished:
             raise StopIteration
         try:
@@ -66,14 +69,17 @@ class _Iterator:
             self.stop()
             raise
         if kind == _ROW:
-            return list(columns)
+            return columns
         if kind == _END_OF_DATA:
             self._finished = True
             self.stop()
         raise StopIteration
 
     def stop(self) -> None:
-        """Stops the pipeline and joins its threads; the iterator then ends."""
+        """Stops the pipeline and joins its threads; the iterator then ends. Does nothing
+        in a forked child that inherited the iterator: the threads are the parent's."""
+        if getattr(self, "_owner_pid", None) != os.getpid():
+            return
         tree = getattr(self, "_tree", None)
         if tree is not None:
             tree.stop()
@@ -93,14 +99,14 @@ class TupleIterator(_Iterator):
 
     def __init__(self, dataset: Any, columns: Optional[Sequence[str]], num_epochs: int) -> None:
         selected = column_list("columns", columns)
-        if selected is not None:
+        if selected is not None:  # before anything is launched
             check_columns_exist("columns", selected, dataset.get_col_names())
         super().__init__(dataset, num_epochs)
         self._select = None if selected is None else [self._column_names.index(c) for c in selected]
 
     def __next__(self) -> List[Any]:
         row = self._next_columns()
-        return row if self._select is None else [row[i] for i in self._select]
+        return list(row) if self._select is None else [row[i] for i in self._select]
 
 
 class DictIterator(_Iterator):

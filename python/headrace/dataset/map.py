@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
+import numpy as np
+
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.validation import check_columns_exist, check_int, column_list
+from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = ["MapDataset"]
@@ -46,18 +48,24 @@ def output_layout(columns: List[str], inputs: List[str],
 ROWS_IN_FLIGHT = 8
 
 
+def _as_columns(result: Any) -> tuple:
+    # What the engine makes of a result between two operations: arrays, a tuple spread.
+    if isinstance(result, tuple):
+        return tuple(np.asarray(item) for item in result)
+    return (np.asarray(result),)
+
+
 class _Chain:
     """Consecutive Python operations as one function for a worker process: each one's
-    result is the next one's arguments (a tuple is spread), as in the engine's chain."""
+    result, as arrays, is the next one's arguments, as in the engine's chain."""
 
     def __init__(self, operations: Sequence[Callable]) -> None:
         self.operations = list(operations)
 
     def __call__(self, *columns: Any) -> Any:
-        result: Any = columns
-        for index, operation in enumerate(self.operations):
-            arguments = result if index == 0 or isinstance(result, tuple) else (result,)
-            result = operation(*arguments)
+        result = self.operations[0](*columns)
+        for operation in self.operations[1:]:
+            result = operation(*_as_columns(result))
         return result
 
 
@@ -123,10 +131,7 @@ class MapDataset(Dataset):
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers
-        if not isinstance(python_multiprocessing, bool):
-            raise InvalidArgumentError("python_multiprocessing must be True or False, got "
-                                       f"{python_multiprocessing!r}")
-        self.python_multiprocessing = python_multiprocessing
+        self.python_multiprocessing = check_bool("python_multiprocessing", python_multiprocessing)
         if cache is not None or offload:
             raise UnimplementedError("map: cache and offload are not implemented yet")
         self.callbacks = []
@@ -147,10 +152,12 @@ class MapDataset(Dataset):
         operations, child_block_rows = self.operations, 0
         if self.python_multiprocessing:
             operations = with_worker_pools(self.operations, workers, context)
-            child_block_rows = ROWS_IN_FLIGHT
+            if any(isinstance(op, _engine.WorkerPoolOp) for op in operations):
+                child_block_rows = ROWS_IN_FLIGHT
         op = _engine.map_op(child, operations, self._input_indices, self._layout, workers,
                             child_block_rows)
         if self.callbacks:
-            from headrace.dataset.callback import make_dispatcher
-            op = _engine.callback_op(op, make_dispatcher(self.callbacks))
+            from headrace.dataset.callback import has_step_hooks, make_dispatcher
+            op = _engine.callback_op(op, make_dispatcher(self.callbacks),
+                                     has_step_hooks(self.callbacks))
         return op

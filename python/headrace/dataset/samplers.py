@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Optional
+
+import numpy as np
 
 from headrace._core import engine as _engine
 from headrace.dataset.validation import check_bool, check_int
@@ -88,11 +91,20 @@ class SubsetSampler(Sampler):
     def __init__(self, indices, num_samples: Optional[int] = None) -> None:
         super().__init__(num_samples)
         try:
-            values = [int(i) for i in indices]
-        except (TypeError, ValueError):
+            items = list(indices)
+        except TypeError:
             raise InvalidArgumentError(f"indices must be a sequence of ints, got {indices!r}") from None
-        for position, value in enumerate(values):
-            check_int(f"indices[{position}]", value, minimum=0)
+        values = []
+        for position, item in enumerate(items):
+            # Integers only (NumPy's too): int() would turn 1.9 into 1 and '2' into 2.
+            try:
+                value = operator.index(item) if not isinstance(item, (bool, np.bool_)) else None
+            except TypeError:
+                value = None
+            if value is None:
+                raise InvalidArgumentError(f"indices[{position}] must be an int, got "
+                                           f"{type(item).__name__} {item!r}")
+            values.append(check_int(f"indices[{position}]", value, minimum=0))
         self.indices = values
 
     def pass_size(self, source_size: int) -> int:

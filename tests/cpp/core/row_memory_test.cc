@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace headrace {
@@ -23,25 +27,35 @@ TEST(RowMemoryTest, HonoursAlignmentAndSize) {
   FreeRowMemory(nullptr);  // Ignored, like free(nullptr).
 }
 
-// Rows are made on one thread and freed on another: what is allocated on a producer
-// thread must be freed safely on a consumer thread, many times over.
-TEST(RowMemoryTest, FreedOnAnotherThread) {
-  constexpr int kCount = 20000;
-  std::vector<uint8_t*> made(kCount);
+// Rows are made on one thread and freed on another while the first goes on making more:
+// the consumer frees what the producer allocated, both running at once.
+TEST(RowMemoryTest, FreedOnAnotherThreadWhileTheFirstAllocates) {
+  constexpr int kCount = 50000;
+  std::mutex mu;
+  std::condition_variable ready;
+  std::deque<std::pair<int, uint8_t*>> made;
   std::thread producer([&] {
     for (int i = 0; i < kCount; ++i) {
-      made[i] = static_cast<uint8_t*>(AllocateRowMemory(64 + i % 512, 64));
-      made[i][0] = static_cast<uint8_t>(i);
+      auto* block = static_cast<uint8_t*>(AllocateRowMemory(64 + i % 512, 64));
+      ASSERT_NE(block, nullptr);
+      block[0] = static_cast<uint8_t>(i);
+      std::lock_guard<std::mutex> lock(mu);
+      made.emplace_back(i, block);
+      ready.notify_one();
     }
   });
+  int freed = 0;
+  while (freed < kCount) {
+    std::unique_lock<std::mutex> lock(mu);
+    ready.wait(lock, [&] { return !made.empty(); });
+    auto [i, block] = made.front();
+    made.pop_front();
+    lock.unlock();
+    EXPECT_EQ(block[0], static_cast<uint8_t>(i));
+    FreeRowMemory(block);
+    ++freed;
+  }
   producer.join();
-  std::thread consumer([&] {
-    for (int i = 0; i < kCount; ++i) {
-      EXPECT_EQ(made[i][0], static_cast<uint8_t>(i));
-      FreeRowMemory(made[i]);
-    }
-  });
-  consumer.join();
 }
 
 TEST(RowMemoryTest, AllocatorServesContainersAndSharedPointers) {

@@ -7,8 +7,9 @@ namespace headrace::engine {
 
 Status CallbackOp::RunWorker(int worker_id) {
   RowReader reader(input(), 0);
-  // Rows are handed on one at a time, so that step hooks see each row when it leaves.
-  RowWriter writer(output(), worker_id, /*block_rows=*/1);
+  // With step hooks rows are handed on one at a time, so that the hooks see each row
+  // when it leaves.
+  RowWriter writer(output(), worker_id, step_hooks_ ? 1 : output_block_rows());
   if (epoch_ == 0) RETURN_IF_ERROR(callback_->Begin());
   ++epoch_;
   int64_t step_in_epoch = 0;
@@ -26,6 +27,10 @@ Status CallbackOp::RunWorker(int worker_id) {
     }
     ++step_in_epoch;
     ++step_;
+    if (!step_hooks_) {
+      RETURN_IF_ERROR(writer.Write(std::move(row)));
+      continue;
+    }
     RETURN_IF_ERROR(callback_->StepBegin(epoch_, step_in_epoch, step_));
     RETURN_IF_ERROR(writer.Write(std::move(row)));
     RETURN_IF_ERROR(callback_->StepEnd(epoch_, step_in_epoch, step_));

@@ -96,6 +96,9 @@ void BlockHeap::Take(int64_t offset, int64_t block_size) {
   if (rest >= kMinBlockSize) {
     const int64_t rest_offset = offset + block_size;
     NewHeader(rest_offset, rest, block_size, kBlockFree);
+    // Crash repair walks the chain of sizes: the remainder's header must be in memory
+    // before this block shrinks to point at it. Keeps the compiler from swapping the two.
+    std::atomic_signal_fence(std::memory_order_seq_cst);
     block->size = block_size;
     LinkNext(rest_offset);
     ++header_->num_blocks;

@@ -6,33 +6,39 @@ the whole block and collects one result per row as the process sends it, so the 
 works through the block while the thread decodes what has arrived. The thread waits
 without the GIL on three things at once: the connection, the process's sentinel (so a
 worker that dies is noticed at once) and the op's cancel pipe (so stopping the pipeline
-wakes it).
+wakes it). Replies still owed for a block whose wait was cancelled or failed are read and
+dropped before that worker gets its next block.
 
 Results come back through a shared-memory store that the pool creates (transport.py).
 Processes start with ``config.get_multiprocessing_start_method()``: 'fork' (the default,
 as in MindSpore; lambdas and local functions work) or 'spawn' (the function must be
-picklable). close() ends the processes; the pipeline calls it when it stops.
+picklable). close() ends the processes; the pipeline calls it when it stops. Only the
+process that made the pool uses or closes it: a forked child that inherits the object
+leaves it alone.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import pickle
 import queue
 import signal
 import threading
+import time
 from multiprocessing import connection as mp_connection
 from multiprocessing import reduction
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List
 
 from headrace._core import memory as _memory
 from headrace.dataset.workers import transport
 from headrace.dataset.workers.worker_main import worker_main
-from headrace.errors import AbortedError, CancelledError
+from headrace.errors import AbortedError, CancelledError, InvalidArgumentError
 
 __all__ = ["WorkerPool"]
 
-# How long close() waits for a worker to end by itself before killing it.
+# How long close() lets idle workers end by themselves before killing them.
 _CLOSE_GRACE_SECONDS = 1.0
 
 
@@ -70,8 +76,7 @@ class _Worker:
         self.index = index
         self.process = process
         self.connection = connection
-        # Results of an earlier block still owed (its wait was cancelled): read and
-        # dropped before the next block, so replies never mix.
+        # Replies still to come for blocks already sent (see the module docstring).
         self.owed = 0
 
     def describe(self) -> str:
@@ -84,6 +89,7 @@ class WorkerPool:
     def __init__(self, function: Callable, num_workers: int, name: str,
                  start_method: str, store_bytes: int) -> None:
         self.name = name
+        self._owner_pid = os.getpid()
         self._closed = False
         self._lock = threading.Lock()
         self._store = _memory.SharedStore.create(store_bytes)
@@ -100,17 +106,34 @@ class WorkerPool:
     def _start_worker(self, context: Any, start_method: str, function: Callable,
                       index: int) -> None:
         ours, theirs = context.Pipe(duplex=True)
-        inherited = [worker.connection.fileno() for worker in self._workers]
         if start_method == "fork":
-            # The child inherits the mapping itself.
+            # The child inherits the mapping itself, and the other workers' pipeline ends,
+            # which it closes (numbers mean nothing in a spawned child).
             store, store_fd = self._store, None
+            inherited = [worker.connection.fileno() for worker in self._workers]
         else:
-            store, store_fd = None, _FdForChild(self._store.fd)
+            store, store_fd, inherited = None, _FdForChild(self._store.fd), []
         process = context.Process(
             target=worker_main, name=f"headrace-{self.name}-{index}", daemon=True,
-            args=(theirs, function, store, store_fd, os.getpid(), inherited))
-        process.start()
-        theirs.close()
+            args=(theirs, function, store, store_fd, os.getpid(),
+                  threading.current_thread() is threading.main_thread(), inherited))
+        # A forked child must not collect the parent's garbage: a cycle holding an
+        # iterator would stop a tree whose threads exist only in the parent. The child
+        # starts with the collector off and freezes what it inherited (worker_main).
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            process.start()
+        except (pickle.PicklingError, AttributeError, TypeError) as error:
+            ours.close()
+            raise InvalidArgumentError(
+                f"map: operations '{self.name}' cannot be sent to '{start_method}' worker "
+                f"processes ({error}); define them at module level, or use "
+                "config.set_multiprocessing_start_method('fork')") from error
+        finally:
+            if was_enabled:
+                gc.enable()
+            theirs.close()
         worker = _Worker(index, process, ours)
         self._workers.append(worker)
         self._idle.put(worker)
@@ -124,7 +147,10 @@ class WorkerPool:
         worker = self._idle.get()
         try:
             self._settle(worker, cancel_fd)
-            worker.connection.send(("block", rows))
+            try:
+                worker.connection.send(("block", rows))
+            except OSError:  # it died while idle
+                self._raise_died(worker)
             worker.owed = len(rows)
             return [self._next_result(worker, cancel_fd) for _ in range(len(rows))]
         finally:
@@ -140,22 +166,12 @@ class WorkerPool:
         reply = self._receive(worker, cancel_fd)
         if reply[0] == "ok":
             return transport.decode(reply[1], self._store)
-        worker.owed = 0  # the worker goes on with the block; its rows are not wanted
-        self._settle_after_error(worker)
         _, payload, type_name, message, text = reply
-        error: Optional[BaseException] = None
-        if payload is not None:
-            import pickle
-            error = pickle.loads(payload)
+        error = pickle.loads(payload) if payload is not None else None
         if error is None:
             error = RuntimeError(f"{type_name}: {message}")
         error.__cause__ = _RemoteTraceback(text)
         raise error
-
-    def _settle_after_error(self, worker: _Worker) -> None:
-        # The pipeline stops on the error; the worker may still be sending this block's
-        # other results. They are dropped when the pool closes.
-        pass
 
     def _receive(self, worker: _Worker, cancel_fd: int) -> tuple:
         if self._closed:
@@ -166,40 +182,50 @@ class WorkerPool:
             try:
                 reply = worker.connection.recv()
             except (EOFError, OSError):
-                reply = None
-            if reply is not None:
-                worker.owed -= 1
-                return reply
-        if worker.process.sentinel in ready or worker.connection in ready:
-            worker.process.join(0.5)
-            raise AbortedError(f"{worker.describe()} of '{self.name}' {_how_it_ended(worker.process)}")
+                self._raise_died(worker)
+            worker.owed -= 1
+            return reply
+        if worker.process.sentinel in ready:
+            self._raise_died(worker)
         raise CancelledError(f"'{self.name}' was cancelled while waiting for {worker.describe()}")
+
+    def _raise_died(self, worker: _Worker) -> None:
+        worker.process.join(0.5)
+        raise AbortedError(f"{worker.describe()} of '{self.name}' {_how_it_ended(worker.process)}")
 
     # -- pipeline end ---------------------------------------------------------------
 
     def close(self) -> None:
-        """Ends every worker process (asks, then kills after a grace period) and joins it.
-        Idempotent; the pipeline calls it after its threads have stopped."""
+        """Ends every worker process and joins it: idle ones are asked to end and killed
+        after a grace period shared by all; busy ones (results still owed) are killed at
+        once, since nobody will read their results. Idempotent; the pipeline calls it after
+        its threads have stopped."""
+        if os.getpid() != self._owner_pid:
+            return
         with self._lock:
             if self._closed:
                 return
             self._closed = True
         for worker in self._workers:
-            try:
-                worker.connection.send(None)
-            except (OSError, ValueError):
-                pass
+            if worker.owed:
+                worker.process.kill()
+            else:
+                try:
+                    worker.connection.send(None)
+                except (OSError, ValueError):
+                    pass
+            # A worker blocked sending a reply gets EPIPE, one waiting for work EOF.
+            worker.connection.close()
+        deadline = time.monotonic() + _CLOSE_GRACE_SECONDS
         for worker in self._workers:
-            worker.process.join(_CLOSE_GRACE_SECONDS)
+            worker.process.join(max(0.0, deadline - time.monotonic()))
             if worker.process.is_alive():
                 worker.process.kill()
                 worker.process.join()
-            worker.connection.close()
             worker.process.close()
-
-    @property
-    def pids(self) -> List[int]:
-        return [worker.process.pid for worker in self._workers]
+        # The segment lives on only while arrays taken from it do: a traceback that still
+        # refers to this pool (an error raised in run_block) must not keep it.
+        self._store = None
 
 
 class _RemoteTraceback(Exception):

@@ -10,6 +10,7 @@ Messages on the worker's connection:
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import pickle
 import signal
@@ -20,18 +21,33 @@ from headrace.dataset.workers import transport
 
 _PR_SET_PDEATHSIG = 1
 
+# How often a waiting worker checks that its pipeline process still lives.
+_PARENT_CHECK_SECONDS = 0.5
 
-def _die_with_parent(parent_pid: int) -> None:
-    # The kernel kills this process when the thread that started it ends (a SIGKILLed
-    # pipeline included), so no worker outlives its pipeline. Linux only; elsewhere the
-    # closed connection ends the loop instead.
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+
+def _die_with_parent(parent_pid: int, started_by_main_thread: bool) -> None:
+    # PR_SET_PDEATHSIG kills this process when the *thread* that started it ends, so it
+    # is used only when that thread was the main one (its end is the process's end). In
+    # every case the wait for work below also notices a new parent.
+    if started_by_main_thread:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent_pid:  # the parent died before this point
         os._exit(1)
+
+
+def _next_message(connection: Any, parent_pid: int) -> Any:
+    """The next message, or None when the pipeline ends or its process is gone."""
+    try:
+        while not connection.poll(_PARENT_CHECK_SECONDS):
+            if os.getppid() != parent_pid:
+                return None
+        return connection.recv()
+    except (EOFError, OSError):
+        return None
 
 
 def _error_message(error: BaseException) -> tuple:
@@ -45,9 +61,13 @@ def _error_message(error: BaseException) -> tuple:
 
 
 def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
-                parent_pid: int, close_fds: Sequence[int]) -> None:
+                parent_pid: int, started_by_main_thread: bool, close_fds: Sequence[int]) -> None:
     """Runs in the worker process until the pipeline sends None or goes away."""
-    _die_with_parent(parent_pid)
+    # What a fork inherited is the parent's: never collect it here (see pool.py), then
+    # collect what this process makes as usual.
+    gc.freeze()
+    gc.enable()
+    _die_with_parent(parent_pid, started_by_main_thread)
     # Ctrl-C is the pipeline's to handle; it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for fd in close_fds:  # other workers' pipeline ends, inherited through fork
@@ -60,10 +80,7 @@ def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
         store = _memory.SharedStore.attach(store_fd)
         os.close(store_fd)  # attach keeps its own
     while True:
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
-            return
+        message = _next_message(connection, parent_pid)
         if message is None:
             return
         _, rows = message
