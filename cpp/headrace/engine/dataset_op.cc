@@ -89,8 +89,11 @@ void DatasetOp::LimitOutputBlockRows(int64_t rows) {
 }
 
 int64_t DatasetOp::output_block_rows() const {
-  const int64_t pipeline = context_->settings.block_rows;
-  return block_rows_limit_ > 0 ? std::min(block_rows_limit_, pipeline) : pipeline;
+  return output_block_rows(context_->settings.block_rows);
+}
+
+int64_t DatasetOp::output_block_rows(int64_t preferred) const {
+  return block_rows_limit_ > 0 ? std::min(block_rows_limit_, preferred) : preferred;
 }
 
 void DatasetOp::ClearCancel() {

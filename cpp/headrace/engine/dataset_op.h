@@ -92,8 +92,10 @@ class DatasetOp {
   // "Map(workers=2, ...)": the parameters that matter for TreeString().
   virtual std::string Describe() const;
 
-  // Rows per block this op writes: the pipeline's block_rows, or the limit asked for.
+  // Rows per block this op writes: `preferred` (by default the pipeline's block_rows),
+  // or the limit asked for if that is smaller.
   int64_t output_block_rows() const;
+  int64_t output_block_rows(int64_t preferred) const;
   // True for ops whose output blocks are their input blocks (see BlockOp).
   virtual bool KeepsInputBlocks() const { return false; }
   // One more pass of the only child, its data rows written to `writer` (the repeat and

@@ -384,7 +384,7 @@ TEST(BlockLimitTest, ReachesTheSourceThroughMapsAndStopsAtBatch) {
     if (limit > 0) {
       EXPECT_LE(largest, 8u);
     } else {
-      EXPECT_GT(largest, 8u) << "without a limit the source writes blocks of up to 128 rows";
+      EXPECT_GT(largest, 8u) << "without a limit the source writes blocks of up to 4 x 128 rows";
     }
   }
 }

@@ -24,6 +24,9 @@ class SourceOp : public DatasetOp {
   std::string Describe() const override;
 
  private:
+  // Blocks of rows that are views are this many times the pipeline's block_rows.
+  static constexpr int64_t kViewBlockFactor = 4;
+
   std::shared_ptr<RandomAccessSource> source_;
   std::shared_ptr<Sampler> sampler_;
   // This pass's indices: written by PreparePass before the workers start, then only read.

@@ -26,6 +26,10 @@ class RandomAccessSource {
   // Row `index` (0 <= index < size()) into `row`'s columns. Called concurrently.
   virtual Status Get(int64_t index, TensorRow* row) = 0;
 
+  // True when a row only points into memory the source holds anyway (slices of a table):
+  // such rows cost nothing to hold, so the source op may put more of them in a block.
+  virtual bool RowsAreViews() const { return false; }
+
   // Rows `indices[0..count)` appended to `block`, each with its index as row id. The
   // default calls Get() for each; a Python source overrides it to take the GIL once.
   virtual Status GetBlock(const int64_t* indices, size_t count, RowBlock* block) {

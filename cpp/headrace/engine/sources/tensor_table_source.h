@@ -23,6 +23,7 @@ class TensorTableSource : public RandomAccessSource {
   int64_t size() const override { return rows_; }
   const std::vector<std::string>& column_names() const override { return names_; }
   Status Get(int64_t index, TensorRow* row) override;
+  bool RowsAreViews() const override { return true; }
 
  private:
   TensorTableSource(std::vector<std::string> names, std::vector<TensorPtr> columns, int64_t rows)
