@@ -65,6 +65,35 @@ struct ReleaseGilDeleter {
 };
 using TreeHolder = std::unique_ptr<engine::ExecutionTree, ReleaseGilDeleter>;
 
+// The Python layer's (from_result, index) pairs as MapOp::OutputColumns.
+std::vector<engine::MapOp::OutputColumn> ToLayout(const std::vector<std::pair<bool, int>>& pairs) {
+  std::vector<engine::MapOp::OutputColumn> layout;
+  for (const auto& [from_result, index] : pairs) layout.push_back({from_result, index});
+  return layout;
+}
+
+// engine.<name>(child, args...): an op made from `args` above `child`.
+template <class Op, class... Args, class... Names>
+void DefOpWithChild(py::module_& engine, const char* name, Names... arg_names) {
+  engine.def(
+      name,
+      [](OpPtr child, Args... args) -> OpPtr {
+        return WithChild(std::make_shared<Op>(std::move(args)...), std::move(child));
+      },
+      py::arg("child"), py::arg(arg_names)...);
+}
+
+// engine.<name>(children): an op above all of `children`, in order.
+template <class Op>
+void DefOpWithChildren(py::module_& engine, const char* name) {
+  engine.def(
+      name,
+      [](const std::vector<OpPtr>& children) -> OpPtr {
+        return WithChildren(std::make_shared<Op>(), children);
+      },
+      py::arg("children"));
+}
+
 // Kind of what get_next() returns, as ints for the Python layer.
 constexpr int kRowData = 0;
 constexpr int kRowEndOfEpoch = 1;
@@ -179,12 +208,10 @@ void RegisterEngine(py::module_& m) {
       [](OpPtr child, const py::list& operations, std::vector<int> input_indices,
          const std::vector<std::pair<bool, int>>& layout, int num_workers,
          int64_t child_block_rows) -> OpPtr {
-        std::vector<engine::MapOp::OutputColumn> columns;
-        for (const auto& [from_result, index] : layout) columns.push_back({from_result, index});
         if (child_block_rows > 0) child->LimitOutputBlockRows(child_block_rows);
         return WithChild(std::make_shared<engine::MapOp>(ToTensorOps(operations),
                                                          std::move(input_indices),
-                                                         std::move(columns), num_workers),
+                                                         ToLayout(layout), num_workers),
                          std::move(child));
       },
       py::arg("child"), py::arg("operations"), py::arg("input_indices"), py::arg("layout"),
@@ -208,7 +235,7 @@ void RegisterEngine(py::module_& m) {
         if (!batch_map.is_none()) {
           options.batch_map = std::make_shared<PythonBatchMap>(std::move(batch_map), std::move(batch_map_name));
           options.input_indices = std::move(input_indices);
-          for (const auto& [from_result, index] : layout) options.layout.push_back({from_result, index});
+          options.layout = ToLayout(layout);
         }
         return engine::MakeBatch(std::move(child), std::move(options), num_workers);
       },
@@ -235,12 +262,6 @@ void RegisterEngine(py::module_& m) {
       py::arg("child"), py::arg("input_indices"), py::arg("length_fn"), py::arg("boundaries"),
       py::arg("batch_sizes"), py::arg("pads"), py::arg("pad_to_bucket_boundary"),
       py::arg("drop_remainder"), py::arg("column_names"));
-  engine.def(
-      "repeat_op",
-      [](OpPtr child, int64_t count) -> OpPtr {
-        return WithChild(std::make_shared<engine::RepeatOp>(count), std::move(child));
-      },
-      py::arg("child"), py::arg("count"));
 
   engine.def(
       "callback_op",
@@ -251,18 +272,6 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("call"), py::arg("step_hooks"));
   engine.def(
-      "zip_op",
-      [](const std::vector<OpPtr>& children) -> OpPtr {
-        return WithChildren(std::make_shared<engine::ZipOp>(), children);
-      },
-      py::arg("children"));
-  engine.def(
-      "concat_op",
-      [](const std::vector<OpPtr>& children) -> OpPtr {
-        return WithChildren(std::make_shared<engine::ConcatOp>(), children);
-      },
-      py::arg("children"));
-  engine.def(
       "filter_op",
       [](OpPtr child, py::object predicate, std::vector<int> input_indices, int num_workers) -> OpPtr {
         auto op = std::make_shared<PythonTensorOp>(std::move(predicate));
@@ -270,30 +279,14 @@ void RegisterEngine(py::module_& m) {
                          std::move(child));
       },
       py::arg("child"), py::arg("predicate"), py::arg("input_indices"), py::arg("num_workers"));
-  engine.def(
-      "shuffle_op",
-      [](OpPtr child, int64_t buffer_size, uint64_t seed) -> OpPtr {
-        return WithChild(std::make_shared<engine::ShuffleOp>(buffer_size, seed), std::move(child));
-      },
-      py::arg("child"), py::arg("buffer_size"), py::arg("seed"));
-  engine.def(
-      "take_op",
-      [](OpPtr child, int64_t count) -> OpPtr {
-        return WithChild(std::make_shared<engine::TakeOp>(count), std::move(child));
-      },
-      py::arg("child"), py::arg("count"));
-  engine.def(
-      "skip_op",
-      [](OpPtr child, int64_t count) -> OpPtr {
-        return WithChild(std::make_shared<engine::SkipOp>(count), std::move(child));
-      },
-      py::arg("child"), py::arg("count"));
-  engine.def(
-      "project_op",
-      [](OpPtr child, std::vector<int> indices) -> OpPtr {
-        return WithChild(std::make_shared<engine::ProjectOp>(std::move(indices)), std::move(child));
-      },
-      py::arg("child"), py::arg("indices"));
+
+  DefOpWithChild<engine::RepeatOp, int64_t>(engine, "repeat_op", "count");
+  DefOpWithChild<engine::TakeOp, int64_t>(engine, "take_op", "count");
+  DefOpWithChild<engine::SkipOp, int64_t>(engine, "skip_op", "count");
+  DefOpWithChild<engine::ShuffleOp, int64_t, uint64_t>(engine, "shuffle_op", "buffer_size", "seed");
+  DefOpWithChild<engine::ProjectOp, std::vector<int>>(engine, "project_op", "indices");
+  DefOpWithChildren<engine::ZipOp>(engine, "zip_op");
+  DefOpWithChildren<engine::ConcatOp>(engine, "concat_op");
 
   py::class_<engine::ExecutionTree, TreeHolder>(engine, "Iterator")
       .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, int64_t num_epochs) {

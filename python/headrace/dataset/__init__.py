@@ -8,7 +8,7 @@
 """
 
 from headrace.dataset import callback, config
-from headrace.dataset.combine import ConcatDataset, ZipDataset
+from headrace.dataset.combine import ZipDataset
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
 from headrace.dataset.numpy_slices import NumpySlicesDataset

@@ -8,7 +8,7 @@ from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.map import output_layout
-from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list
+from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list, read_columns
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = ["BatchDataset", "BatchInfo", "pad_specs"]
@@ -93,11 +93,10 @@ class BatchDataset(Dataset):
         else:
             if not callable(per_batch_map):
                 raise InvalidArgumentError(f"per_batch_map must be callable, got {per_batch_map!r}")
-            inputs = column_list("input_columns", input_columns) or columns
-            check_columns_exist("input_columns", inputs, columns)
+            inputs, self._input_indices = read_columns("input_columns", input_columns, columns,
+                                                        default=columns)
             outputs = column_list("output_columns", output_columns) or list(inputs)
             self._column_names, self._layout = output_layout(columns, inputs, outputs)
-            self._input_indices = [columns.index(c) for c in inputs]
         self._pads = pad_specs(self._column_names, pad_info)
 
     def get_col_names(self) -> List[str]:

@@ -7,7 +7,7 @@ from typing import Callable, List, Optional, Sequence, Union
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.validation import check_columns_exist, check_int, column_list
+from headrace.dataset.validation import check_int, read_columns
 from headrace.errors import InvalidArgumentError
 
 __all__ = ["FilterDataset"]
@@ -22,9 +22,7 @@ class FilterDataset(Dataset):
             raise InvalidArgumentError(f"predicate must be callable, got {predicate!r}")
         self.predicate = predicate
         names = child.get_col_names()
-        inputs = column_list("input_columns", input_columns) or names
-        check_columns_exist("input_columns", inputs, names)
-        self._input_indices = [names.index(c) for c in inputs]
+        _, self._input_indices = read_columns("input_columns", input_columns, names, default=names)
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers

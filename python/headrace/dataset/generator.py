@@ -10,7 +10,7 @@ Each item is a tuple with one entry per column (a single array for one column).
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset

@@ -9,7 +9,7 @@ import numpy as np
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list
+from headrace.dataset.validation import check_bool, check_int, column_list, read_columns
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = ["MapDataset"]
@@ -119,15 +119,13 @@ class MapDataset(Dataset):
                 raise InvalidArgumentError(f"operations: {op!r} is not callable")
         self.operations = ops
         child_columns = child.get_col_names()
-        inputs = column_list("input_columns", input_columns)
-        if inputs is None:
-            # What MindSpore 2.10 does (its docs say all columns): the first column only.
-            inputs = child_columns[:1]
-        check_columns_exist("input_columns", inputs, child_columns)
+        # Without input_columns, what MindSpore 2.10 does (its docs say all columns): the
+        # first column only.
+        inputs, self._input_indices = read_columns("input_columns", input_columns, child_columns,
+                                                    default=child_columns[:1])
         outputs = column_list("output_columns", output_columns) or list(inputs)
         self.input_columns, self.output_columns = inputs, outputs
         self._column_names, self._layout = output_layout(child_columns, inputs, outputs)
-        self._input_indices = [child_columns.index(c) for c in inputs]
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers

@@ -5,7 +5,7 @@ The arrays are handed to C++ once, without copying; row i is slice i of every co
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Union
 
 import numpy as np
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from headrace.errors import InvalidArgumentError
 
@@ -44,3 +44,13 @@ def check_columns_exist(name: str, columns: Sequence[str], available: Sequence[s
         if column not in available:
             raise InvalidArgumentError(
                 f"{name}: column '{column}' does not exist; the columns are {list(available)}")
+
+
+def read_columns(name: str, value: Union[None, str, Sequence[str]], available: Sequence[str],
+                  default: Sequence[str]) -> Tuple[List[str], List[int]]:
+    """The columns an operation reads (`default` when `value` is None), checked against
+    `available`, and their positions in it."""
+    names = column_list(name, value)
+    names = list(default) if names is None else names
+    check_columns_exist(name, names, available)
+    return names, [list(available).index(column) for column in names]
