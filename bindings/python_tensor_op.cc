@@ -20,7 +20,7 @@ std::string CallableName(const py::object& function) {
 }  // namespace
 
 Status PythonResultToColumns(py::handle result, engine::TensorList* columns,
-                             const std::string& function_name) {
+                             const std::string& description) {
   columns->clear();
   try {
     if (py::isinstance<py::tuple>(result)) {
@@ -34,13 +34,15 @@ Status PythonResultToColumns(py::handle result, engine::TensorList* columns,
   } catch (py::error_already_set& error) {
     // The conversion failed, not user code: say which function returned what.
     return Status(CodeOfPythonException(error.value().ptr()),
-                  "map function '" + function_name + "' returned a value that is not an "
-                  "array or a tuple of arrays: " + PythonErrorText(error));
+                  description + " returned a value that is not an array or a tuple of "
+                  "arrays: " + PythonErrorText(error));
   }
 }
 
 PythonTensorOp::PythonTensorOp(py::object function)
-    : name_(CallableName(function)), function_(function.release().ptr()) {}
+    : name_(CallableName(function)),
+      description_("map function '" + name_ + "'"),
+      function_(function.release().ptr()) {}
 
 Status PythonTensorOp::Compute(engine::TensorList* columns) {
   EngineGil gil;
@@ -77,9 +79,9 @@ Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
     }
     PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, count, nullptr);
     if (result == nullptr) throw py::error_already_set();
-    return PythonResultToColumns(py::reinterpret_steal<py::object>(result), columns, name_);
+    return PythonResultToColumns(py::reinterpret_steal<py::object>(result), columns, description_);
   } catch (py::error_already_set& error) {
-    return StatusFromPythonError(error, "map function '" + name_ + "'");
+    return StatusFromPythonError(error, description_);
   }
 }
 

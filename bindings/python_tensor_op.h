@@ -16,11 +16,11 @@
 
 namespace headrace::bindings {
 
-// What map function `function_name` returned, as a row's new columns: a tuple is one
-// column per item, anything else one column (anything numpy.asarray takes). An error
-// names the function. Needs the GIL.
+// What a Python function returned, as a row's new columns: a tuple is one column per item,
+// anything else one column (anything numpy.asarray takes). An error begins with
+// `description` ("map function 'f'"). Needs the GIL.
 Status PythonResultToColumns(pybind11::handle result, engine::TensorList* columns,
-                             const std::string& function_name);
+                             const std::string& description);
 
 class PythonTensorOp : public engine::TensorOp {
  public:
@@ -35,6 +35,7 @@ class PythonTensorOp : public engine::TensorOp {
   Status ComputeHoldingGil(engine::TensorList* columns);
 
   std::string name_;
+  std::string description_;  // begins error messages
   AnyThreadRef function_;
 };
 

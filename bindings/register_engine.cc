@@ -172,7 +172,8 @@ void RegisterEngine(py::module_& m) {
   py::class_<PythonWorkerPoolOp, engine::TensorOp, std::shared_ptr<PythonWorkerPoolOp>>(
       engine, "WorkerPoolOp",
       "Python callables run by a pool of worker processes (headrace.dataset.workers).")
-      .def(py::init<py::object, std::string>(), py::arg("pool"), py::arg("name"));
+      .def(py::init<py::object, std::string, std::string>(), py::arg("pool"), py::arg("name"),
+           py::arg("description"));
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)
@@ -226,14 +227,20 @@ void RegisterEngine(py::module_& m) {
       [](OpPtr child, int64_t batch_size, bool drop_remainder, std::vector<std::string> names,
          std::vector<engine::PadSpec> pads, int num_workers, py::object batch_map,
          std::string batch_map_name, std::vector<int> input_indices,
-         const std::vector<std::pair<bool, int>>& layout) -> OpPtr {
+         const std::vector<std::pair<bool, int>>& layout, bool batch_map_is_pool) -> OpPtr {
         engine::BatchOp::Options options;
         options.batch_size = batch_size;
         options.drop_remainder = drop_remainder;
         options.column_names = std::move(names);
         options.pads = std::move(pads);
         if (!batch_map.is_none()) {
-          options.batch_map = std::make_shared<PythonBatchMap>(std::move(batch_map), std::move(batch_map_name));
+          if (batch_map_is_pool) {
+            options.batch_map = std::make_shared<PythonWorkerBatchMap>(std::move(batch_map),
+                                                                       std::move(batch_map_name));
+          } else {
+            options.batch_map = std::make_shared<PythonBatchMap>(std::move(batch_map),
+                                                                 std::move(batch_map_name));
+          }
           options.input_indices = std::move(input_indices);
           options.layout = ToLayout(layout);
         }
@@ -241,7 +248,7 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
       py::arg("pads"), py::arg("num_workers"), py::arg("batch_map"), py::arg("batch_map_name"),
-      py::arg("input_indices"), py::arg("layout"));
+      py::arg("input_indices"), py::arg("layout"), py::arg("batch_map_is_pool") = false);
   engine.def(
       "bucket_batch_op",
       [](OpPtr child, std::vector<int> input_indices, py::object length_fn,

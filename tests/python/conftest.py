@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from typing import Callable, Set
+from typing import Callable, List, Set, Tuple
 
 import pytest
 
@@ -73,6 +73,24 @@ def shared_memory_in_use() -> Set[str]:
             if "/headrace-" in line:
                 found.add(line.split(None, 5)[-1].strip())
     return found
+
+
+def shared_memory_ranges() -> List[Tuple[int, int]]:
+    """(start, end) addresses of every headrace segment mapped into this process."""
+    ranges = []
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if "/headrace-" in line:
+                start, end = line.split(None, 1)[0].split("-")
+                ranges.append((int(start, 16), int(end, 16)))
+    return ranges
+
+
+def in_shared_memory(array) -> bool:
+    """True if all of `array`'s bytes lie in a mapped headrace segment (no copy was made)."""
+    start = array.__array_interface__["data"][0]
+    end = start + array.nbytes
+    return any(low <= start and end <= high for low, high in shared_memory_ranges())
 
 
 @pytest.fixture

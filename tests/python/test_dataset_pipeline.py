@@ -137,6 +137,28 @@ def test_user_exception_keeps_type_and_traceback():
     assert info.value.args == ("row five",)
 
 
+def test_an_iterator_that_raised_is_collected_with_its_rows():
+    # The error holds a traceback through the iterator; the iterator must not hold the
+    # error in turn (through its C++ tree), or neither is ever freed.
+    import gc
+    import weakref
+
+    def explode(x):
+        if x[0] == 100:
+            raise KeyError("row fifty")
+        return x
+
+    iterator = table(2000).map(explode, input_columns="x", num_parallel_workers=2) \
+        .create_tuple_iterator(num_epochs=1)
+    alive = weakref.ref(iterator)
+    with pytest.raises(KeyError):
+        for _ in iterator:
+            pass
+    del iterator
+    gc.collect()
+    assert alive() is None, "the iterator (and its tree's rows) outlived the error"
+
+
 def test_exception_in_a_generator_source_reaches_the_loop():
     def generate():
         yield (np.array(1),)

@@ -246,3 +246,191 @@ def test_native_operations_alone_start_no_process(nothing_left_behind):
     iterator = data.create_tuple_iterator(num_epochs=1)
     assert child_pids() == before
     assert [float(r[0]) for r in iterator] == [float(i) for i in range(10)]
+
+
+def test_large_results_are_views_of_the_store_and_small_ones_are_not(nothing_left_behind):
+    from conftest import in_shared_memory
+    data = numbers(16).map(lambda x: (big_row(x), where(x)), output_columns=["big", "small"],
+                           num_parallel_workers=2, python_multiprocessing=True)
+    for i, (big, small) in enumerate(data.create_tuple_iterator(num_epochs=1)):
+        assert float(big[0, 0]) == i
+        assert in_shared_memory(big), "a 256 KiB result was copied out of the store"
+        assert not in_shared_memory(small), "a 16-byte result took a block of the store"
+
+
+# -- batch(per_batch_map=..., python_multiprocessing=True) -------------------------------
+
+def pids_and_sums(x, batch_info):
+    # One output row per input row: (the worker's pid, the row + the batch's number).
+    return ([np.array([os.getpid(), int(row) + batch_info.get_batch_num()]) for row in x],)
+
+
+def test_per_batch_map_runs_in_worker_processes_in_order(nothing_left_behind):
+    data = numbers(100).batch(10, per_batch_map=pids_and_sums, num_parallel_workers=2,
+                              python_multiprocessing=True)
+    iterator = data.create_tuple_iterator(num_epochs=2)
+    for _ in range(2):
+        batches = [row[0] for row in iterator]
+        assert len(batches) == 10
+        assert [list(b[:, 1]) for b in batches] == \
+            [[i * 10 + r + i for r in range(10)] for i in range(10)]
+        pids = {int(p) for b in batches for p in b[:, 0]}
+        assert os.getpid() not in pids and len(pids) == 2
+
+
+def big_rows_and_count(x, batch_info):
+    return [big_row(row) for row in x], np.full(len(x), len(x))
+
+
+def test_per_batch_map_results_match_threads(nothing_left_behind):
+    def pipeline(processes):
+        return numbers(23).batch(5, per_batch_map=big_rows_and_count, input_columns="x",
+                                 output_columns=["big", "count"], num_parallel_workers=2,
+                                 python_multiprocessing=processes)
+    threads = list(pipeline(False).create_tuple_iterator(num_epochs=1))
+    processes = list(pipeline(True).create_tuple_iterator(num_epochs=1))
+    assert len(processes) == len(threads) == 5
+    for (big_t, count_t), (big_p, count_p) in zip(threads, processes):
+        np.testing.assert_array_equal(big_p, big_t)
+        np.testing.assert_array_equal(count_p, count_t)
+    assert [int(c[0]) for _, c in processes] == [5, 5, 5, 5, 3]
+
+
+def fail_on_third_batch(x, batch_info):
+    if batch_info.get_batch_num() == 2:
+        raise ZeroDivisionError("third batch")
+    return (x,)
+
+
+def test_per_batch_map_exception_keeps_its_type_and_remote_traceback(nothing_left_behind):
+    data = numbers(50).batch(5, per_batch_map=fail_on_third_batch, num_parallel_workers=2,
+                             python_multiprocessing=True)
+    with pytest.raises(ZeroDivisionError, match="third batch") as caught:
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert "fail_on_third_batch" in str(caught.value.__cause__)
+
+
+def exit_in_batch(x, batch_info):
+    if batch_info.get_batch_num() == 1:
+        os._exit(5)
+    return (x,)
+
+
+def test_per_batch_map_dead_worker_is_named(nothing_left_behind):
+    data = numbers(50).batch(5, per_batch_map=exit_in_batch, num_parallel_workers=2,
+                             python_multiprocessing=True)
+    start = time.monotonic()
+    with pytest.raises(AbortedError, match="worker process [01] \\(pid \\d+\\) of per_batch_map "
+                                           "'exit_in_batch' exited with code 5"):
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert time.monotonic() - start < 2.0
+
+
+def slow_batch(x, batch_info):
+    time.sleep(0.05)
+    return (x,)
+
+
+def test_dropping_a_pipeline_with_busy_batch_workers(nothing_left_behind):
+    data = numbers(1000).batch(4, per_batch_map=slow_batch, num_parallel_workers=2,
+                               python_multiprocessing=True)
+    iterator = data.create_tuple_iterator(num_epochs=1)
+    next(iterator)
+    start = time.monotonic()
+    del iterator
+    assert time.monotonic() - start < 0.5
+
+
+def test_batch_without_per_batch_map_starts_no_process(nothing_left_behind):
+    before = child_pids()
+    iterator = numbers(10).batch(5, python_multiprocessing=True).create_tuple_iterator(num_epochs=1)
+    assert child_pids() == before
+    assert [list(r[0]) for r in iterator] == [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9]]
+
+
+# -- GeneratorDataset(random-access source, python_multiprocessing=True) --------------------
+
+class Rows:
+    """A random-access source: (index, pid of the reader, a 256 KiB array)."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __getitem__(self, index: int):
+        if index >= self.rows:
+            raise IndexError(index)
+        return np.int64(index), np.int64(os.getpid()), big_row(index)
+
+
+def generator(rows: int, **options) -> ds.GeneratorDataset:
+    return ds.GeneratorDataset(Rows(rows), ["index", "pid", "big"], **options)
+
+
+def test_generator_reads_in_worker_processes_in_the_samplers_order(nothing_left_behind):
+    from conftest import in_shared_memory
+    ds.config.set_seed(7)
+    threads = [int(r[0]) for r in generator(60, shuffle=True, num_parallel_workers=2,
+                                            python_multiprocessing=False)
+               .create_tuple_iterator(num_epochs=1)]
+    ds.config.set_seed(7)
+    rows = list(generator(60, shuffle=True, num_parallel_workers=2)  # processes: the default
+                .create_tuple_iterator(num_epochs=1))
+    assert [int(r[0]) for r in rows] == threads
+    assert sorted(threads) == list(range(60)) and threads != list(range(60))
+    pids = {int(r[1]) for r in rows}
+    assert os.getpid() not in pids and len(pids) == 2
+    assert all(float(r[2][0, 0]) == int(r[0]) and in_shared_memory(r[2]) for r in rows)
+
+
+def test_generator_shards_in_worker_processes(nothing_left_behind):
+    shards = [[int(r[0]) for r in generator(10, num_shards=3, shard_id=i, shuffle=False,
+                                            num_parallel_workers=2)
+               .create_tuple_iterator(num_epochs=1)] for i in range(3)]
+    assert shards == [[0, 3, 6, 9], [1, 4, 7, 0], [2, 5, 8, 1]]
+
+
+def test_generator_with_one_worker_or_a_stream_reads_in_this_process(nothing_left_behind):
+    one = [int(r[1]) for r in generator(5, num_parallel_workers=1).create_tuple_iterator(num_epochs=1)]
+    assert set(one) == {os.getpid()}
+
+    def stream():
+        for i in range(5):
+            yield np.int64(i), np.int64(os.getpid())
+    rows = list(ds.GeneratorDataset(stream, ["index", "pid"], num_parallel_workers=2)
+                .create_tuple_iterator(num_epochs=1))
+    assert [int(r[0]) for r in rows] == list(range(5)) and {int(r[1]) for r in rows} == {os.getpid()}
+
+
+class FailingRows(Rows):
+    def __getitem__(self, index: int):
+        if index == 4:
+            raise LookupError("row 4 is missing")
+        return super().__getitem__(index)
+
+
+def test_generator_source_exception_in_a_worker(nothing_left_behind):
+    data = ds.GeneratorDataset(FailingRows(20), ["index", "pid", "big"], shuffle=False,
+                               num_parallel_workers=2)
+    with pytest.raises(LookupError, match="row 4 is missing") as caught:
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert "__getitem__" in str(caught.value.__cause__)
+
+
+def test_generator_rows_of_the_wrong_width_are_named(nothing_left_behind):
+    data = ds.GeneratorDataset(Rows(5), ["index", "pid"], num_parallel_workers=2)
+    with pytest.raises(ValueError, match="a row of 3 column\\(s\\), but column_names has 2 names"):
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+
+
+def test_generator_iterator_dropped_mid_epoch(nothing_left_behind):
+    iterator = generator(5000, num_parallel_workers=2).create_tuple_iterator(num_epochs=1)
+    for _ in range(3):
+        next(iterator)
+    del iterator

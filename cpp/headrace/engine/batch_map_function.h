@@ -22,6 +22,11 @@ class BatchMapFunction {
   // `columns[c][r]`: input column c of row r; replaced by the output columns.
   // `batch_num`: the batch's index in its pass; `epoch_num`: the pass's index.
   virtual Status Apply(std::vector<TensorList>* columns, int64_t batch_num, int64_t epoch_num) = 0;
+
+  // As TensorOp's: the batch op is being cancelled, so an Apply waiting for a worker
+  // process must return Cancelled soon (any thread, must not block); then forget it.
+  virtual void Cancel() {}
+  virtual void ClearCancel() {}
 };
 
 }  // namespace headrace::engine

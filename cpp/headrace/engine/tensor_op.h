@@ -38,7 +38,8 @@ class TensorOp {
 
   // The map op is being cancelled: a Compute waiting on something other than the CPU (a
   // worker process) must return Cancelled soon. Any thread; must not block. Only map ops
-  // call these, because only a map's chain can hold ops that wait (worker pools).
+  // call these, because only a map's chain can hold ops that wait (worker pools); a
+  // BatchMapFunction has the same pair for the batch op.
   virtual void Cancel() {}
   // The map op will run again: forget an earlier Cancel().
   virtual void ClearCancel() {}

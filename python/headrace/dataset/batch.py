@@ -9,7 +9,7 @@ from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.map import output_layout
 from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list, read_columns
-from headrace.errors import InvalidArgumentError, UnimplementedError
+from headrace.errors import InvalidArgumentError
 
 __all__ = ["BatchDataset", "BatchInfo", "pad_specs"]
 
@@ -62,11 +62,15 @@ class BatchInfo:
         return self._epoch_num
 
 
-def _batch_map_caller(function: Callable) -> Callable:
-    """Adapts the user's per_batch_map(*columns, batch_info) to the engine's call."""
-    def call(batch_num: int, epoch_num: int, *columns: Any) -> Any:
-        return function(*columns, BatchInfo(batch_num, epoch_num))
-    return call
+class _BatchMapCall:
+    """The user's per_batch_map(*columns, batch_info) as the engine calls it; a class, not
+    a closure, so that 'spawn' worker processes can receive it."""
+
+    def __init__(self, function: Callable) -> None:
+        self.function = function
+
+    def __call__(self, batch_num: int, epoch_num: int, *columns: Any) -> Any:
+        return self.function(*columns, BatchInfo(batch_num, epoch_num))
 
 
 class BatchDataset(Dataset):
@@ -82,8 +86,7 @@ class BatchDataset(Dataset):
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers
-        if python_multiprocessing:
-            raise UnimplementedError("batch: python_multiprocessing=True is not implemented yet")
+        self.python_multiprocessing = check_bool("python_multiprocessing", python_multiprocessing)
         columns = child.get_col_names()
         self.per_batch_map = per_batch_map
         if per_batch_map is None:
@@ -114,8 +117,15 @@ class BatchDataset(Dataset):
         # Stacking is light; more workers than the default pay only with per_batch_map.
         workers = self.num_parallel_workers or (
             config.get_num_parallel_workers() if self.per_batch_map else 1)
-        call = None if self.per_batch_map is None else _batch_map_caller(self.per_batch_map)
-        name = "" if self.per_batch_map is None else getattr(self.per_batch_map, "__name__", "per_batch_map")
-        return _engine.batch_op(self.children[0]._build(context), self.batch_size,
-                                self.drop_remainder, self.get_col_names(), self._pads, workers,
-                                call, name, self._input_indices, self._layout)
+        child = self.children[0]._build(context)
+        call, name, in_processes = None, "", False
+        if self.per_batch_map is not None:
+            call = _BatchMapCall(self.per_batch_map)
+            name = getattr(self.per_batch_map, "__name__", "per_batch_map")
+            if self.python_multiprocessing:
+                from headrace.dataset.workers import start_pool
+                call = start_pool(call, workers, f"per_batch_map '{name}'", context)
+                in_processes = True
+        return _engine.batch_op(child, self.batch_size, self.drop_remainder,
+                                self.get_col_names(), self._pads, workers, call, name,
+                                self._input_indices, self._layout, in_processes)

@@ -2,7 +2,9 @@
 
 `source` is one of:
 - a random-access object (``__getitem__`` and ``__len__``): read by index, in the
-  sampler's order, on `num_parallel_workers` threads;
+  sampler's order, by `num_parallel_workers` worker processes when python_multiprocessing
+  is on (the default) and there are several workers, as in MindSpore, otherwise by as many
+  threads;
 - a callable returning an iterator (a generator function): called at every epoch;
 - an iterable: ``iter(source)`` at every epoch.
 Each item is a tuple with one entry per column (a single array for one column).
@@ -12,14 +14,39 @@ from __future__ import annotations
 
 from typing import Any, List, Optional, Sequence, Union
 
+import numpy as np
+
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
-from headrace.dataset.validation import check_int, column_list
+from headrace.dataset.validation import check_bool, check_int, column_list
 from headrace.errors import InvalidArgumentError
 
 __all__ = ["GeneratorDataset"]
+
+
+def _check_row_width(row: Any, column_names: Sequence[str]) -> None:
+    """Raises unless `row` (a tuple, or one value) has one entry per column."""
+    width = len(row) if isinstance(row, tuple) else 1
+    if width != len(column_names):
+        raise InvalidArgumentError(
+            f"GeneratorDataset: the source gave a row of {width} column(s), but column_names "
+            f"has {len(column_names)} names")
+
+
+class _ItemAt:
+    """source[index] checked against the columns: what a worker process runs for each row
+    index the sampler chose."""
+
+    def __init__(self, source: Any, column_names: Sequence[str]) -> None:
+        self.source = source
+        self.column_names = list(column_names)
+
+    def __call__(self, index: np.ndarray) -> Any:
+        row = self.source[int(index)]
+        _check_row_width(row, self.column_names)
+        return row
 
 
 class GeneratorDataset(Dataset):
@@ -36,6 +63,7 @@ class GeneratorDataset(Dataset):
         self._column_names = names
         self.num_parallel_workers = check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.source = source
+        self.python_multiprocessing = check_bool("python_multiprocessing", python_multiprocessing)
         self._random_access = hasattr(source, "__getitem__") and hasattr(source, "__len__")
         if self._random_access:
             self.sampler: Optional[Sampler] = choose_sampler(shuffle, sampler, num_samples,
@@ -69,9 +97,26 @@ class GeneratorDataset(Dataset):
         return self.source() if callable(self.source) else iter(self.source)
 
     def _build(self, context: BuildContext) -> "_engine.Op":
+        if self.sampler is not None and self.python_multiprocessing and self.num_parallel_workers > 1:
+            return self._build_in_processes(context)
         if self.sampler is not None:
             return _engine.python_random_access_source(
                 self.source, self._column_names, self.sampler._build(context.next_seed()),
                 self.num_parallel_workers)
         return _engine.python_stream_source(self._make_iterator, self._column_names,
                                             self.num_samples or 0)
+
+    def _build_in_processes(self, context: BuildContext) -> "_engine.Op":
+        # The sampler's row indices, as a one-column table, mapped to source[index] by a
+        # pool of worker processes: the map op keeps the sampler's order.
+        from headrace.dataset.map import ROWS_IN_FLIGHT
+        from headrace.dataset.workers import start_pool
+
+        indices = _engine.table_source(["index"], [np.arange(len(self.source), dtype=np.int64)],
+                                       self.sampler._build(context.next_seed()), 1)
+        description = "GeneratorDataset source"
+        pool = start_pool(_ItemAt(self.source, self._column_names), self.num_parallel_workers,
+                          description, context)
+        layout = [(True, column) for column in range(len(self._column_names))]
+        return _engine.map_op(indices, [_engine.WorkerPoolOp(pool, "Generator", description)],
+                              [0], layout, self.num_parallel_workers, ROWS_IN_FLIGHT)

@@ -16,6 +16,7 @@ from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.resources import close_resources
 from headrace.dataset.validation import check_columns_exist, check_int, column_list
+from headrace.errors import FailedPreconditionError
 
 __all__ = ["DictIterator", "TupleIterator"]
 
@@ -83,6 +84,11 @@ class _Iterator:
         tree = getattr(self, "_tree", None)
         if tree is not None:
             tree.stop()
+            # Drop the stopped tree now: it holds the error that ended it, and that
+            # exception's traceback holds this iterator, a cycle through C++ that the
+            # garbage collector cannot see (it kept the tree and its rows forever).
+            self._tree = None
+            del tree
         close_resources(getattr(self, "_resources", []))
         self._finished = True
 
@@ -90,7 +96,9 @@ class _Iterator:
         self.stop()
 
     def get_tree_string(self) -> str:
-        """The launched tree, one op per line (for debugging)."""
+        """The launched tree, one op per line (for debugging), while the iterator runs."""
+        if self._tree is None:
+            raise FailedPreconditionError("get_tree_string: the iterator has stopped")
         return self._tree.tree_string()
 
 

@@ -77,7 +77,7 @@ def with_worker_pools(operations: Sequence[Callable], workers: int,
                       context: BuildContext) -> List[Callable]:
     """`operations` with each run of consecutive Python callables replaced by one op whose
     calls run in a pool of `workers` processes; native operations stay in the engine."""
-    from headrace.dataset.workers import WorkerPool
+    from headrace.dataset.workers import start_pool
 
     chain: List[Callable] = []
     run: List[Callable] = []
@@ -86,11 +86,10 @@ def with_worker_pools(operations: Sequence[Callable], workers: int,
         if not run:
             return
         name = "+".join(_operation_name(op) for op in run)
+        description = f"map function '{name}'"
         function = run[0] if len(run) == 1 else _Chain(run)
-        pool = context.own(WorkerPool(function, workers, name,
-                                      config.get_multiprocessing_start_method(),
-                                      config.worker_store_bytes()))
-        chain.append(_engine.WorkerPoolOp(pool, name))
+        pool = start_pool(function, workers, description, context)
+        chain.append(_engine.WorkerPoolOp(pool, name, description))
         run.clear()
 
     for operation in operations:

@@ -389,25 +389,23 @@ TEST(BlockLimitTest, ReachesTheSourceThroughMapsAndStopsAtBatch) {
   }
 }
 
-// Blocks in ComputeBlock until Cancel(), as a wait on a worker process does.
-class WaitsForCancel : public TensorOp {
+// Blocks Wait() until Cancel(), as a wait on a worker process does; counts the calls.
+class CancelLatch {
  public:
-  std::string name() const override { return "WaitsForCancel"; }
-  Status Compute(TensorList* columns) override { return Status::OK(); }
-  Status ComputeBlock(std::vector<TensorList>* rows) override {
+  Status Wait() {
     std::unique_lock<std::mutex> lock(mu_);
     waiting_ = true;
     changed_.notify_all();
     changed_.wait(lock, [&] { return cancelled_; });
-    return Status::Cancelled("WaitsForCancel: cancelled");
+    return Status::Cancelled("waiting: cancelled");
   }
-  void Cancel() override {
+  void Cancel() {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = true;
     ++cancels_;
     changed_.notify_all();
   }
-  void ClearCancel() override {
+  void ClearCancel() {
     std::lock_guard<std::mutex> lock(mu_);
     cancelled_ = false;
     ++clears_;
@@ -434,20 +432,57 @@ class WaitsForCancel : public TensorOp {
   int clears_ = 0;
 };
 
-TEST(MapCancelTest, StoppingTheTreeWakesAnOpWaitingOutsideTheConnectors) {
+class MapWaitsForCancel : public TensorOp {
+ public:
+  std::string name() const override { return "MapWaitsForCancel"; }
+  Status Compute(TensorList* columns) override { return Status::OK(); }
+  Status ComputeBlock(std::vector<TensorList>* rows) override { return latch.Wait(); }
+  void Cancel() override { latch.Cancel(); }
+  void ClearCancel() override { latch.ClearCancel(); }
+  CancelLatch latch;
+};
+
+class BatchMapWaitsForCancel : public BatchMapFunction {
+ public:
+  std::string name() const override { return "BatchMapWaitsForCancel"; }
+  Status Apply(std::vector<TensorList>* columns, int64_t batch_num, int64_t epoch_num) override {
+    return latch.Wait();
+  }
+  void Cancel() override { latch.Cancel(); }
+  void ClearCancel() override { latch.ClearCancel(); }
+  CancelLatch latch;
+};
+
+// Launches `root`, waits until `latch` blocks, stops the tree: Stop() must return (the
+// op's thread woken and joined) and the latch must have been cancelled, then cleared.
+void ExpectStopWakesTheLatch(const std::shared_ptr<DatasetOp>& root, CancelLatch& latch) {
   const int threads_before = ThreadCount();
-  auto op = std::make_shared<WaitsForCancel>();
-  auto map = MapWith(op, Source(100));
   {
-    ExecutionTree tree(map, PipelineSettings{});
+    ExecutionTree tree(root, PipelineSettings{});
     ASSERT_TRUE(tree.Launch().ok());
-    op->AwaitWaiting();
-    tree.Stop();  // returns only once the map's thread is joined
-    EXPECT_GE(op->cancels(), 1);
+    latch.AwaitWaiting();
+    tree.Stop();  // returns only once the op's thread is joined
+    EXPECT_GE(latch.cancels(), 1);
   }
   EXPECT_EQ(ThreadCount(), threads_before);
-  map->ClearCancel();
-  EXPECT_EQ(op->clears(), 1) << "ClearCancel reaches the map's operations";
+  root->ClearCancel();
+  EXPECT_EQ(latch.clears(), 1) << "ClearCancel reaches the waiting function";
+}
+
+TEST(CancelTest, StoppingTheTreeWakesAMapOperationWaitingOutsideTheConnectors) {
+  auto op = std::make_shared<MapWaitsForCancel>();
+  ExpectStopWakesTheLatch(MapWith(op, Source(100)), op->latch);
+}
+
+TEST(CancelTest, StoppingTheTreeWakesAPerBatchMapWaitingOutsideTheConnectors) {
+  auto function = std::make_shared<BatchMapWaitsForCancel>();
+  BatchOp::Options options;
+  options.batch_size = 4;
+  options.column_names = {"data", "label"};
+  options.batch_map = function;
+  options.input_indices = {0};
+  options.layout = {{true, 0}, {false, 1}};
+  ExpectStopWakesTheLatch(MakeBatch(Source(100), options, 2), function->latch);
 }
 
 TEST(ExecutionTreeTest, NextIsReadyOnlyBeforeABufferedDataRow) {

@@ -155,6 +155,14 @@ Status BatchOp::ProcessBlock(RowBlock* block) {
   return Status::OK();
 }
 
+void BatchOp::OnCancel() {
+  if (options_.batch_map) options_.batch_map->Cancel();
+}
+
+void BatchOp::OnClearCancel() {
+  if (options_.batch_map) options_.batch_map->ClearCancel();
+}
+
 std::string BatchOp::Describe() const {
   return "Batch(batch_size=" + std::to_string(options_.batch_size) +
          ", workers=" + std::to_string(num_workers()) +

@@ -51,6 +51,8 @@ class BatchOp : public BlockOp {
   bool KeepsInputBlocks() const override { return false; }
   Status PreparePass() override;
   Status ProcessBlock(RowBlock* block) override;
+  void OnCancel() override;
+  void OnClearCancel() override;
   std::string Describe() const override;
 
  private:

@@ -1,7 +1,8 @@
 """WorkerPool: a pool of worker processes running one Python function for a pipeline.
 
-The pipeline's map op calls ``run_block(rows, cancel_fd)`` from each of its worker
-threads; each call takes an idle worker process (there are as many as threads), sends it
+The op that owns the pool (a map, a batch with per_batch_map, or the map that reads a
+GeneratorDataset by index) calls ``run_block(rows, cancel_fd)`` from each of its worker
+threads; a batch sends one row, (batch_num, epoch_num, *columns), per call. Each call takes an idle worker process (there are as many as threads), sends it
 the whole block and collects one result per row as the process sends it, so the process
 works through the block while the thread decodes what has arrived. The thread waits
 without the GIL on three things at once: the connection, the process's sentinel (so a
@@ -32,11 +33,12 @@ from multiprocessing import reduction
 from typing import Any, Callable, List
 
 from headrace._core import memory as _memory
+from headrace.dataset import config
 from headrace.dataset.workers import transport
 from headrace.dataset.workers.worker_main import worker_main
 from headrace.errors import AbortedError, CancelledError, InvalidArgumentError
 
-__all__ = ["WorkerPool"]
+__all__ = ["WorkerPool", "start_pool"]
 
 # How long close() lets idle workers end by themselves before killing them.
 _CLOSE_GRACE_SECONDS = 1.0
@@ -83,6 +85,15 @@ class _Worker:
         return f"worker process {self.index} (pid {self.process.pid})"
 
 
+def start_pool(function: Callable, num_workers: int, name: str, context: Any) -> "WorkerPool":
+    """A pool as the settings in `config` say, closed with the pipeline that `context`
+    (a BuildContext) builds. `name` says what runs, for process names and errors
+    ("map function 'f'")."""
+    return context.own(WorkerPool(function, num_workers, name,
+                                  config.get_multiprocessing_start_method(),
+                                  config.worker_store_bytes()))
+
+
 class WorkerPool:
     """`num_workers` processes that run `function(*row)` for every row of a block."""
 
@@ -114,7 +125,7 @@ class WorkerPool:
         else:
             store, store_fd, inherited = None, _FdForChild(self._store.fd), []
         process = context.Process(
-            target=worker_main, name=f"headrace-{self.name}-{index}", daemon=True,
+            target=worker_main, name=f"headrace worker {index} of {self.name}", daemon=True,
             args=(theirs, function, store, store_fd, os.getpid(),
                   threading.current_thread() is threading.main_thread(), inherited))
         # A forked child must not collect the parent's garbage: a cycle holding an
@@ -127,8 +138,8 @@ class WorkerPool:
         except (pickle.PicklingError, AttributeError, TypeError) as error:
             ours.close()
             raise InvalidArgumentError(
-                f"map: operations '{self.name}' cannot be sent to '{start_method}' worker "
-                f"processes ({error}); define them at module level, or use "
+                f"{self.name} cannot be sent to '{start_method}' worker processes ({error}); "
+                "define it at module level, or use "
                 "config.set_multiprocessing_start_method('fork')") from error
         finally:
             if was_enabled:
@@ -175,7 +186,7 @@ class WorkerPool:
 
     def _receive(self, worker: _Worker, cancel_fd: int) -> tuple:
         if self._closed:
-            raise CancelledError(f"the worker pool of '{self.name}' is closed")
+            raise CancelledError(f"the worker pool of {self.name} is closed")
         # Waits without the GIL for a reply, the worker's end, or cancellation.
         ready = mp_connection.wait([worker.connection, worker.process.sentinel, cancel_fd])
         if worker.connection in ready:
@@ -187,11 +198,11 @@ class WorkerPool:
             return reply
         if worker.process.sentinel in ready:
             self._raise_died(worker)
-        raise CancelledError(f"'{self.name}' was cancelled while waiting for {worker.describe()}")
+        raise CancelledError(f"{self.name} was cancelled while waiting for {worker.describe()}")
 
     def _raise_died(self, worker: _Worker) -> None:
         worker.process.join(0.5)
-        raise AbortedError(f"{worker.describe()} of '{self.name}' {_how_it_ended(worker.process)}")
+        raise AbortedError(f"{worker.describe()} of {self.name} {_how_it_ended(worker.process)}")
 
     # -- pipeline end ---------------------------------------------------------------
 

@@ -1,0 +1,163 @@
+"""Python functions in worker processes (issue 4).
+
+CPU-heavy map: 4,000 rows, each taking about 1 ms of pure Python, on 2 workers. Ours with
+python_multiprocessing=True against ours on threads (the GIL lets one run at a time) and
+PyTorch's DataLoader(num_workers=2, batch_size=None), in alternating rounds.
+
+Large rows: a map in 2 worker processes makes a float32 array of 1 MB or 16 MB per row;
+the pipeline hands it out through the shared-memory store. Against the DataLoader doing
+the same (num_workers=2, batch_size=None), and against NumPy copying the same bytes once
+(np.copyto between two arrays already in memory): the physical limit of moving them.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Dict, List
+
+import numpy as np
+
+import headrace.dataset as ds
+from harness import Figure, interleaved_median_seconds
+
+NAME = "worker_processes"
+CPU_ROWS = 4_000
+WORKERS = 2
+
+
+def burn(index: np.ndarray, loops: int) -> np.ndarray:
+    """Pure Python work that holds the GIL: `loops` iterations of integer arithmetic."""
+    total = int(index)
+    for i in range(loops):
+        total = (total * 31 + i) % 1_000_003
+    return np.array([total], dtype=np.int64)
+
+
+def loops_for_one_millisecond() -> int:
+    loops = 10_000
+    start = time.perf_counter()
+    for _ in range(20):
+        burn(np.int64(0), loops)
+    per_call = (time.perf_counter() - start) / 20
+    return max(1, int(loops * 0.001 / per_call))
+
+
+class Burn:
+    """burn() with its loop count bound, picklable for any start method."""
+
+    def __init__(self, loops: int) -> None:
+        self.loops = loops
+
+    def __call__(self, index: np.ndarray) -> np.ndarray:
+        return burn(index, self.loops)
+
+
+class MakeRow:
+    """A float32 row of `elements` values made from the row's index."""
+
+    def __init__(self, elements: int) -> None:
+        self.elements = elements
+
+    def __call__(self, index: np.ndarray) -> np.ndarray:
+        return np.full(self.elements, float(index), dtype=np.float32)
+
+
+def headrace_runner(function: Callable, rows: int, processes: bool) -> Callable[[], int]:
+    def run() -> int:
+        dataset = ds.NumpySlicesDataset({"i": np.arange(rows, dtype=np.int64)}, shuffle=False)
+        dataset = dataset.map(function, num_parallel_workers=WORKERS,
+                              python_multiprocessing=processes)
+        count = 0
+        for (value,) in dataset.create_tuple_iterator(num_epochs=1, output_numpy=True):
+            count += 1
+        return count
+    return run
+
+
+def torch_runner(function: Callable, rows: int) -> Callable[[], int]:
+    import torch.utils.data
+
+    class Rows(torch.utils.data.Dataset):
+        def __len__(self) -> int:
+            return rows
+
+        def __getitem__(self, index: int) -> np.ndarray:
+            return function(np.int64(index))
+
+    def run() -> int:
+        loader = torch.utils.data.DataLoader(Rows(), batch_size=None, num_workers=WORKERS)
+        return sum(1 for _ in loader)
+    return run
+
+
+def have_torch() -> bool:
+    try:
+        import torch  # noqa: F401
+        return True
+    except ImportError:
+        print(f"{NAME}: torch is not installed; DataLoader anchors skipped")
+        return False
+
+
+def timed(runners: Dict[str, Callable[[], int]], rows: int, rounds: int) -> Dict[str, float]:
+    for name, run in runners.items():
+        assert run() == rows, name  # also warms up each one
+    return interleaved_median_seconds(runners, rounds)
+
+
+def cpu_heavy(quick: bool) -> List[Figure]:
+    rows = CPU_ROWS // 8 if quick else CPU_ROWS
+    function = Burn(loops_for_one_millisecond())
+    runners = {"processes": headrace_runner(function, rows, processes=True),
+               "threads": headrace_runner(function, rows, processes=False)}
+    if have_torch():
+        runners["DataLoader"] = torch_runner(function, rows)
+    seconds = timed(runners, rows, 1 if quick else 5)
+    rate = {name: rows / value for name, value in seconds.items()}
+    what = "1 ms Python map, rows/s"
+    figures = [Figure(NAME, f"{what} vs threads", "rows/s", rate["processes"], "threads",
+                      rate["threads"], higher_is_better=True)]
+    if "DataLoader" in rate:
+        figures.append(Figure(NAME, f"{what} vs DataLoader w=2", "rows/s", rate["processes"],
+                              "DataLoader w=2", rate["DataLoader"], higher_is_better=True))
+    return figures
+
+
+def copy_seconds(nbytes: int, rows: int) -> Callable[[], int]:
+    """NumPy copying `rows` rows of `nbytes` between arrays already in memory."""
+    source = np.ones(nbytes // 4, dtype=np.float32)
+    target = np.empty_like(source)
+
+    def run() -> int:
+        for _ in range(rows):
+            np.copyto(target, source)
+        return rows
+    return run
+
+
+def large_rows(megabytes: int, rows: int, quick: bool) -> List[Figure]:
+    nbytes = megabytes << 20
+    rows = max(8, rows // 8) if quick else rows
+    function = MakeRow(nbytes // 4)
+    runners = {"ours": headrace_runner(function, rows, processes=True),
+               "NumPy copy": copy_seconds(nbytes, rows)}
+    if have_torch():
+        runners["DataLoader"] = torch_runner(function, rows)
+    seconds = timed(runners, rows, 1 if quick else 5)
+    speed = {name: rows * megabytes / value for name, value in seconds.items()}
+    what = f"{megabytes} MB rows made in 2 processes"
+    figures = []
+    if "DataLoader" in speed:
+        figures.append(Figure(NAME, f"{what} vs DataLoader w=2", "MB/s", speed["ours"],
+                              "DataLoader w=2", speed["DataLoader"], higher_is_better=True))
+    figures.append(Figure(NAME, f"{what} vs NumPy copy", "MB/s", speed["ours"], "NumPy copy",
+                          speed["NumPy copy"], higher_is_better=True))
+    figures.append(Figure(NAME, f"{what}, rows/s", "rows/s", rows / seconds["ours"],
+                          "DataLoader w=2" if "DataLoader" in seconds else "NumPy copy",
+                          rows / seconds.get("DataLoader", seconds["NumPy copy"]),
+                          higher_is_better=True))
+    return figures
+
+
+def run(quick: bool = False) -> List[Figure]:
+    return cpu_heavy(quick) + large_rows(1, 2_000, quick) + large_rows(16, 200, quick)
