@@ -95,8 +95,18 @@ def kill_on_five(x):
     return x
 
 
+def segfault_on_five(x):
+    if int(x) == 5:
+        import ctypes
+        import faulthandler
+        faulthandler.disable()  # pytest's would print this process's stack
+        ctypes.string_at(0)  # reads address 0
+    return x
+
+
 @pytest.mark.parametrize("function, how", [(exit_on_five, "exited with code 3"),
-                                           (kill_on_five, "killed by SIGKILL")])
+                                           (kill_on_five, "killed by SIGKILL"),
+                                           (segfault_on_five, "killed by SIGSEGV")])
 def test_dead_worker_is_reported_within_a_second(function, how, nothing_left_behind):
     data = numbers(40).map(function, num_parallel_workers=2, python_multiprocessing=True)
     start = time.monotonic()
@@ -104,6 +114,22 @@ def test_dead_worker_is_reported_within_a_second(function, how, nothing_left_beh
         for _ in data.create_tuple_iterator(num_epochs=1):
             pass
     assert time.monotonic() - start < 1.0 + 1.0  # one second, plus the workers' start
+
+
+def run_out_of_memory(x):
+    if int(x) == 5:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        return np.ones(1 << 31, dtype=np.uint8)  # 2 GiB under a 1 GiB limit
+    return x
+
+
+def test_a_worker_out_of_memory_raises_memory_error(nothing_left_behind):
+    data = numbers(20).map(run_out_of_memory, num_parallel_workers=2, python_multiprocessing=True)
+    with pytest.raises(MemoryError) as caught:
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert "run_out_of_memory" in str(caught.value.__cause__)
 
 
 def test_iterator_dropped_mid_epoch(nothing_left_behind):
@@ -149,6 +175,9 @@ def test_killed_pipeline_leaves_no_worker(tmp_path):
         process.wait(10)
         assert wait_until(lambda: all(process_gone(pid) for pid in workers), 3), \
             "worker processes outlived their killed pipeline"
+        # Segments are unlinked as soon as they are made: nothing may remain by name.
+        assert [name for name in os.listdir("/dev/shm")
+                if name.startswith(f"headrace-{process.pid}-")] == []
     finally:
         if process.poll() is None:
             process.kill()
