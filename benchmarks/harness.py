@@ -70,14 +70,14 @@ def format_value(value: float, unit: str) -> str:
 
 
 def print_header() -> None:
-    print(f"{'benchmark':<22} {'figure':<38} {'ours':>16} {'anchor':>34} {'ratio':>9}")
-    print("-" * 123)
+    print(f"{'benchmark':<18} {'figure':<46} {'ours':>16} {'anchor':>34} {'ratio':>9}")
+    print("-" * 127)
 
 
 def print_figure(figure: Figure) -> None:
     anchor = f"{figure.anchor_name}: {format_value(figure.anchor, figure.unit)}"
     print(
-        f"{figure.benchmark:<22} {figure.what:<38} "
+        f"{figure.benchmark:<18} {figure.what:<46} "
         f"{format_value(figure.ours, figure.unit):>16} {anchor:>34} {figure.ratio:>8.3g}x",
         flush=True,
     )

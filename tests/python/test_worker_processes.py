@@ -242,6 +242,20 @@ def test_a_worker_killed_between_rows_is_named(nothing_left_behind):
             pass
 
 
+def test_a_dead_worker_leaves_other_pipelines_running(nothing_left_behind):
+    doomed = numbers(400).map(where, num_parallel_workers=1, python_multiprocessing=True) \
+        .create_tuple_iterator(num_epochs=1)
+    other = numbers(400).map(where, num_parallel_workers=2, python_multiprocessing=True) \
+        .create_tuple_iterator(num_epochs=1)
+    first = [int(next(other)[0][1])]
+    worker = int(next(doomed)[0][0])
+    os.kill(worker, signal.SIGKILL)
+    with pytest.raises(AbortedError, match=f"pid {worker}"):
+        for _ in doomed:
+            pass
+    assert first + [int(row[0][1]) for row in other] == list(range(400))
+
+
 def test_an_iterator_made_by_a_thread_that_ended_keeps_its_workers(nothing_left_behind):
     import threading
     made = []
