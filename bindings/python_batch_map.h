@@ -6,6 +6,10 @@
 // several): a list of arrays (one per row) or one array whose first dimension is the rows.
 // headrace.dataset wraps the user's function so that it sees MindSpore's
 // (*columns, batch_info).
+//
+// Threading: Apply runs on the batch op's workers, concurrently (each takes the GIL; in
+// the worker-process case the pool has a process per worker). Cancel from any thread;
+// ClearCancel from the batch op's parent once its threads are joined.
 #pragma once
 
 #include <pybind11/pybind11.h>
@@ -13,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "bindings/cancel_pipe.h"
 #include "bindings/deferred_decref.h"
+#include "bindings/worker_pool_client.h"
 #include "headrace/engine/batch_map_function.h"
 
 namespace headrace::bindings {
@@ -23,7 +27,9 @@ class PythonBatchMap : public engine::BatchMapFunction {
  public:
   // Needs the GIL. `call(batch_num, epoch_num, *columns)` runs on the engine's threads.
   PythonBatchMap(pybind11::object call, std::string name)
-      : call_(call.release().ptr()), name_(std::move(name)) {}
+      : call_(call.release().ptr()),
+        name_(std::move(name)),
+        description_("per_batch_map '" + name_ + "'") {}
 
   std::string name() const override { return name_; }
   Status Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
@@ -32,24 +38,25 @@ class PythonBatchMap : public engine::BatchMapFunction {
  private:
   AnyThreadRef call_;
   std::string name_;
+  std::string description_;  // begins error messages
 };
 
 class PythonWorkerBatchMap : public engine::BatchMapFunction {
  public:
   // Needs the GIL. `pool` (headrace.dataset.workers.WorkerPool) runs the call in its
-  // processes: run_block([(batch_num, epoch_num, *columns)], cancel_fd) -> [result].
-  PythonWorkerBatchMap(pybind11::object pool, std::string name);
+  // processes, one batch per run_block: [(batch_num, epoch_num, *columns)] -> [result].
+  PythonWorkerBatchMap(pybind11::object pool, std::string name)
+      : name_(std::move(name)), pool_(std::move(pool), "per_batch_map '" + name_ + "'") {}
 
   std::string name() const override { return name_; }
   Status Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
                int64_t epoch_num) override;
-  void Cancel() override { cancel_.Signal(); }
-  void ClearCancel() override { cancel_.Drain(); }
+  void Cancel() override { pool_.Cancel(); }
+  void ClearCancel() override { pool_.ClearCancel(); }
 
  private:
-  AnyThreadRef pool_;
   std::string name_;
-  CancelPipe cancel_;
+  WorkerPoolClient pool_;
 };
 
 }  // namespace headrace::bindings

@@ -7,6 +7,7 @@
 #include <memory>
 #include <utility>
 
+#include "bindings/cancel_pipe.h"
 #include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_batch_map.h"
@@ -174,6 +175,8 @@ void RegisterEngine(py::module_& m) {
       "Python callables run by a pool of worker processes (headrace.dataset.workers).")
       .def(py::init<py::object, std::string, std::string>(), py::arg("pool"), py::arg("name"),
            py::arg("description"));
+  engine.def("cancel_pipe_fds", &CancelPipe::OpenFds,
+             "File descriptors of every cancel pipe: a forked worker process closes them.");
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)
@@ -248,7 +251,7 @@ void RegisterEngine(py::module_& m) {
       },
       py::arg("child"), py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
       py::arg("pads"), py::arg("num_workers"), py::arg("batch_map"), py::arg("batch_map_name"),
-      py::arg("input_indices"), py::arg("layout"), py::arg("batch_map_is_pool") = false);
+      py::arg("input_indices"), py::arg("layout"), py::arg("batch_map_is_pool"));
   engine.def(
       "bucket_batch_op",
       [](OpPtr child, std::vector<int> input_indices, py::object length_fn,

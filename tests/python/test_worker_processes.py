@@ -215,8 +215,17 @@ def slow(x):
     return x
 
 
+def stall_after_first_block(x):
+    # The first block (8 rows) is quick, so next() returns; later rows would take minutes
+    # unless cancelling the pipeline reaches the waiting threads.
+    if int(x) >= 8:
+        time.sleep(5)
+    return x
+
+
 def test_dropping_a_busy_pipeline_is_quick(nothing_left_behind):
-    data = numbers(1000).map(slow, num_parallel_workers=2, python_multiprocessing=True)
+    data = numbers(1000).map(stall_after_first_block, num_parallel_workers=2,
+                             python_multiprocessing=True)
     iterator = data.create_tuple_iterator(num_epochs=1)
     next(iterator)
     start = time.monotonic()
@@ -254,6 +263,26 @@ def test_a_dead_worker_leaves_other_pipelines_running(nothing_left_behind):
         for _ in doomed:
             pass
     assert first + [int(row[0][1]) for row in other] == list(range(400))
+
+
+def test_forked_workers_hold_no_other_pipelines_fds(nothing_left_behind):
+    from headrace._core import engine
+    from headrace.dataset.workers import pool
+
+    first = numbers(100).map(where, num_parallel_workers=2, python_multiprocessing=True) \
+        .create_tuple_iterator(num_epochs=1)
+    next(first)  # running: its cancel pipe and worker connections are open
+    pipeline_only = {os.readlink(f"/proc/self/fd/{fd}") for fd in pool._pipeline_only_fds()}
+    assert len(pipeline_only) >= 2 + len(engine.cancel_pipe_fds()) // 2
+    second = numbers(100).map(where, num_parallel_workers=2, python_multiprocessing=True) \
+        .create_tuple_iterator(num_epochs=1)
+    workers = {int(next(second)[0][0]) for _ in range(20)}  # blocks of 8 from both
+    assert len(workers) == 2
+    for worker in workers:
+        held = {os.readlink(f"/proc/{worker}/fd/{fd}") for fd in os.listdir(f"/proc/{worker}/fd")}
+        assert held & pipeline_only == set(), f"worker {worker} holds a pipeline's fds"
+    first.stop()
+    second.stop()
 
 
 def test_an_iterator_made_by_a_thread_that_ended_keeps_its_workers(nothing_left_behind):
@@ -354,6 +383,20 @@ def test_per_batch_map_exception_keeps_its_type_and_remote_traceback(nothing_lef
     assert "fail_on_third_batch" in str(caught.value.__cause__)
 
 
+def returns_objects(x, batch_info):
+    return ([object() for _ in x],)
+
+
+def test_per_batch_map_returning_no_arrays_is_named(nothing_left_behind):
+    for processes in (False, True):
+        data = numbers(10).batch(5, per_batch_map=returns_objects, num_parallel_workers=2,
+                                 python_multiprocessing=processes)
+        with pytest.raises(Exception, match="per_batch_map 'returns_objects' returned a value "
+                                            "that is not an array or a list of arrays"):
+            for _ in data.create_tuple_iterator(num_epochs=1):
+                pass
+
+
 def exit_in_batch(x, batch_info):
     if batch_info.get_batch_num() == 1:
         os._exit(5)
@@ -371,13 +414,14 @@ def test_per_batch_map_dead_worker_is_named(nothing_left_behind):
     assert time.monotonic() - start < 2.0
 
 
-def slow_batch(x, batch_info):
-    time.sleep(0.05)
+def stall_after_first_batch(x, batch_info):
+    if batch_info.get_batch_num() >= 1:
+        time.sleep(5)
     return (x,)
 
 
 def test_dropping_a_pipeline_with_busy_batch_workers(nothing_left_behind):
-    data = numbers(1000).batch(4, per_batch_map=slow_batch, num_parallel_workers=2,
+    data = numbers(1000).batch(4, per_batch_map=stall_after_first_batch, num_parallel_workers=2,
                                python_multiprocessing=True)
     iterator = data.create_tuple_iterator(num_epochs=1)
     next(iterator)

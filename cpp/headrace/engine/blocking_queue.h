@@ -11,6 +11,7 @@
 // cancelled pipeline stops, it does not drain).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -49,15 +50,16 @@ class BlockingQueue {
   Status Pop(T* item) {
     std::unique_lock<std::mutex> lock(mu_);
     not_empty_.wait(lock, [&] { return cancelled_ || !items_.empty(); });
-    if (cancelled_) return Status::Cancelled("queue cancelled");
-    Entry& front = items_.front();
-    *item = std::move(front.item);
-    const bool was_full = weight_ >= capacity_;
-    weight_ -= front.weight;
-    items_.pop_front();
-    if (was_full || items_.empty()) not_full_.notify_all();
-    if (!items_.empty()) not_empty_.notify_one();
-    return Status::OK();
+    return PopLocked(item);
+  }
+
+  // As Pop, but gives up at `deadline`: then `*timed_out` is true and nothing is removed.
+  Status PopUntil(T* item, std::chrono::steady_clock::time_point deadline, bool* timed_out) {
+    std::unique_lock<std::mutex> lock(mu_);
+    *timed_out = !not_empty_.wait_until(lock, deadline,
+                                        [&] { return cancelled_ || !items_.empty(); });
+    if (*timed_out) return Status::OK();
+    return PopLocked(item);
   }
 
   // Wakes every waiter; all later calls return Cancelled.
@@ -85,6 +87,19 @@ class BlockingQueue {
     T item;
     int64_t weight;
   };
+
+  // The end of Pop, once the queue is not empty or was cancelled.
+  Status PopLocked(T* item) HEADRACE_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (cancelled_) return Status::Cancelled("queue cancelled");
+    Entry& front = items_.front();
+    *item = std::move(front.item);
+    const bool was_full = weight_ >= capacity_;
+    weight_ -= front.weight;
+    items_.pop_front();
+    if (was_full || items_.empty()) not_full_.notify_all();
+    if (!items_.empty()) not_empty_.notify_one();
+    return Status::OK();
+  }
 
   const int64_t capacity_;
   mutable std::mutex mu_;

@@ -23,12 +23,29 @@ Status Connector::Push(int producer_id, RowBlock block) {
 }
 
 Status Connector::Pop(int consumer_id, RowBlock* block) {
+  return PopImpl(consumer_id, block, {}, nullptr);
+}
+
+Status Connector::PopUntil(int consumer_id, RowBlock* block,
+                           std::chrono::steady_clock::time_point deadline, bool* timed_out) {
+  *timed_out = false;
+  return PopImpl(consumer_id, block, deadline, timed_out);
+}
+
+Status Connector::PopImpl(int consumer_id, RowBlock* block,
+                          std::chrono::steady_clock::time_point deadline, bool* timed_out) {
   int queue = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    turn_changed_.wait(lock, [&] {
+    auto may_go = [&] {
       return cancelled_ || !error_.ok() || ended_ || expect_consumer_ == consumer_id;
-    });
+    };
+    if (timed_out == nullptr) {
+      turn_changed_.wait(lock, may_go);
+    } else if (!turn_changed_.wait_until(lock, deadline, may_go)) {
+      *timed_out = true;
+      return Status::OK();
+    }
     if (!error_.ok()) {
       block->assign(1, TensorRow::Error(error_));
       return Status::OK();
@@ -42,7 +59,9 @@ Status Connector::Pop(int consumer_id, RowBlock* block) {
   }
   // Only the consumer whose turn it is gets here, so the counters cannot move until it
   // advances them below; the lock is not held while it waits for the block.
-  Status popped = queues_[queue]->Pop(block);
+  Status popped = timed_out == nullptr ? queues_[queue]->Pop(block)
+                                        : queues_[queue]->PopUntil(block, deadline, timed_out);
+  if (popped.ok() && timed_out != nullptr && *timed_out) return Status::OK();  // keeps its turn
   std::unique_lock<std::mutex> lock(mu_);
   if (!error_.ok()) {  // Fail() cancelled the queues to wake us
     block->assign(1, TensorRow::Error(error_));

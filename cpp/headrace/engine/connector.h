@@ -24,6 +24,7 @@
 // Pop returns Cancelled, after Fail() every Push returns Cancelled.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -51,6 +52,11 @@ class Connector {
   // Consumer `consumer_id` waits for its turn, then for the next block in order.
   Status Pop(int consumer_id, RowBlock* block);
 
+  // As Pop, but gives up at `deadline`: then `*timed_out` is true, nothing was taken and
+  // the consumer keeps its turn.
+  Status PopUntil(int consumer_id, RowBlock* block,
+                  std::chrono::steady_clock::time_point deadline, bool* timed_out);
+
   // Wakes every waiter; every later call returns Cancelled.
   void Cancel();
 
@@ -62,6 +68,10 @@ class Connector {
   int64_t queued_rows() const;
 
  private:
+  // Pop with a deadline when `timed_out` is not null.
+  Status PopImpl(int consumer_id, RowBlock* block,
+                 std::chrono::steady_clock::time_point deadline, bool* timed_out);
+
   std::vector<std::unique_ptr<BlockingQueue<RowBlock>>> queues_;
   const int num_consumers_;
 

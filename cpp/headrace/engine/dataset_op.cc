@@ -115,7 +115,7 @@ Result<int64_t> DatasetOp::ForwardChildPass(int64_t pass, RowWriter* writer) {
   int64_t rows = 0;
   for (;;) {
     TensorRow row;
-    RETURN_IF_ERROR(reader.Next(&row));
+    RETURN_IF_ERROR(reader.Next(&row, writer));
     if (row.is_end_of_data()) return rows;
     if (!row.is_data()) continue;  // passes below never mark epochs themselves
     ++rows;

@@ -3,7 +3,7 @@
 
 namespace headrace::engine {
 
-Status RowReader::Next(TensorRow* row) {
+Status RowReader::Next(TensorRow* row, RowWriter* writer) {
   if (ended_) {
     *row = TensorRow::EndOfData();
     return Status::OK();
@@ -11,7 +11,13 @@ Status RowReader::Next(TensorRow* row) {
   while (position_ >= block_.size()) {
     block_.clear();
     position_ = 0;
-    RETURN_IF_ERROR(input_->Pop(consumer_id_, &block_));
+    if (writer != nullptr && writer->has_pending()) {
+      bool timed_out = false;
+      RETURN_IF_ERROR(input_->PopUntil(consumer_id_, &block_, writer->flush_deadline(), &timed_out));
+      if (timed_out) RETURN_IF_ERROR(writer->Flush());
+    } else {
+      RETURN_IF_ERROR(input_->Pop(consumer_id_, &block_));
+    }
   }
   *row = std::move(block_[position_++]);
   if (row->is_error()) return row->error();

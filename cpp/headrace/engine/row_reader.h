@@ -10,6 +10,7 @@
 
 #include "headrace/core/status.h"
 #include "headrace/engine/connector.h"
+#include "headrace/engine/row_writer.h"
 
 namespace headrace::engine {
 
@@ -18,8 +19,11 @@ class RowReader {
   RowReader(Connector* input, int consumer_id) : input_(input), consumer_id_(consumer_id) {}
 
   // The next row: a data row, end of epoch or end of data. Returns the error of an error
-  // row, and Cancelled when the pipeline is being stopped.
-  Status Next(TensorRow* row);
+  // row, and Cancelled when the pipeline is being stopped. An op that writes what it reads
+  // passes its `writer`: rows pending there are pushed once they are due while this waits
+  // for input, instead of waiting for the next input row (a slow map must not hold back
+  // rows that an op above it already has).
+  Status Next(TensorRow* row, RowWriter* writer = nullptr);
 
   // True when Next would return a data row from the block at hand: no wait, no end.
   bool HasBufferedData() const {

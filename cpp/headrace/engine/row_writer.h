@@ -3,7 +3,8 @@
 // A block is pushed when it holds `block_rows` rows, when a control row is written (so
 // that end of epoch, end of data and errors are never held back), when Flush() is called,
 // and when rows come slowly: a block whose first row has waited longer than `max_delay`
-// is pushed with the next row, so a slow source does not hold back the first batch.
+// is pushed with the next row, so a slow source does not hold back the first batch, or,
+// by an op that reads with RowReader::Next(row, &writer), while it waits for input.
 // Not thread-safe: one writer per producing thread.
 #pragma once
 
@@ -29,6 +30,12 @@ class RowWriter {
 
   // Pushes what is pending, if anything.
   Status Flush();
+
+  bool has_pending() const { return !pending_.empty(); }
+  // When the pending rows are due (valid while has_pending()).
+  std::chrono::steady_clock::time_point flush_deadline() const {
+    return first_pending_ + max_delay_;
+  }
 
  private:
   Connector* output_;

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <random>
 #include <string>
@@ -390,13 +391,20 @@ TEST(BlockLimitTest, ReachesTheSourceThroughMapsAndStopsAtBatch) {
 }
 
 // Blocks Wait() until Cancel(), as a wait on a worker process does; counts the calls.
+// Wait runs on an op's threads, the rest on the test's. A wait that no Cancel() ends
+// gives up after kGiveUp, so that a broken forward fails the test instead of hanging it.
 class CancelLatch {
  public:
+  static constexpr std::chrono::seconds kGiveUp{30};
+
   Status Wait() {
     std::unique_lock<std::mutex> lock(mu_);
     waiting_ = true;
     changed_.notify_all();
-    changed_.wait(lock, [&] { return cancelled_; });
+    if (!changed_.wait_for(lock, kGiveUp, [&] { return cancelled_; })) {
+      ADD_FAILURE() << "CancelLatch: no Cancel() reached the waiting op";
+      return Status::Internal("never cancelled");
+    }
     return Status::Cancelled("waiting: cancelled");
   }
   void Cancel() {
@@ -412,7 +420,8 @@ class CancelLatch {
   }
   void AwaitWaiting() {
     std::unique_lock<std::mutex> lock(mu_);
-    changed_.wait(lock, [&] { return waiting_; });
+    ASSERT_TRUE(changed_.wait_for(lock, kGiveUp, [&] { return waiting_; }))
+        << "CancelLatch: the op never started waiting";
   }
   int cancels() const {
     std::lock_guard<std::mutex> lock(mu_);
@@ -483,6 +492,51 @@ TEST(CancelTest, StoppingTheTreeWakesAPerBatchMapWaitingOutsideTheConnectors) {
   options.input_indices = {0};
   options.layout = {{true, 0}, {false, 1}};
   ExpectStopWakesTheLatch(MakeBatch(Source(100), options, 2), function->latch);
+}
+
+// Passes rows through, but waits for Cancel() on a block whose first row is `from` or later.
+class StallsFrom : public TensorOp {
+ public:
+  explicit StallsFrom(int32_t from) : from_(from) {}
+  std::string name() const override { return "StallsFrom"; }
+  Status Compute(TensorList* columns) override { return Status::OK(); }
+  Status ComputeBlock(std::vector<TensorList>* rows) override {
+    if (rows->front().at(0)->data_as<int32_t>()[0] >= from_) return latch.Wait();
+    return Status::OK();
+  }
+  void Cancel() override { latch.Cancel(); }
+  void ClearCancel() override { latch.ClearCancel(); }
+  CancelLatch latch;
+
+ private:
+  const int32_t from_;
+};
+
+TEST(ExecutionTreeTest, RowsAboveAStalledMapArriveWithoutWaitingForIt) {
+  // The map's first block (rows 0-7) is done, its next ones stall: the root op must pass
+  // on the rows it has once they are due, not keep them until its block of 128 fills.
+  auto op = std::make_shared<StallsFrom>(8);
+  auto source = Source(100);
+  source->LimitOutputBlockRows(8);
+  auto map = std::make_shared<MapOp>(std::vector<std::shared_ptr<TensorOp>>{op},
+                                     std::vector<int>{0},
+                                     std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, 2);
+  map->AddChild(source);
+  ExecutionTree tree(map, PipelineSettings{});
+  ASSERT_TRUE(tree.Launch().ok());
+  auto first_rows = std::async(std::launch::async, [&] {
+    std::vector<int64_t> labels;
+    for (int i = 0; i < 8; ++i) {
+      TensorRow row;
+      if (!tree.GetNext(&row).ok() || !row.is_data()) break;
+      labels.push_back(row[1]->data_as<int64_t>()[0]);
+    }
+    return labels;
+  });
+  const bool arrived = first_rows.wait_for(std::chrono::seconds(10)) == std::future_status::ready;
+  tree.Stop();  // wakes the stalled blocks (and GetNext, if it still waits)
+  EXPECT_TRUE(arrived) << "the first 8 rows were held back behind the stalled blocks";
+  EXPECT_EQ(first_rows.get(), Range(8));
 }
 
 TEST(ExecutionTreeTest, NextIsReadyOnlyBeforeABufferedDataRow) {

@@ -16,7 +16,7 @@ Status CallbackOp::RunWorker(int worker_id) {
   RETURN_IF_ERROR(callback_->EpochBegin(epoch_, step_in_epoch, step_));
   for (;;) {
     TensorRow row;
-    RETURN_IF_ERROR(reader.Next(&row));
+    RETURN_IF_ERROR(reader.Next(&row, &writer));
     if (!row.is_data()) {
       if (row.is_end_of_data()) {
         RETURN_IF_ERROR(callback_->EpochEnd(epoch_, step_in_epoch, step_));

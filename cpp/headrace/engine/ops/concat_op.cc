@@ -12,7 +12,7 @@ Status ConcatOp::RunWorker(int worker_id) {
     RowReader reader(input(i), 0);
     for (;;) {
       TensorRow row;
-      RETURN_IF_ERROR(reader.Next(&row));
+      RETURN_IF_ERROR(reader.Next(&row, &writer));
       if (row.is_end_of_data()) break;
       if (!row.is_data()) continue;
       row.set_id(id++);

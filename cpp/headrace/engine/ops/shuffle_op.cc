@@ -18,7 +18,7 @@ Status ShuffleOp::RunWorker(int worker_id) {
   };
   for (;;) {
     TensorRow row;
-    RETURN_IF_ERROR(reader.Next(&row));
+    RETURN_IF_ERROR(reader.Next(&row, &writer));
     if (row.is_data()) {
       if (static_cast<int64_t>(buffer.size()) < buffer_size_) {
         buffer.push_back(std::move(row));

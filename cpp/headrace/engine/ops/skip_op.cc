@@ -11,7 +11,7 @@ Status SkipOp::RunWorker(int worker_id) {
   int64_t skipped = 0;
   for (;;) {
     TensorRow row;
-    RETURN_IF_ERROR(reader.Next(&row));
+    RETURN_IF_ERROR(reader.Next(&row, &writer));
     if (row.is_data() && skipped < count_) {
       ++skipped;
       continue;

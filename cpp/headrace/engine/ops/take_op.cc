@@ -11,7 +11,7 @@ Status TakeOp::RunWorker(int worker_id) {
   int64_t taken = 0;
   while (taken < count_) {
     TensorRow row;
-    RETURN_IF_ERROR(reader.Next(&row));
+    RETURN_IF_ERROR(reader.Next(&row, &writer));
     if (row.is_end_of_data()) return writer.Write(std::move(row));
     if (row.is_data()) ++taken;
     RETURN_IF_ERROR(writer.Write(std::move(row)));

@@ -19,7 +19,7 @@ Status ZipOp::RunWorker(int worker_id) {
     for (size_t i = 0; i < readers.size(); ++i) {
       TensorRow row;
       do {
-        RETURN_IF_ERROR(readers[i]->Next(&row));
+        RETURN_IF_ERROR(readers[i]->Next(&row, &writer));
       } while (row.is_end_of_epoch());
       if (row.is_end_of_data()) {
         RETURN_IF_ERROR(writer.Flush());

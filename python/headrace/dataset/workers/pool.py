@@ -28,10 +28,12 @@ import queue
 import signal
 import threading
 import time
+import weakref
 from multiprocessing import connection as mp_connection
 from multiprocessing import reduction
 from typing import Any, Callable, List
 
+from headrace._core import engine as _engine
 from headrace._core import memory as _memory
 from headrace.dataset import config
 from headrace.dataset.workers import transport
@@ -85,6 +87,21 @@ class _Worker:
         return f"worker process {self.index} (pid {self.process.pid})"
 
 
+# Pools of this process that are not closed: a forked worker closes their pipeline ends.
+_open_pools: "weakref.WeakSet[WorkerPool]" = weakref.WeakSet()
+
+
+def _pipeline_only_fds() -> List[int]:
+    """Fds a forked worker must not keep: the pipeline ends of every pool's connections
+    and every op's cancel pipe. Held open in a worker, they would outlive their pipeline
+    (close-on-exec does nothing for a fork alone)."""
+    fds = list(_engine.cancel_pipe_fds())
+    for pool in list(_open_pools):
+        fds += [worker.connection.fileno() for worker in pool._workers
+                if not worker.connection.closed]
+    return fds
+
+
 def start_pool(function: Callable, num_workers: int, name: str, context: Any) -> "WorkerPool":
     """A pool as the settings in `config` say, closed with the pipeline that `context`
     (a BuildContext) builds. `name` says what runs, for process names and errors
@@ -106,6 +123,7 @@ class WorkerPool:
         self._store = _memory.SharedStore.create(store_bytes)
         self._idle: "queue.SimpleQueue[_Worker]" = queue.SimpleQueue()
         self._workers: List[_Worker] = []
+        _open_pools.add(self)
         context = multiprocessing.get_context(start_method)
         try:
             for index in range(num_workers):
@@ -118,10 +136,10 @@ class WorkerPool:
                       index: int) -> None:
         ours, theirs = context.Pipe(duplex=True)
         if start_method == "fork":
-            # The child inherits the mapping itself, and the other workers' pipeline ends,
-            # which it closes (numbers mean nothing in a spawned child).
+            # The child inherits the mapping itself, and every fd that only a pipeline
+            # should hold, which it closes (numbers mean nothing in a spawned child).
             store, store_fd = self._store, None
-            inherited = [worker.connection.fileno() for worker in self._workers]
+            inherited = _pipeline_only_fds() + [ours.fileno()]
         else:
             store, store_fd, inherited = None, _FdForChild(self._store.fd), []
         process = context.Process(
@@ -217,6 +235,7 @@ class WorkerPool:
             if self._closed:
                 return
             self._closed = True
+        _open_pools.discard(self)
         for worker in self._workers:
             if worker.owed:
                 worker.process.kill()

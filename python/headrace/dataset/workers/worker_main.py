@@ -70,7 +70,7 @@ def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
     _die_with_parent(parent_pid, started_by_main_thread)
     # Ctrl-C is the pipeline's to handle; it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for fd in close_fds:  # other workers' pipeline ends, inherited through fork
+    for fd in close_fds:  # pipeline ends inherited through fork (pool.py)
         try:
             os.close(fd)
         except OSError:
