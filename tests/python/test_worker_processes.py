@@ -4,11 +4,13 @@ through shared memory, errors, dead workers, and nothing left behind."""
 from __future__ import annotations
 
 import os
+import random
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+import weakref
 
 import numpy as np
 import pytest
@@ -119,8 +121,13 @@ def test_dead_worker_is_reported_within_a_second(function, how, nothing_left_beh
 def run_out_of_memory(x):
     if int(x) == 5:
         import resource
-        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, resource.getrlimit(resource.RLIMIT_AS)[1]))
-        return np.ones(1 << 31, dtype=np.uint8)  # 2 GiB under a 1 GiB limit
+        with open("/proc/self/status") as status:
+            mapped = next(int(line.split()[1]) * 1024 for line in status
+                          if line.startswith("VmSize:"))
+        # Room for 256 MiB more (the reply, the traceback), not for 2 GiB.
+        limit = mapped + (256 << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+        return np.ones(1 << 31, dtype=np.uint8)
     return x
 
 
@@ -190,9 +197,16 @@ def test_spawn_start_method(nothing_left_behind):
     try:
         data = numbers(20).map(big_row, num_parallel_workers=2, python_multiprocessing=True)
         got = [float(row[0][0, 0]) for row in data.create_tuple_iterator(num_epochs=1)]
+        batches = [row[0] for row in numbers(20).batch(
+            10, per_batch_map=pids_and_sums, num_parallel_workers=2,
+            python_multiprocessing=True).create_tuple_iterator(num_epochs=1)]
+        read = [int(row[0]) for row in generator(20, shuffle=False, num_parallel_workers=2)
+                .create_tuple_iterator(num_epochs=1)]
     finally:
         ds.config.set_multiprocessing_start_method("fork")
     assert got == [float(i) for i in range(20)]
+    assert [list(b[:, 1]) for b in batches] == [list(range(10)), list(range(11, 21))]
+    assert read == list(range(20))
 
 
 def test_bad_arguments():
@@ -425,9 +439,11 @@ def test_dropping_a_pipeline_with_busy_batch_workers(nothing_left_behind):
                                python_multiprocessing=True)
     iterator = data.create_tuple_iterator(num_epochs=1)
     next(iterator)
+    alive = weakref.ref(iterator)
     start = time.monotonic()
     del iterator
     assert time.monotonic() - start < 0.5
+    assert alive() is None, "the dropped iterator is still alive"
 
 
 def test_batch_without_per_batch_map_starts_no_process(nothing_left_behind):
@@ -520,4 +536,38 @@ def test_generator_iterator_dropped_mid_epoch(nothing_left_behind):
     iterator = generator(5000, num_parallel_workers=2).create_tuple_iterator(num_epochs=1)
     for _ in range(3):
         next(iterator)
+    alive = weakref.ref(iterator)
     del iterator
+    assert alive() is None, "the dropped iterator is still alive"
+
+
+def test_generator_in_processes_over_epochs_repeat_and_take(nothing_left_behind):
+    data = generator(10, shuffle=False, num_parallel_workers=2).repeat(2).take(15)
+    assert data.get_dataset_size() == 15
+    iterator = data.create_tuple_iterator(num_epochs=2)
+    for _ in range(2):
+        assert [int(r[0]) for r in iterator] == list(range(10)) + list(range(5))
+
+
+def draw(x):
+    return np.array([os.getpid(), np.random.randint(1 << 30), random.randint(0, 1 << 30)])
+
+
+def test_each_worker_draws_its_own_numbers_from_the_seed(nothing_left_behind):
+    def run():
+        ds.config.set_seed(11)
+        rows = [r[0] for r in numbers(64).map(draw, num_parallel_workers=2,
+                                              python_multiprocessing=True)
+                .create_tuple_iterator(num_epochs=1)]
+        by_worker = {}
+        for pid, numpy_draw, python_draw in rows:
+            by_worker.setdefault(int(pid), []).append((int(numpy_draw), int(python_draw)))
+        return sorted(by_worker.values())  # each worker's draws, in its order
+
+    np.random.seed(1)  # the workers must not inherit this state and repeat each other
+    first, second = run(), run()
+    numpy_draws = [[numpy_draw for numpy_draw, _ in worker] for worker in first]
+    assert len(first) == 2 and numpy_draws[0][:8] != numpy_draws[1][:8], \
+        "both workers drew the same NumPy numbers"
+    # Which worker takes which block varies, but each worker's stream is the seed's.
+    assert sorted(sum(first, [])) == sorted(sum(second, []))

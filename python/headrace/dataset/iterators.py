@@ -61,11 +61,14 @@ class _Iterator:
         return self
 
     def _next_columns(self) -> Sequence[Any]:
-        if self._finished:
+        tree = self._tree
+        if self._finished or tree is None:  # stop() may run on another thread
             raise StopIteration
         try:
-            kind, columns = self._tree.get_next()
+            kind, columns = tree.get_next()
         except BaseException:
+            # The traceback keeps this frame: it must not keep the tree (see stop()).
+            del tree
             self._finished = True
             self.stop()
             raise

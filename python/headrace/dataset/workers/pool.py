@@ -2,15 +2,19 @@
 
 The op that owns the pool (a map, a batch with per_batch_map, or the map that reads a
 GeneratorDataset by index) calls ``run_block(rows, cancel_fd)`` from each of its worker
-threads; a batch sends one row, (batch_num, epoch_num, *columns), per call. Each call takes an idle worker process (there are as many as threads), sends it
-the whole block and collects one result per row as the process sends it, so the process
-works through the block while the thread decodes what has arrived. The thread waits
+threads; a batch sends one row, (batch_num, epoch_num, *columns), per call. Each call
+takes an idle worker process (there are as many as threads), sends it the whole block and
+collects one result per row as the process sends it, so the process works through the
+block while the thread decodes what has arrived. The thread waits
 without the GIL on three things at once: the connection, the process's sentinel (so a
 worker that dies is noticed at once) and the op's cancel pipe (so stopping the pipeline
 wakes it). Replies still owed for a block whose wait was cancelled or failed are read and
 dropped before that worker gets its next block.
 
 Results come back through a shared-memory store that the pool creates (transport.py).
+Worker i seeds Python's and NumPy's global random generators with the pipeline seed + i.
+Which worker takes which block depends on timing, so what Python code draws from them
+can differ between runs (as with threads, which share one generator).
 Processes start with ``config.get_multiprocessing_start_method()``: 'fork' (the default,
 as in MindSpore; lambdas and local functions work) or 'spawn' (the function must be
 picklable). close() ends the processes; the pipeline calls it when it stops. Only the
@@ -108,14 +112,14 @@ def start_pool(function: Callable, num_workers: int, name: str, context: Any) ->
     ("map function 'f'")."""
     return context.own(WorkerPool(function, num_workers, name,
                                   config.get_multiprocessing_start_method(),
-                                  config.worker_store_bytes()))
+                                  config.worker_store_bytes(), config.get_seed()))
 
 
 class WorkerPool:
     """`num_workers` processes that run `function(*row)` for every row of a block."""
 
     def __init__(self, function: Callable, num_workers: int, name: str,
-                 start_method: str, store_bytes: int) -> None:
+                 start_method: str, store_bytes: int, seed: int) -> None:
         self.name = name
         self._owner_pid = os.getpid()
         self._closed = False
@@ -127,13 +131,13 @@ class WorkerPool:
         context = multiprocessing.get_context(start_method)
         try:
             for index in range(num_workers):
-                self._start_worker(context, start_method, function, index)
+                self._start_worker(context, start_method, function, index, seed + index)
         except BaseException:
             self.close()
             raise
 
     def _start_worker(self, context: Any, start_method: str, function: Callable,
-                      index: int) -> None:
+                      index: int, seed: int) -> None:
         ours, theirs = context.Pipe(duplex=True)
         if start_method == "fork":
             # The child inherits the mapping itself, and every fd that only a pipeline
@@ -145,7 +149,7 @@ class WorkerPool:
         process = context.Process(
             target=worker_main, name=f"headrace worker {index} of {self.name}", daemon=True,
             args=(theirs, function, store, store_fd, os.getpid(),
-                  threading.current_thread() is threading.main_thread(), inherited))
+                  threading.current_thread() is threading.main_thread(), inherited, seed))
         # A forked child must not collect the parent's garbage: a cycle holding an
         # iterator would stop a tree whose threads exist only in the parent. The child
         # starts with the collector off and freezes what it inherited (worker_main).

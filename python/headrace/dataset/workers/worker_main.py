@@ -13,9 +13,12 @@ import ctypes
 import gc
 import os
 import pickle
+import random
 import signal
 import traceback
 from typing import Any, Callable, Sequence
+
+import numpy as np
 
 from headrace.dataset.workers import transport
 
@@ -60,8 +63,17 @@ def _error_message(error: BaseException) -> tuple:
     return ("error", payload, type(error).__qualname__, str(error), text)
 
 
+def _seed_random(seed: int) -> None:
+    # A forked worker would otherwise draw the same NumPy numbers as its siblings (the
+    # state is copied), so random augmentations would repeat across workers. As MindSpore
+    # does, worker i starts from the pipeline seed + i.
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+
+
 def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
-                parent_pid: int, started_by_main_thread: bool, close_fds: Sequence[int]) -> None:
+                parent_pid: int, started_by_main_thread: bool, close_fds: Sequence[int],
+                seed: int) -> None:
     """Runs in the worker process until the pipeline sends None or goes away."""
     # What a fork inherited is the parent's: never collect it here (see pool.py), then
     # collect what this process makes as usual.
@@ -75,6 +87,7 @@ def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
             os.close(fd)
         except OSError:
             pass
+    _seed_random(seed)
     if store is None:  # spawn: attach to the store through the fd passed along
         from headrace._core import memory as _memory
         store = _memory.SharedStore.attach(store_fd)
