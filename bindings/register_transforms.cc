@@ -5,6 +5,7 @@
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/transforms/type_cast.h"
+#include "headrace/transforms/vision/decode.h"
 
 namespace py = pybind11;
 
@@ -18,6 +19,9 @@ void RegisterTransforms(py::module_& m) {
              return ValueOrThrow(transforms::TypeCast::Make(ValueOrThrow(DataTypeFromName(data_type))));
            }),
            py::arg("data_type"));
+  py::class_<transforms::Decode, engine::TensorOp, std::shared_ptr<transforms::Decode>>(
+      transforms, "Decode")
+      .def(py::init<>());
 }
 
 }  // namespace headrace::bindings

@@ -20,11 +20,11 @@ export CMAKE_BUILD_PARALLEL_LEVEL="${CMAKE_BUILD_PARALLEL_LEVEL:-2}"
 DEBIAN_PACKAGES=(
   build-essential ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libgtest-dev libturbojpeg0-dev libmimalloc2.0
+  libgtest-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libmimalloc2.0
 )
 PYTHON_PACKAGES=(
   "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" "ninja"
-  "numpy>=1.24" "pytest>=7"
+  "numpy>=1.24" "pytest>=7" "pillow"
 )
 
 log() { printf '\n==> %s\n' "$*"; }
