@@ -1,6 +1,6 @@
 // JPEG decoding with libjpeg's API (libjpeg-turbo). libjpeg reports errors by longjmp, so
-// the functions that call it hold no C++ object that needs destroying: the tensor is made
-// between reading the header and decoding into it.
+// the function that calls it holds no C++ object that needs destroying: the tensor is made
+// in the caller's PixelSink between reading the header and decoding into it.
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
@@ -46,27 +46,19 @@ void Prepare(jpeg_decompress_struct* decoder, ErrorManager* errors) {
   errors->warned = false;
 }
 
-// Reads the header: false with `errors->message` set on failure.
-bool ReadSize(const uint8_t* data, size_t size, ErrorManager* errors, int* height, int* width) {
-  jpeg_decompress_struct decoder;
-  Prepare(&decoder, errors);
-  if (setjmp(errors->jump)) {
-    jpeg_destroy_decompress(&decoder);
-    return false;
+// Where the pixels go: made by the caller once the size is known, so that the tensor
+// lives in the caller's frame, which a longjmp does not skip.
+struct PixelSink {
+  Result<TensorPtr> image = Status::Internal("JPEG: no image was made");
+  uint8_t* Make(int height, int width) {
+    image = Tensor::Create(DataType::kUInt8, {height, width, 3});
+    return image.ok() ? (*image)->mutable_data() : nullptr;
   }
-  jpeg_create_decompress(&decoder);
-  jpeg_mem_src(&decoder, data, static_cast<unsigned long>(size));
-  jpeg_read_header(&decoder, TRUE);
-  decoder.out_color_space = JCS_RGB;
-  jpeg_calc_output_dimensions(&decoder);
-  *height = static_cast<int>(decoder.output_height);
-  *width = static_cast<int>(decoder.output_width);
-  jpeg_destroy_decompress(&decoder);
-  return true;
-}
+};
 
-// Decodes into `pixels` (height * width * 3 bytes): false on failure or warning.
-bool DecodeInto(const uint8_t* data, size_t size, ErrorManager* errors, uint8_t* pixels) {
+// Reads the header once, has `sink` make room, decodes into it. False on a libjpeg error
+// or warning (`errors->message` says which), or when the sink could not make room.
+bool DecodeInto(const uint8_t* data, size_t size, ErrorManager* errors, PixelSink* sink) {
   jpeg_decompress_struct decoder;
   Prepare(&decoder, errors);
   if (setjmp(errors->jump)) {
@@ -78,6 +70,12 @@ bool DecodeInto(const uint8_t* data, size_t size, ErrorManager* errors, uint8_t*
   jpeg_read_header(&decoder, TRUE);
   decoder.out_color_space = JCS_RGB;
   jpeg_start_decompress(&decoder);
+  uint8_t* pixels = sink->Make(static_cast<int>(decoder.output_height),
+                               static_cast<int>(decoder.output_width));
+  if (pixels == nullptr) {
+    jpeg_destroy_decompress(&decoder);
+    return false;
+  }
   const size_t stride = static_cast<size_t>(decoder.output_width) * 3;
   while (decoder.output_scanline < decoder.output_height) {
     JSAMPROW row = pixels + decoder.output_scanline * stride;
@@ -100,16 +98,12 @@ ImageFormat DetectImageFormat(const uint8_t* data, size_t size) {
 
 Result<TensorPtr> DecodeJpeg(const uint8_t* data, size_t size) {
   ErrorManager errors;
-  int height = 0;
-  int width = 0;
-  if (!ReadSize(data, size, &errors, &height, &width)) {
-    return Status::InvalidArgument(std::string("corrupt JPEG header: ") + errors.message);
-  }
-  ASSIGN_OR_RETURN(TensorPtr image, Tensor::Create(DataType::kUInt8, {height, width, 3}));
-  if (!DecodeInto(data, size, &errors, image->mutable_data())) {
+  PixelSink sink;
+  if (!DecodeInto(data, size, &errors, &sink)) {
+    if (!sink.image.ok() && errors.message[0] == '\0') return sink.image.status();
     return Status::InvalidArgument(std::string("corrupt or truncated JPEG: ") + errors.message);
   }
-  return image;
+  return std::move(sink.image);
 }
 
 }  // namespace headrace::transforms
