@@ -554,20 +554,26 @@ def draw(x):
 
 
 def test_each_worker_draws_its_own_numbers_from_the_seed(nothing_left_behind):
-    def run():
-        ds.config.set_seed(11)
-        rows = [r[0] for r in numbers(64).map(draw, num_parallel_workers=2,
-                                              python_multiprocessing=True)
-                .create_tuple_iterator(num_epochs=1)]
-        by_worker = {}
-        for pid, numpy_draw, python_draw in rows:
-            by_worker.setdefault(int(pid), []).append((int(numpy_draw), int(python_draw)))
-        return sorted(by_worker.values())  # each worker's draws, in its order
+    def stream(seed, length):
+        # What draw() gives row after row in a process seeded with `seed`.
+        np.random.seed(seed)
+        random.seed(seed)
+        return [(np.random.randint(1 << 30), random.randint(0, 1 << 30)) for _ in range(length)]
 
+    ds.config.set_seed(11)
     np.random.seed(1)  # the workers must not inherit this state and repeat each other
-    first, second = run(), run()
-    numpy_draws = [[numpy_draw for numpy_draw, _ in worker] for worker in first]
-    assert len(first) == 2 and numpy_draws[0][:8] != numpy_draws[1][:8], \
-        "both workers drew the same NumPy numbers"
-    # Which worker takes which block varies, but each worker's stream is the seed's.
-    assert sorted(sum(first, [])) == sorted(sum(second, []))
+    rows = [r[0] for r in numbers(64).map(draw, num_parallel_workers=2,
+                                          python_multiprocessing=True)
+            .create_tuple_iterator(num_epochs=1)]
+    by_worker = {}
+    for pid, numpy_draw, python_draw in rows:
+        by_worker.setdefault(int(pid), []).append((int(numpy_draw), int(python_draw)))
+    # Which worker takes which block depends on timing, but worker i draws the stream of
+    # seed + i, whichever rows it gets.
+    expected = [stream(11 + i, 64) for i in range(2)]
+    starts = []
+    for draws in by_worker.values():
+        matches = [i for i in range(2) if expected[i][:len(draws)] == draws]
+        assert len(matches) == 1, "a worker's draws are not the stream of seed + its index"
+        starts.append(matches[0])
+    assert len(set(starts)) == len(starts), "two workers drew the same stream"
