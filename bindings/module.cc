@@ -11,6 +11,8 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterTensor(m);
   headrace::bindings::RegisterEngine(m);
   headrace::bindings::RegisterTransforms(m);
+  headrace::bindings::RegisterVisionGeometry(m);
+  headrace::bindings::RegisterVisionColor(m);
   headrace::bindings::RegisterMemory(m);
   headrace::bindings::RegisterServer(m);
 }

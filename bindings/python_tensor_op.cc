@@ -44,12 +44,13 @@ PythonTensorOp::PythonTensorOp(py::object function)
       description_("map function '" + name_ + "'"),
       function_(function.release().ptr()) {}
 
-Status PythonTensorOp::Compute(engine::TensorList* columns) {
+Status PythonTensorOp::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
   EngineGil gil;
   return ComputeHoldingGil(columns);
 }
 
-Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
+Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows,
+                                    const std::vector<uint64_t>& /*seeds*/) {
   EngineGil gil;
   for (engine::TensorList& columns : *rows) RETURN_IF_ERROR(ComputeHoldingGil(&columns));
   return Status::OK();

@@ -28,8 +28,9 @@ class PythonTensorOp : public engine::TensorOp {
   explicit PythonTensorOp(pybind11::object function);
 
   std::string name() const override { return name_; }
-  Status Compute(engine::TensorList* columns) override;
-  Status ComputeBlock(std::vector<engine::TensorList>* rows) override;
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status ComputeBlock(std::vector<engine::TensorList>* rows,
+                      const std::vector<uint64_t>& seeds) override;
 
  private:
   Status ComputeHoldingGil(engine::TensorList* columns);

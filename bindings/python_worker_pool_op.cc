@@ -8,15 +8,16 @@ namespace py = pybind11;
 
 namespace headrace::bindings {
 
-Status PythonWorkerPoolOp::Compute(engine::TensorList* columns) {
+Status PythonWorkerPoolOp::Compute(engine::TensorList* columns, uint64_t seed) {
   std::vector<engine::TensorList> rows(1);
   rows[0] = std::move(*columns);
-  RETURN_IF_ERROR(ComputeBlock(&rows));
+  RETURN_IF_ERROR(ComputeBlock(&rows, {seed}));
   *columns = std::move(rows[0]);
   return Status::OK();
 }
 
-Status PythonWorkerPoolOp::ComputeBlock(std::vector<engine::TensorList>* rows) {
+Status PythonWorkerPoolOp::ComputeBlock(std::vector<engine::TensorList>* rows,
+                                        const std::vector<uint64_t>& /*seeds*/) {
   EngineGil gil;
   py::list arguments(rows->size());
   try {

@@ -32,8 +32,9 @@ class PythonWorkerPoolOp : public engine::TensorOp {
       : name_(std::move(name)), pool_(std::move(pool), std::move(description)) {}
 
   std::string name() const override { return name_; }
-  Status Compute(engine::TensorList* columns) override;
-  Status ComputeBlock(std::vector<engine::TensorList>* rows) override;
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status ComputeBlock(std::vector<engine::TensorList>* rows,
+                      const std::vector<uint64_t>& seeds) override;
   void Cancel() override { pool_.Cancel(); }
   void ClearCancel() override { pool_.ClearCancel(); }
 

@@ -14,6 +14,10 @@ void RegisterTensor(pybind11::module_& m);
 void RegisterEngine(pybind11::module_& m);
 // Native transforms (module headrace._core.transforms). After RegisterEngine.
 void RegisterTransforms(pybind11::module_& m);
+// Image transforms, added to headrace._core.transforms. After RegisterTransforms.
+void RegisterVisionGeometry(pybind11::module_& m);  // resize, crops, flips, pad, rotation
+void RegisterVisionColor(pybind11::module_& m);     // normalize, colour adjustments
+
 // The shared-memory store (module headrace._core.memory).
 void RegisterMemory(pybind11::module_& m);
 // Server lifecycle and the client for its status and stop RPCs.

@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <atomic>
 #include <memory>
 #include <utility>
 
@@ -17,6 +18,7 @@
 #include "bindings/python_worker_pool_op.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
+#include "headrace/core/random.h"
 #include "headrace/engine/execution_tree.h"
 #include "headrace/engine/ops/batch_op.h"
 #include "headrace/engine/ops/bucket_batch_op.h"
@@ -119,6 +121,18 @@ py::tuple GetNext(engine::ExecutionTree& tree) {
 }
 
 // Native ops are used as they are; any other callable runs as Python.
+// A transform called directly on arrays, outside a pipeline, has no row to take a seed
+// from: call n after set_eager_seed(s) gets MixSeed(s, n), so eager calls repeat too.
+std::atomic<uint64_t> eager_seed{0};
+std::atomic<uint64_t> eager_calls{0};
+
+void SetEagerSeed(uint64_t seed) {
+  eager_seed = seed;
+  eager_calls = 0;
+}
+
+uint64_t NextEagerSeed() { return MixSeed(eager_seed.load(), eager_calls.fetch_add(1)); }
+
 std::vector<std::shared_ptr<engine::TensorOp>> ToTensorOps(const py::list& operations) {
   std::vector<std::shared_ptr<engine::TensorOp>> chain;
   for (py::handle operation : operations) {
@@ -163,8 +177,9 @@ void RegisterEngine(py::module_& m) {
       .def("__call__", [](engine::TensorOp& op, py::args arrays) -> py::object {
         engine::TensorList columns;
         for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
+        const uint64_t seed = NextEagerSeed();
         // The inputs it drops were queued for the GIL: WithoutGil drops them after.
-        ThrowIfError(WithoutGil([&] { return op.Compute(&columns); }));
+        ThrowIfError(WithoutGil([&] { return op.Compute(&columns, seed); }));
         if (columns.size() == 1) return TensorToNumpy(columns[0]);
         py::tuple out(columns.size());
         for (size_t i = 0; i < columns.size(); ++i) out[i] = TensorToNumpy(columns[i]);
@@ -175,6 +190,8 @@ void RegisterEngine(py::module_& m) {
       "Python callables run by a pool of worker processes (headrace.dataset.workers).")
       .def(py::init<py::object, std::string, std::string>(), py::arg("pool"), py::arg("name"),
            py::arg("description"));
+  engine.def("set_eager_seed", &SetEagerSeed, py::arg("seed"),
+             "Restarts the seeds of transforms called directly on arrays (config.set_seed).");
   engine.def("cancel_pipe_fds", &CancelPipe::OpenFds,
              "File descriptors of every cancel pipe: a forked worker process closes them.");
 
@@ -211,15 +228,15 @@ void RegisterEngine(py::module_& m) {
       "map_op",
       [](OpPtr child, const py::list& operations, std::vector<int> input_indices,
          const std::vector<std::pair<bool, int>>& layout, int num_workers,
-         int64_t child_block_rows) -> OpPtr {
+         int64_t child_block_rows, uint64_t seed) -> OpPtr {
         if (child_block_rows > 0) child->LimitOutputBlockRows(child_block_rows);
         return WithChild(std::make_shared<engine::MapOp>(ToTensorOps(operations),
                                                          std::move(input_indices),
-                                                         ToLayout(layout), num_workers),
+                                                         ToLayout(layout), num_workers, seed),
                          std::move(child));
       },
       py::arg("child"), py::arg("operations"), py::arg("input_indices"), py::arg("layout"),
-      py::arg("num_workers"), py::arg("child_block_rows") = 0);
+      py::arg("num_workers"), py::arg("child_block_rows"), py::arg("seed"));
   py::class_<engine::PadSpec>(engine, "PadSpec")
       .def(py::init([](bool enabled, std::vector<int64_t> shape, double value, std::string text) {
              return engine::PadSpec{enabled, Shape(shape), value, std::move(text)};

@@ -6,12 +6,14 @@ Status BlockOp::RunWorker(int worker_id) {
   // Both connectors stay the same for the whole pass; looking them up takes a lock.
   Connector* const in = input();
   Connector* const out = output();
+  const int64_t pass = pass_index();
   for (;;) {
     RowBlock block;
-    RETURN_IF_ERROR(in->Pop(worker_id, &block));
+    int64_t first_row = 0;
+    RETURN_IF_ERROR(in->Pop(worker_id, &block, &first_row));
     if (!block.empty() && block.back().is_error()) return block.back().error();
     const bool end = EndsWithEndOfData(block);
-    RETURN_IF_ERROR(ProcessBlock(&block));
+    RETURN_IF_ERROR(ProcessBlock(&block, BlockPlace{pass, first_row}));
     RETURN_IF_ERROR(out->Push(worker_id, std::move(block)));
     if (end) return Status::OK();
   }

@@ -12,6 +12,12 @@
 
 namespace headrace::engine {
 
+// Where a block stands: what per-row seeds are made of (headrace/core/random.h).
+struct BlockPlace {
+  int64_t pass;       // DatasetOp::pass_index()
+  int64_t first_row;  // position of the block's first row in this pass's input
+};
+
 class BlockOp : public DatasetOp {
  public:
   using DatasetOp::DatasetOp;
@@ -21,7 +27,7 @@ class BlockOp : public DatasetOp {
   // data) must stay in it, in order; the block may end up empty (a filter that dropped
   // every row): the empty block still keeps this worker's turn. Called concurrently by
   // the op's workers.
-  virtual Status ProcessBlock(RowBlock* block) = 0;
+  virtual Status ProcessBlock(RowBlock* block, BlockPlace place) = 0;
 
   Status RunWorker(int worker_id) final;
   // Output blocks are input blocks, unless a subclass says otherwise (batch).

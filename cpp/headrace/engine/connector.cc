@@ -26,6 +26,10 @@ Status Connector::Pop(int consumer_id, RowBlock* block) {
   return PopImpl(consumer_id, block, {}, nullptr);
 }
 
+Status Connector::Pop(int consumer_id, RowBlock* block, int64_t* first_row) {
+  return PopImpl(consumer_id, block, {}, nullptr, first_row);
+}
+
 Status Connector::PopUntil(int consumer_id, RowBlock* block,
                            std::chrono::steady_clock::time_point deadline, bool* timed_out) {
   *timed_out = false;
@@ -33,7 +37,8 @@ Status Connector::PopUntil(int consumer_id, RowBlock* block,
 }
 
 Status Connector::PopImpl(int consumer_id, RowBlock* block,
-                          std::chrono::steady_clock::time_point deadline, bool* timed_out) {
+                          std::chrono::steady_clock::time_point deadline, bool* timed_out,
+                          int64_t* first_row) {
   int queue = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
@@ -68,6 +73,8 @@ Status Connector::PopImpl(int consumer_id, RowBlock* block,
     return Status::OK();
   }
   RETURN_IF_ERROR(popped);
+  if (first_row != nullptr) *first_row = rows_popped_;
+  rows_popped_ += static_cast<int64_t>(block->size());
   pop_from_ = (pop_from_ + 1) % num_producers();
   expect_consumer_ = (expect_consumer_ + 1) % num_consumers_;
   const bool end = EndsWithEndOfData(*block);

@@ -51,6 +51,9 @@ class Connector {
 
   // Consumer `consumer_id` waits for its turn, then for the next block in order.
   Status Pop(int consumer_id, RowBlock* block);
+  // As Pop, and sets `*first_row` to the number of rows popped before this block (by every
+  // consumer): the position of the block's first row in the stream.
+  Status Pop(int consumer_id, RowBlock* block, int64_t* first_row);
 
   // As Pop, but gives up at `deadline`: then `*timed_out` is true, nothing was taken and
   // the consumer keeps its turn.
@@ -70,7 +73,8 @@ class Connector {
  private:
   // Pop with a deadline when `timed_out` is not null.
   Status PopImpl(int consumer_id, RowBlock* block,
-                 std::chrono::steady_clock::time_point deadline, bool* timed_out);
+                 std::chrono::steady_clock::time_point deadline, bool* timed_out,
+                 int64_t* first_row = nullptr);
 
   std::vector<std::unique_ptr<BlockingQueue<RowBlock>>> queues_;
   const int num_consumers_;
@@ -80,6 +84,7 @@ class Connector {
   int pop_from_ HEADRACE_GUARDED_BY(mu_) = 0;
   int expect_consumer_ HEADRACE_GUARDED_BY(mu_) = 0;
   bool ended_ HEADRACE_GUARDED_BY(mu_) = false;
+  int64_t rows_popped_ HEADRACE_GUARDED_BY(mu_) = 0;
   bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;
   Status error_ HEADRACE_GUARDED_BY(mu_);
 };

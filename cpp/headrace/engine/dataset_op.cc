@@ -46,6 +46,7 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
   // did not see this pass's connector.
   if (cancelled() || context->stopping) return Status::Cancelled(name_ + " is stopping");
   output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->settings.prefetch_rows);
+  ++passes_launched_;
   threads_.reserve(num_workers_);
   for (int w = 0; w < num_workers_; ++w) {
     threads_.emplace_back(&DatasetOp::WorkerMain, this, w);

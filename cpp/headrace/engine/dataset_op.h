@@ -72,6 +72,10 @@ class DatasetOp {
   // Called while the tree is built, before Launch().
   void LimitOutputBlockRows(int64_t rows);
 
+  // How many passes started before the current one (0 in the first pass). Counts every
+  // Launch(), so a subtree under repeat or over several epochs sees 0, 1, 2, ...
+  int64_t pass_index() const { return passes_launched_ - 1; }
+
   // One line per op of the subtree, indented: "Batch(workers=1)".
   std::string TreeString(int indent = 0) const;
 
@@ -122,6 +126,8 @@ class DatasetOp {
   std::vector<std::shared_ptr<DatasetOp>> children_;
   ExecutionContext* context_ = nullptr;
   int64_t block_rows_limit_ = 0;  // 0: none
+  // Written by Launch() before the pass's threads start, so they read it without a lock.
+  int64_t passes_launched_ = 0;
 
   mutable std::mutex mu_;
   std::shared_ptr<Connector> output_ HEADRACE_GUARDED_BY(mu_);

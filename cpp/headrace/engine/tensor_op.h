@@ -5,10 +5,15 @@
 // consecutive native ops run without returning to Python, and a Python op takes the GIL
 // once per block instead of once per row.
 //
+// Randomness: each row comes with its own seed (see headrace/core/random.h). A random
+// transform draws only from a Random made from that seed, so the same pipeline seed gives
+// the same output whichever worker takes the row; other transforms ignore it.
+//
 // Threading: one TensorOp object is shared by every worker of its map op, so Compute and
 // ComputeBlock must be safe to call concurrently (keep per-call state on the stack).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,12 +32,13 @@ class TensorOp {
   // The name errors and statistics use, e.g. "TypeCast" or the Python function's name.
   virtual std::string name() const = 0;
 
-  // Replaces `*columns` (this row's input) with this op's output.
-  virtual Status Compute(TensorList* columns) = 0;
+  // Replaces `*columns` (this row's input) with this op's output; `seed` is the row's.
+  virtual Status Compute(TensorList* columns, uint64_t seed) = 0;
 
   // Applies Compute to every row of a block, in order; stops at the first error.
-  virtual Status ComputeBlock(std::vector<TensorList>* rows) {
-    for (TensorList& columns : *rows) RETURN_IF_ERROR(Compute(&columns));
+  // `seeds` has one entry per row.
+  virtual Status ComputeBlock(std::vector<TensorList>* rows, const std::vector<uint64_t>& seeds) {
+    for (size_t i = 0; i < rows->size(); ++i) RETURN_IF_ERROR(Compute(&(*rows)[i], seeds[i]));
     return Status::OK();
   }
 

@@ -103,7 +103,7 @@ Result<TensorPtr> TypeCast::Cast(const TensorPtr& input, DataType to) {
   return output;
 }
 
-Status TypeCast::Compute(engine::TensorList* columns) {
+Status TypeCast::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
   if (columns->size() != 1) {
     return Status::InvalidArgument("TypeCast takes one column, got " +
                                    std::to_string(columns->size()));

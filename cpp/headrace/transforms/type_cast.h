@@ -17,7 +17,7 @@ class TypeCast : public engine::TensorOp {
   static Result<std::shared_ptr<TypeCast>> Make(DataType to);
 
   std::string name() const override { return "TypeCast"; }
-  Status Compute(engine::TensorList* columns) override;
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
 
   // The cast of one tensor (exposed for tests and other transforms).
   static Result<TensorPtr> Cast(const TensorPtr& input, DataType to);

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 
+from headrace._core import engine as _engine
 from headrace.dataset.validation import check_int
 from headrace.errors import InvalidArgumentError
 
@@ -25,6 +26,7 @@ __all__ = [
 # MindSpore's defaults (workers: 8, or fewer on a machine with fewer cores).
 _DEFAULT_SEED = 5489
 _seed = _DEFAULT_SEED
+_engine.set_eager_seed(_DEFAULT_SEED)
 _prefetch_size = 16
 _num_parallel_workers = min(8, os.cpu_count() or 1)
 _multiprocessing_start_method = "fork"
@@ -36,6 +38,7 @@ def set_seed(seed: int) -> None:
     global _seed
     check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     _seed = seed
+    _engine.set_eager_seed(seed)
 
 
 def get_seed() -> int:

@@ -152,7 +152,7 @@ class MapDataset(Dataset):
             if any(isinstance(op, _engine.WorkerPoolOp) for op in operations):
                 child_block_rows = ROWS_IN_FLIGHT
         op = _engine.map_op(child, operations, self._input_indices, self._layout, workers,
-                            child_block_rows)
+                            child_block_rows, context.next_seed())
         if self.callbacks:
             from headrace.dataset.callback import has_step_hooks, make_dispatcher
             op = _engine.callback_op(op, make_dispatcher(self.callbacks),

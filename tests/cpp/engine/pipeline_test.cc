@@ -56,7 +56,7 @@ class DoubleOp : public TensorOp {
  public:
   explicit DoubleOp(int32_t fail_on = -1) : fail_on_(fail_on) {}
   std::string name() const override { return "Double"; }
-  Status Compute(TensorList* columns) override {
+  Status Compute(TensorList* columns, uint64_t /*seed*/) override {
     const TensorPtr& in = columns->at(0);
     ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(DataType::kInt32, in->shape()));
     const auto* src = in->data_as<int32_t>();
@@ -344,8 +344,8 @@ TEST(ShuffleOpTest, ABufferOfOneKeepsTheOrder) {
 class BlockSizeRecorder : public TensorOp {
  public:
   std::string name() const override { return "Recorder"; }
-  Status Compute(TensorList* columns) override { return Status::OK(); }
-  Status ComputeBlock(std::vector<TensorList>* rows) override {
+  Status Compute(TensorList* columns, uint64_t /*seed*/) override { return Status::OK(); }
+  Status ComputeBlock(std::vector<TensorList>* rows, const std::vector<uint64_t>& /*seeds*/) override {
     std::lock_guard<std::mutex> lock(mu_);
     sizes_.push_back(rows->size());
     return Status::OK();
@@ -444,8 +444,8 @@ class CancelLatch {
 class MapWaitsForCancel : public TensorOp {
  public:
   std::string name() const override { return "MapWaitsForCancel"; }
-  Status Compute(TensorList* columns) override { return Status::OK(); }
-  Status ComputeBlock(std::vector<TensorList>* rows) override { return latch.Wait(); }
+  Status Compute(TensorList* columns, uint64_t /*seed*/) override { return Status::OK(); }
+  Status ComputeBlock(std::vector<TensorList>* rows, const std::vector<uint64_t>& /*seeds*/) override { return latch.Wait(); }
   void Cancel() override { latch.Cancel(); }
   void ClearCancel() override { latch.ClearCancel(); }
   CancelLatch latch;
@@ -499,8 +499,8 @@ class StallsFrom : public TensorOp {
  public:
   explicit StallsFrom(int32_t from) : from_(from) {}
   std::string name() const override { return "StallsFrom"; }
-  Status Compute(TensorList* columns) override { return Status::OK(); }
-  Status ComputeBlock(std::vector<TensorList>* rows) override {
+  Status Compute(TensorList* columns, uint64_t /*seed*/) override { return Status::OK(); }
+  Status ComputeBlock(std::vector<TensorList>* rows, const std::vector<uint64_t>& /*seeds*/) override {
     if (rows->front().at(0)->data_as<int32_t>()[0] >= from_) return latch.Wait();
     return Status::OK();
   }

@@ -57,7 +57,7 @@ TEST(TypeCastTest, ErrorsNameTheProblem) {
             "TypeCast: data_type must be a numeric or bool type, got string");
   TypeCast cast(DataType::kFloat32);
   engine::TensorList two = {Vector<int32_t>(DataType::kInt32, {1}), Vector<int32_t>(DataType::kInt32, {2})};
-  EXPECT_EQ(cast.Compute(&two).message(), "TypeCast takes one column, got 2");
+  EXPECT_EQ(cast.Compute(&two, 0).message(), "TypeCast takes one column, got 2");
   TensorPtr words = *Tensor::FromStrings(DataType::kString, {1}, {"a"});
   EXPECT_EQ(TypeCast::Cast(words, DataType::kFloat32).status().code(), StatusCode::kInvalidArgument);
 }

@@ -132,7 +132,7 @@ Result<std::vector<TensorRow>> BatchOp::ApplyBatchMap(std::vector<TensorRow> row
   return out;
 }
 
-Status BatchOp::ProcessBlock(RowBlock* block) {
+Status BatchOp::ProcessBlock(RowBlock* block, BlockPlace /*place*/) {
   std::vector<TensorRow> rows;
   RowBlock out;
   for (TensorRow& row : *block) {

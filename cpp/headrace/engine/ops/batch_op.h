@@ -50,7 +50,7 @@ class BatchOp : public BlockOp {
   // stops here instead of reaching GroupRowsOp.
   bool KeepsInputBlocks() const override { return false; }
   Status PreparePass() override;
-  Status ProcessBlock(RowBlock* block) override;
+  Status ProcessBlock(RowBlock* block, BlockPlace place) override;
   void OnCancel() override;
   void OnClearCancel() override;
   std::string Describe() const override;

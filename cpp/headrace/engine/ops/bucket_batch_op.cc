@@ -21,7 +21,7 @@ Result<int64_t> BucketBatchOp::LengthOf(const TensorRow& row) const {
   }
   TensorList columns;
   for (int index : options_.input_indices) columns.push_back(row[index]);
-  RETURN_IF_ERROR(options_.length_fn->Compute(&columns));
+  RETURN_IF_ERROR(options_.length_fn->Compute(&columns, /*seed=*/0));
   if (columns.size() != 1 || columns[0]->num_elements() != 1) {
     return Status::InvalidArgument("bucket_by_sequence_length: element_length_function must "
                                    "return one integer");

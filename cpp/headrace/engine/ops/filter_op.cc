@@ -22,14 +22,15 @@ Result<bool> Truth(const TensorList& result, const TensorOp& predicate) {
 
 }  // namespace
 
-Status FilterOp::ProcessBlock(RowBlock* block) {
+Status FilterOp::ProcessBlock(RowBlock* block, BlockPlace /*place*/) {
   std::vector<TensorList> arguments;
   for (const TensorRow& row : *block) {
     if (!row.is_data()) continue;
     TensorList& columns = arguments.emplace_back();
     for (int index : input_indices_) columns.push_back(row[index]);
   }
-  RETURN_IF_ERROR(predicate_->ComputeBlock(&arguments));
+  // A predicate is not a random transform: it gets no seeds of its own.
+  RETURN_IF_ERROR(predicate_->ComputeBlock(&arguments, std::vector<uint64_t>(arguments.size())));
   RowBlock kept;
   kept.reserve(block->size());
   size_t next = 0;

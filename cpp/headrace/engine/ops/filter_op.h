@@ -20,7 +20,7 @@ class FilterOp : public BlockOp {
         input_indices_(std::move(input_indices)) {}
 
  protected:
-  Status ProcessBlock(RowBlock* block) override;
+  Status ProcessBlock(RowBlock* block, BlockPlace place) override;
   std::string Describe() const override;
 
  private:

@@ -1,11 +1,13 @@
 #include "headrace/engine/ops/map_op.h"
 
+#include "headrace/core/random.h"
+
 namespace headrace::engine {
 
 MapOp::MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> input_indices,
-             std::vector<OutputColumn> layout, int num_workers)
+             std::vector<OutputColumn> layout, int num_workers, uint64_t seed)
     : BlockOp("Map", num_workers), chain_(std::move(chain)),
-      input_indices_(std::move(input_indices)), layout_(std::move(layout)) {
+      input_indices_(std::move(input_indices)), layout_(std::move(layout)), seed_(seed) {
   in_place_ = true;
   for (size_t c = 0; c < layout_.size(); ++c) {
     if (layout_[c].from_result) {
@@ -16,13 +18,19 @@ MapOp::MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> inpu
   }
 }
 
-Status MapOp::ProcessBlock(RowBlock* block) {
+Status MapOp::ProcessBlock(RowBlock* block, BlockPlace place) {
   // Reused from block to block by this worker thread: the per-row argument lists keep
   // their capacity, so a block costs no allocation here.
   thread_local std::vector<TensorList> arguments;
+  thread_local std::vector<uint64_t> row_seeds;
+  thread_local std::vector<uint64_t> step_seeds;
+  row_seeds.clear();
+  const uint64_t pass_seed = MixSeed(seed_, static_cast<uint64_t>(place.pass));
   size_t data_rows = 0;
-  for (const TensorRow& row : *block) {
+  for (size_t r = 0; r < block->size(); ++r) {
+    const TensorRow& row = (*block)[r];
     if (!row.is_data()) continue;
+    row_seeds.push_back(MixSeed(pass_seed, static_cast<uint64_t>(place.first_row) + r));
     if (arguments.size() <= data_rows) arguments.emplace_back();
     TensorList& columns = arguments[data_rows++];
     columns.clear();
@@ -35,7 +43,11 @@ Status MapOp::ProcessBlock(RowBlock* block) {
     }
   }
   arguments.resize(data_rows);
-  for (const auto& op : chain_) RETURN_IF_ERROR(op->ComputeBlock(&arguments));
+  step_seeds.resize(data_rows);
+  for (size_t k = 0; k < chain_.size(); ++k) {
+    for (size_t r = 0; r < data_rows; ++r) step_seeds[r] = MixSeed(row_seeds[r], k);
+    RETURN_IF_ERROR(chain_[k]->ComputeBlock(&arguments, step_seeds));
+  }
 
   size_t next = 0;
   for (TensorRow& row : *block) {

@@ -8,6 +8,9 @@
 // returns some number of results; the output row is built by `layout`, one entry per
 // output column: a result (index into the chain's output) or an input column passed
 // through. The tree builder derives both from the column names.
+//
+// Seeds: row r of pass p gets MixSeed(MixSeed(seed, p), r), and chain step k gets that
+// mixed with k, so random transforms repeat exactly for the same seed (core/random.h).
 #pragma once
 
 #include <memory>
@@ -26,10 +29,10 @@ class MapOp : public BlockOp {
   };
 
   MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> input_indices,
-        std::vector<OutputColumn> layout, int num_workers);
+        std::vector<OutputColumn> layout, int num_workers, uint64_t seed = 0);
 
  protected:
-  Status ProcessBlock(RowBlock* block) override;
+  Status ProcessBlock(RowBlock* block, BlockPlace place) override;
   std::string Describe() const override;
   void OnCancel() override;
   void OnClearCancel() override;
@@ -39,6 +42,7 @@ class MapOp : public BlockOp {
   const std::vector<std::shared_ptr<TensorOp>> chain_;
   const std::vector<int> input_indices_;
   const std::vector<OutputColumn> layout_;
+  const uint64_t seed_;
   size_t num_results_ = 0;  // entries of layout_ that are results
   // Every passed-through column keeps its position: results can be put in place. (Rows
   // whose column count differs from layout_ are rebuilt instead; see ProcessBlock.)

@@ -2,7 +2,7 @@
 
 namespace headrace::engine {
 
-Status ProjectOp::ProcessBlock(RowBlock* block) {
+Status ProjectOp::ProcessBlock(RowBlock* block, BlockPlace /*place*/) {
   for (TensorRow& row : *block) {
     if (!row.is_data()) continue;
     TensorColumns columns;

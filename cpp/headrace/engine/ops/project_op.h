@@ -13,7 +13,7 @@ class ProjectOp : public BlockOp {
   explicit ProjectOp(std::vector<int> indices) : BlockOp("Project", 1), indices_(std::move(indices)) {}
 
  protected:
-  Status ProcessBlock(RowBlock* block) override;
+  Status ProcessBlock(RowBlock* block, BlockPlace place) override;
   std::string Describe() const override;
 
  private:

@@ -4,7 +4,7 @@
 
 namespace headrace::transforms {
 
-Status Decode::Compute(engine::TensorList* columns) {
+Status Decode::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
   if (columns->size() != 1) {
     return Status::InvalidArgument("Decode: expected one column (the encoded image), got " +
                                    std::to_string(columns->size()));

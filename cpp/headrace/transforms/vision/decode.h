@@ -13,7 +13,7 @@ namespace headrace::transforms {
 class Decode : public engine::TensorOp {
  public:
   std::string name() const override { return "Decode"; }
-  Status Compute(engine::TensorList* columns) override;
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
 };
 
 }  // namespace headrace::transforms

@@ -1,8 +1,4 @@
-"""Image transforms (mirrors mindspore.dataset.vision). Native: they run in C++ map
-workers without the GIL, and can be called on NumPy arrays directly.
-
-So far: Decode. The other transforms of the image issue follow.
-"""
+"""Decode: encoded JPEG or PNG bytes to pixels."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+// Placeholder while the image issue is in progress; replaced by its implementation.

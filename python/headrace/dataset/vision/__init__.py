@@ -1,0 +1,16 @@
+"""Image transforms (mirrors mindspore.dataset.vision). They are native: in a pipeline they
+run in C++ map workers without the GIL, and they can be called on NumPy arrays directly.
+
+Images are NumPy arrays in HWC layout (height, width, channels), uint8 unless a transform
+says otherwise. Random transforms draw from the pipeline's seed (config.set_seed), one seed
+per row, so the same seed gives the same images with any number of workers.
+"""
+
+from headrace.dataset.vision.color import *  # noqa: F401,F403
+from headrace.dataset.vision.color import __all__ as _color_names
+from headrace.dataset.vision.decode import Decode
+from headrace.dataset.vision.geometry import *  # noqa: F401,F403
+from headrace.dataset.vision.geometry import __all__ as _geometry_names
+from headrace.dataset.vision.utils import AutoAugmentPolicy, Border, Inter
+
+__all__ = ["AutoAugmentPolicy", "Border", "Decode", "Inter", *_color_names, *_geometry_names]
