@@ -38,6 +38,7 @@
 #include "headrace/engine/samplers/random_sampler.h"
 #include "headrace/engine/samplers/sequential_sampler.h"
 #include "headrace/engine/samplers/subset_sampler.h"
+#include "headrace/engine/sources/file_list_source.h"
 #include "headrace/engine/sources/tensor_table_source.h"
 
 namespace py = pybind11;
@@ -209,6 +210,17 @@ void RegisterEngine(py::module_& m) {
         return std::make_shared<engine::SourceOp>("NumpySlices", table, std::move(sampler), num_workers);
       },
       py::arg("column_names"), py::arg("arrays"), py::arg("sampler"), py::arg("num_workers"));
+  engine.def(
+      "file_list_source",
+      [](std::string name, std::vector<std::string> paths, std::vector<int32_t> labels,
+         std::vector<std::string> column_names, std::shared_ptr<engine::Sampler> sampler,
+         int num_workers) -> OpPtr {
+        auto files = ValueOrThrow(engine::FileListSource::Make(std::move(paths), std::move(labels),
+                                                               std::move(column_names)));
+        return std::make_shared<engine::SourceOp>(std::move(name), files, std::move(sampler), num_workers);
+      },
+      py::arg("name"), py::arg("paths"), py::arg("labels"), py::arg("column_names"),
+      py::arg("sampler"), py::arg("num_workers"));
   engine.def(
       "python_random_access_source",
       [](py::object source, std::vector<std::string> names,

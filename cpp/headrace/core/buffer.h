@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 
 #include "headrace/core/result.h"
 
@@ -46,6 +47,12 @@ class Buffer {
   // True when the bytes were allocated by Allocate() rather than wrapped.
   bool is_owned() const { return owned_; }
 
+  // Where the bytes came from, when a source knows ("/data/cat/1.jpg"); empty otherwise.
+  // A transform that finds the bytes bad names it, so that the user can find the file.
+  // Set by the creator before the buffer is shared.
+  const std::string& origin() const { return origin_; }
+  void set_origin(std::string origin) { origin_ = std::move(origin); }
+
  private:
   // Lets the factories use MakeShared (one allocation for buffer and count) while
   // nobody else can call the constructors.
@@ -64,6 +71,7 @@ class Buffer {
   bool is_mutable_;
   bool owned_;
   ReleaseCallback release_;
+  std::string origin_;
 };
 
 using BufferPtr = std::shared_ptr<Buffer>;

@@ -7,10 +7,11 @@
         ...
 """
 
-from headrace.dataset import callback, config
+from headrace.dataset import callback, config, transforms, vision
 from headrace.dataset.combine import ZipDataset
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
+from headrace.dataset.image_folder import ImageFolderDataset
 from headrace.dataset.numpy_slices import NumpySlicesDataset
 from headrace.dataset.samplers import (
     DistributedSampler,
@@ -22,7 +23,6 @@ from headrace.dataset.samplers import (
 )
 
 
-
 def zip(datasets):  # noqa: A001 - mirrors mindspore.dataset.zip
     """Rows of `datasets` side by side (mindspore.dataset.zip)."""
     return ZipDataset(datasets)
@@ -32,6 +32,7 @@ __all__ = [
     "Dataset",
     "DistributedSampler",
     "GeneratorDataset",
+    "ImageFolderDataset",
     "NumpySlicesDataset",
     "RandomSampler",
     "Sampler",
@@ -40,5 +41,7 @@ __all__ = [
     "SubsetSampler",
     "callback",
     "config",
+    "transforms",
+    "vision",
     "zip",
 ]
