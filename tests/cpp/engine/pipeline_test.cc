@@ -9,6 +9,7 @@
 #include <future>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -559,6 +560,64 @@ TEST(ExecutionTreeTest, NextIsReadyOnlyBeforeABufferedDataRow) {
   EXPECT_EQ(rows, 600);
   EXPECT_FALSE(tree.NextIsReady()) << "after the end";
 }
+
+
+namespace seeds {
+
+// Replaces the row's columns with the seed it was given, as a uint64 scalar.
+class SeedOp : public TensorOp {
+ public:
+  std::string name() const override { return "Seed"; }
+  Status Compute(TensorList* columns, uint64_t seed) override {
+    ASSIGN_OR_RETURN(TensorPtr out, Tensor::Scalar(DataType::kUInt64, seed));
+    *columns = {out};
+    return Status::OK();
+  }
+};
+
+// Per epoch, the seed the map's last step got for each row, in row order.
+std::vector<std::vector<uint64_t>> SeedsPerEpoch(int map_workers, int64_t block_rows,
+                                                  uint64_t map_seed) {
+  auto map = std::make_shared<MapOp>(
+      std::vector<std::shared_ptr<TensorOp>>{std::make_shared<SeedOp>(), std::make_shared<SeedOp>()},
+      std::vector<int>{0}, std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, map_workers,
+      map_seed);
+  map->AddChild(Source(300, 2));
+  PipelineSettings settings;
+  settings.num_epochs = 2;
+  settings.block_rows = block_rows;
+  ExecutionTree tree(map, settings);
+  EXPECT_TRUE(tree.Launch().ok());
+  std::vector<std::vector<uint64_t>> epochs(1);
+  for (;;) {
+    TensorRow row;
+    EXPECT_TRUE(tree.GetNext(&row).ok());
+    if (row.is_end_of_data()) break;
+    if (row.is_end_of_epoch()) {
+      epochs.emplace_back();
+      continue;
+    }
+    EXPECT_EQ(row[1]->data_as<int64_t>()[0], static_cast<int64_t>(epochs.back().size()));
+    epochs.back().push_back(row[0]->data_as<uint64_t>()[0]);
+  }
+  epochs.pop_back();  // the empty list after the last end of epoch
+  return epochs;
+}
+
+TEST(RowSeedTest, EveryRowHasItsOwnSeedWhateverTheWorkersAndBlocks) {
+  const auto one_worker = SeedsPerEpoch(1, 3, 42);
+  ASSERT_EQ(one_worker.size(), 2u);
+  ASSERT_EQ(one_worker[0].size(), 300u);
+  EXPECT_EQ(SeedsPerEpoch(4, 7, 42), one_worker);
+  EXPECT_EQ(SeedsPerEpoch(3, 64, 42), one_worker);
+  // Different rows, epochs and map seeds draw differently.
+  std::set<uint64_t> distinct(one_worker[0].begin(), one_worker[0].end());
+  distinct.insert(one_worker[1].begin(), one_worker[1].end());
+  EXPECT_EQ(distinct.size(), 600u);
+  EXPECT_NE(SeedsPerEpoch(1, 3, 43)[0], one_worker[0]);
+}
+
+}  // namespace seeds
 
 }  // namespace
 }  // namespace headrace::engine
