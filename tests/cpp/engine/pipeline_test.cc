@@ -600,7 +600,6 @@ std::vector<std::vector<uint64_t>> SeedsPerEpoch(int map_workers, int64_t block_
     EXPECT_EQ(row[1]->data_as<int64_t>()[0], static_cast<int64_t>(epochs.back().size()));
     epochs.back().push_back(row[0]->data_as<uint64_t>()[0]);
   }
-  epochs.pop_back();  // the empty list after the last end of epoch
   return epochs;
 }
 
