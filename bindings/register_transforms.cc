@@ -4,6 +4,7 @@
 
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
+#include "headrace/transforms/one_hot.h"
 #include "headrace/transforms/type_cast.h"
 #include "headrace/transforms/vision/decode.h"
 
@@ -22,6 +23,12 @@ void RegisterTransforms(py::module_& m) {
   py::class_<transforms::Decode, engine::TensorOp, std::shared_ptr<transforms::Decode>>(
       transforms, "Decode")
       .def(py::init<>());
+  py::class_<transforms::OneHot, engine::TensorOp, std::shared_ptr<transforms::OneHot>>(
+      transforms, "OneHot")
+      .def(py::init([](int64_t num_classes, double smoothing_rate) {
+             return ValueOrThrow(transforms::OneHot::Make(num_classes, smoothing_rate));
+           }),
+           py::arg("num_classes"), py::arg("smoothing_rate"));
 }
 
 }  // namespace headrace::bindings

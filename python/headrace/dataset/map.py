@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
-import numpy as np
-
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.transforms import Compose, as_columns
 from headrace.dataset.validation import check_bool, check_int, column_list, read_columns
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
@@ -48,13 +47,6 @@ def output_layout(columns: List[str], inputs: List[str],
 ROWS_IN_FLIGHT = 8
 
 
-def _as_columns(result: Any) -> tuple:
-    # What the engine makes of a result between two operations: arrays, a tuple spread.
-    if isinstance(result, tuple):
-        return tuple(np.asarray(item) for item in result)
-    return (np.asarray(result),)
-
-
 class _Chain:
     """Consecutive Python operations as one function for a worker process: each one's
     result, as arrays, is the next one's arguments, as in the engine's chain."""
@@ -65,7 +57,7 @@ class _Chain:
     def __call__(self, *columns: Any) -> Any:
         result = self.operations[0](*columns)
         for operation in self.operations[1:]:
-            result = operation(*_as_columns(result))
+            result = operation(*as_columns(result))
         return result
 
 
@@ -116,6 +108,8 @@ class MapDataset(Dataset):
         for op in ops:
             if not callable(op):
                 raise InvalidArgumentError(f"operations: {op!r} is not callable")
+        # A Compose's transforms join the map's own chain (native ones stay native).
+        ops = [inner for op in ops for inner in (op.flatten() if isinstance(op, Compose) else [op])]
         self.operations = ops
         child_columns = child.get_col_names()
         # Without input_columns, what MindSpore 2.10 does (its docs say all columns): the
