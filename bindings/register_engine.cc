@@ -40,6 +40,7 @@
 #include "headrace/engine/samplers/subset_sampler.h"
 #include "headrace/engine/sources/file_list_source.h"
 #include "headrace/engine/sources/tensor_table_source.h"
+#include "headrace/transforms/fusion.h"
 
 namespace py = pybind11;
 
@@ -240,15 +241,17 @@ void RegisterEngine(py::module_& m) {
       "map_op",
       [](OpPtr child, const py::list& operations, std::vector<int> input_indices,
          const std::vector<std::pair<bool, int>>& layout, int num_workers,
-         int64_t child_block_rows, uint64_t seed) -> OpPtr {
+         int64_t child_block_rows, uint64_t seed, bool fuse) -> OpPtr {
         if (child_block_rows > 0) child->LimitOutputBlockRows(child_block_rows);
-        return WithChild(std::make_shared<engine::MapOp>(ToTensorOps(operations),
+        auto chain = ToTensorOps(operations);
+        if (fuse) chain = transforms::FuseTransforms(std::move(chain));
+        return WithChild(std::make_shared<engine::MapOp>(std::move(chain),
                                                          std::move(input_indices),
                                                          ToLayout(layout), num_workers, seed),
                          std::move(child));
       },
       py::arg("child"), py::arg("operations"), py::arg("input_indices"), py::arg("layout"),
-      py::arg("num_workers"), py::arg("child_block_rows"), py::arg("seed"));
+      py::arg("num_workers"), py::arg("child_block_rows"), py::arg("seed"), py::arg("fuse"));
   py::class_<engine::PadSpec>(engine, "PadSpec")
       .def(py::init([](bool enabled, std::vector<int64_t> shape, double value, std::string text) {
              return engine::PadSpec{enabled, Shape(shape), value, std::move(text)};

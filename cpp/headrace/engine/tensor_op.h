@@ -32,6 +32,11 @@ class TensorOp {
   // The name errors and statistics use, e.g. "TypeCast" or the Python function's name.
   virtual std::string name() const = 0;
 
+  // How many steps of a chain this op stands for: a fused op (transforms/fusion.h) stands
+  // for the ones it replaced and gets the seed of the last of them, so fusing changes no
+  // random choice.
+  virtual int chain_steps() const { return 1; }
+
   // Replaces `*columns` (this row's input) with this op's output; `seed` is the row's.
   virtual Status Compute(TensorList* columns, uint64_t seed) = 0;
 

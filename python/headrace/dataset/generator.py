@@ -119,4 +119,4 @@ class GeneratorDataset(Dataset):
                           description, context)
         layout = [(True, column) for column in range(len(self._column_names))]
         return _engine.map_op(indices, [_engine.WorkerPoolOp(pool, "Generator", description)],
-                              [0], layout, self.num_parallel_workers, ROWS_IN_FLIGHT, 0)
+                              [0], layout, self.num_parallel_workers, ROWS_IN_FLIGHT, 0, False)

@@ -125,5 +125,5 @@ class ImageFolderDataset(Dataset):
         if self.decode:
             # Decoding is a map over the image column on the same number of workers.
             op = _engine.map_op(op, [_transforms.Decode()], [0], [(True, 0), (False, 1)],
-                                workers, 0, 0)
+                                workers, 0, 0, False)
         return op

@@ -42,6 +42,11 @@ def output_layout(columns: List[str], inputs: List[str],
     return names, layout
 
 
+# Neighbouring native transforms that do better as one step are fused (Decode then
+# RandomResizedCrop decodes only what the crop keeps). Tests and the image benchmark turn
+# it off to compare; random choices are the same either way.
+FUSE_TRANSFORMS = True
+
 # Rows handed to a worker process at once. Enough that the process never waits for the
 # engine; few, because all results of a block are held together (16 MB rows: 128 MB).
 ROWS_IN_FLIGHT = 8
@@ -146,7 +151,7 @@ class MapDataset(Dataset):
             if any(isinstance(op, _engine.WorkerPoolOp) for op in operations):
                 child_block_rows = ROWS_IN_FLIGHT
         op = _engine.map_op(child, operations, self._input_indices, self._layout, workers,
-                            child_block_rows, context.next_seed())
+                            child_block_rows, context.next_seed(), FUSE_TRANSFORMS)
         if self.callbacks:
             from headrace.dataset.callback import has_step_hooks, make_dispatcher
             op = _engine.callback_op(op, make_dispatcher(self.callbacks),

@@ -44,9 +44,11 @@ Status MapOp::ProcessBlock(RowBlock* block, BlockPlace place) {
   }
   arguments.resize(data_rows);
   step_seeds.resize(data_rows);
-  for (size_t k = 0; k < chain_.size(); ++k) {
-    for (size_t r = 0; r < data_rows; ++r) step_seeds[r] = MixSeed(row_seeds[r], k);
-    RETURN_IF_ERROR(chain_[k]->ComputeBlock(&arguments, step_seeds));
+  uint64_t step = 0;
+  for (const auto& op : chain_) {
+    step += static_cast<uint64_t>(op->chain_steps());
+    for (size_t r = 0; r < data_rows; ++r) step_seeds[r] = MixSeed(row_seeds[r], step - 1);
+    RETURN_IF_ERROR(op->ComputeBlock(&arguments, step_seeds));
   }
 
   size_t next = 0;

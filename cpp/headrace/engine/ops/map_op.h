@@ -10,7 +10,8 @@
 // through. The tree builder derives both from the column names.
 //
 // Seeds: row r of pass p gets MixSeed(MixSeed(seed, p), r), and chain step k gets that
-// mixed with k, so random transforms repeat exactly for the same seed (core/random.h).
+// mixed with k, so random transforms repeat exactly for the same seed (core/random.h). An
+// op standing for several steps (chain_steps) counts as that many.
 #pragma once
 
 #include <memory>

@@ -6,6 +6,7 @@ says otherwise. Random transforms draw from the pipeline's seed (config.set_seed
 per row, so the same seed gives the same images with any number of workers.
 """
 
+from headrace.dataset.vision.augment import AutoAugment, RandAugment
 from headrace.dataset.vision.color import *  # noqa: F401,F403
 from headrace.dataset.vision.color import __all__ as _color_names
 from headrace.dataset.vision.decode import Decode
@@ -13,4 +14,5 @@ from headrace.dataset.vision.geometry import *  # noqa: F401,F403
 from headrace.dataset.vision.geometry import __all__ as _geometry_names
 from headrace.dataset.vision.utils import AutoAugmentPolicy, Border, Inter
 
-__all__ = ["AutoAugmentPolicy", "Border", "Decode", "Inter", *_color_names, *_geometry_names]
+__all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "RandAugment",
+           *_color_names, *_geometry_names]

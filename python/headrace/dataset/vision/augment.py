@@ -1,0 +1,56 @@
+"""Automatic augmentation policies: AutoAugment and RandAugment (mirrors
+mindspore.dataset.vision). Their operations (shears, translations, rotation, colour,
+posterize, solarize, ...) are the native kernels of the other image transforms, and every
+choice is drawn from the row's seed."""
+
+from __future__ import annotations
+
+from typing import Any, List
+
+from headrace._core import transforms as _transforms
+from headrace.dataset.validation import check_int
+from headrace.dataset.vision.utils import AutoAugmentPolicy, Inter
+from headrace.errors import InvalidArgumentError
+
+__all__ = ["AutoAugment", "RandAugment"]
+
+
+def _interpolation(name: str, value: Any) -> str:
+    try:
+        inter = Inter(value)
+    except ValueError:
+        raise InvalidArgumentError(f"{name}: interpolation must be an Inter value, got {value!r}") from None
+    return inter.value
+
+
+def _fill(name: str, value: Any) -> List[int]:
+    values = [value] if isinstance(value, int) and not isinstance(value, bool) else value
+    if (not isinstance(values, (list, tuple)) or len(values) not in (1, 3)
+            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in values)):
+        raise InvalidArgumentError(f"{name}: fill_value must be an int in [0, 255] or three of them, "
+                                   f"got {value!r}")
+    return list(values)
+
+
+def AutoAugment(policy: AutoAugmentPolicy = AutoAugmentPolicy.IMAGENET,  # noqa: N802
+                interpolation: Inter = Inter.NEAREST, fill_value: Any = 0) -> "_transforms.AutoAugment":
+    """One of the policy's sub-policies per image: two operations, each applied with its
+    own probability and magnitude. uint8 RGB images (H, W, 3)."""
+    try:
+        policy = AutoAugmentPolicy(policy)
+    except ValueError:
+        raise InvalidArgumentError(f"AutoAugment: policy must be an AutoAugmentPolicy, got {policy!r}") from None
+    return _transforms.AutoAugment(policy.value, _interpolation("AutoAugment", interpolation),
+                                   _fill("AutoAugment", fill_value))
+
+
+def RandAugment(num_ops: int = 2, magnitude: int = 9, num_magnitude_bins: int = 31,  # noqa: N802
+                interpolation: Inter = Inter.NEAREST, fill_value: Any = 0) -> "_transforms.RandAugment":
+    """num_ops operations per image, drawn uniformly, each at bin `magnitude` of
+    num_magnitude_bins with a random sign. uint8 RGB images (H, W, 3)."""
+    check_int("num_ops", num_ops, minimum=0)
+    check_int("num_magnitude_bins", num_magnitude_bins, minimum=2)
+    check_int("magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
+    return _transforms.RandAugment(num_ops, magnitude, num_magnitude_bins,
+                                   _interpolation("RandAugment", interpolation),
+                                   _fill("RandAugment", fill_value))
