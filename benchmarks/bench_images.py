@@ -4,9 +4,9 @@ workers; beside it, in alternating rounds, PyTorch's DataLoader(num_workers=2,
 batch_size=32) doing the same with Pillow and NumPy per image (what a torchvision user's
 transforms do on a CPU-only machine, written out because torchvision has no CPU build here).
 
-Figures: images/s of the pipeline (Decode and RandomResizedCrop fused, as a map of the five
-transforms gives), of the same transforms with the fusion prevented (Decode in a map of its
-own), and of the DataLoader.
+Figures: images/s of the pipeline (Decode and RandomResizedCrop fused into one step, as a
+map of the five transforms does by itself), of the same pipeline with fusion turned off,
+and of the DataLoader.
 """
 
 from __future__ import annotations
@@ -65,22 +65,23 @@ class Files:
 
 def headrace_runner(files: List[np.ndarray], fused: bool) -> Callable[[], int]:
     import headrace.dataset as ds
+    from headrace.dataset import map as map_module
     from headrace.dataset import vision
 
     def run() -> int:
         data = ds.GeneratorDataset(Files(files), ["image", "label"], shuffle=False,
                                    python_multiprocessing=False)
-        augment = [vision.RandomResizedCrop(SIDE), vision.RandomHorizontalFlip(),
-                   vision.Normalize(mean=MEAN, std=STD), vision.HWC2CHW()]
-        if fused:  # Decode next to RandomResizedCrop in one map: they fuse
-            data = data.map([vision.Decode()] + augment, input_columns="image",
-                            num_parallel_workers=WORKERS)
-        else:  # Decode alone in its map: nothing to fuse with
-            data = data.map(vision.Decode(), input_columns="image", num_parallel_workers=WORKERS)
-            data = data.map(augment, input_columns="image", num_parallel_workers=WORKERS)
+        data = data.map([vision.Decode(), vision.RandomResizedCrop(SIDE), vision.RandomHorizontalFlip(),
+                         vision.Normalize(mean=MEAN, std=STD), vision.HWC2CHW()],
+                        input_columns="image", num_parallel_workers=WORKERS)
         data = data.batch(BATCH)
+        map_module.FUSE_TRANSFORMS = fused  # read when the iterator builds the tree
+        try:
+            iterator = data.create_tuple_iterator(num_epochs=1)
+        finally:
+            map_module.FUSE_TRANSFORMS = True
         images = 0
-        for image, _ in data.create_tuple_iterator(num_epochs=1):
+        for image, _ in iterator:
             images += len(image)
         return images
     return run
