@@ -1,1 +1,174 @@
-// Placeholder while the image issue is in progress; replaced by its implementation.
+#include "headrace/transforms/vision/crop.h"
+
+#include <cmath>
+
+namespace headrace::transforms {
+
+namespace {
+
+// Python's round(): half to even (nearbyint under the default rounding mode).
+int64_t RoundHalfEven(double v) { return static_cast<int64_t>(std::nearbyint(v)); }
+
+std::string WindowString(const CropWindow& w) {
+  return "(top=" + std::to_string(w.top) + ", left=" + std::to_string(w.left) +
+         ", height=" + std::to_string(w.height) + ", width=" + std::to_string(w.width) + ")";
+}
+
+Status CheckSize(std::string_view transform, int64_t height, int64_t width) {
+  if (height > 0 && width > 0) return Status::OK();
+  return Status::InvalidArgument(std::string(transform) + ": size must be positive, got (" +
+                                 std::to_string(height) + ", " + std::to_string(width) + ")");
+}
+
+// Replaces the column with `result`, or names the transform in its error.
+Status SetOutput(std::string_view transform, Result<TensorPtr> result, engine::TensorList* columns) {
+  if (!result.ok()) return result.status().WithContext(std::string(transform));
+  columns->front() = std::move(result).value();
+  return Status::OK();
+}
+
+}  // namespace
+
+CropWindow ChooseRandomResizedCrop(Random& random, int64_t height, int64_t width,
+                                   const RandomResizedCropParams& params) {
+  const double area = static_cast<double>(height) * static_cast<double>(width);
+  const double log_ratio_min = std::log(params.ratio_min);
+  const double log_ratio_max = std::log(params.ratio_max);
+  for (int64_t attempt = 0; attempt < params.max_attempts; ++attempt) {
+    const double target_area = area * random.Uniform(params.scale_min, params.scale_max);
+    const double aspect_ratio = std::exp(random.Uniform(log_ratio_min, log_ratio_max));
+    const int64_t w = RoundHalfEven(std::sqrt(target_area * aspect_ratio));
+    const int64_t h = RoundHalfEven(std::sqrt(target_area / aspect_ratio));
+    if (w > 0 && w <= width && h > 0 && h <= height) {
+      const int64_t top = random.UniformInt(0, height - h);
+      const int64_t left = random.UniformInt(0, width - w);
+      return CropWindow{top, left, h, w};
+    }
+  }
+  // No draw fitted: the whole image, cut to the nearest allowed ratio, centred.
+  const double in_ratio = static_cast<double>(width) / static_cast<double>(height);
+  int64_t w = width;
+  int64_t h = height;
+  if (in_ratio < params.ratio_min) {
+    h = std::max<int64_t>(1, RoundHalfEven(static_cast<double>(w) / params.ratio_min));
+  } else if (in_ratio > params.ratio_max) {
+    w = std::max<int64_t>(1, RoundHalfEven(static_cast<double>(h) * params.ratio_max));
+  }
+  return CropWindow{(height - h) / 2, (width - w) / 2, h, w};
+}
+
+Result<std::shared_ptr<Crop>> Crop::Make(CropWindow window) {
+  if (window.top < 0 || window.left < 0) {
+    return Status::InvalidArgument("Crop: coordinates must not be negative, got (" +
+                                   std::to_string(window.top) + ", " + std::to_string(window.left) + ")");
+  }
+  RETURN_IF_ERROR(CheckSize("Crop", window.height, window.width));
+  return std::make_shared<Crop>(window);
+}
+
+Status Crop::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Crop", *columns));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Crop", *image));
+  if (window_.top + window_.height > layout.height || window_.left + window_.width > layout.width) {
+    return Status::InvalidArgument("Crop: the window " + WindowString(window_) +
+                                   " does not fit in the image of shape " +
+                                   ShapeToString(image->shape()));
+  }
+  return SetOutput("Crop", ExtractWindow(*image, layout, window_.top, window_.left, window_.height,
+                                         window_.width, BorderMode::kConstant, {}), columns);
+}
+
+Result<std::shared_ptr<CenterCrop>> CenterCrop::Make(int64_t height, int64_t width) {
+  RETURN_IF_ERROR(CheckSize("CenterCrop", height, width));
+  return std::make_shared<CenterCrop>(height, width);
+}
+
+Status CenterCrop::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("CenterCrop", *columns));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("CenterCrop", *image));
+  // A side longer than the image is zero-padded, the extra pixel (if odd) at the end.
+  auto offset = [](int64_t size, int64_t crop) {
+    return crop > size ? -((crop - size) / 2) : RoundHalfEven((size - crop) / 2.0);
+  };
+  return SetOutput("CenterCrop", ExtractWindow(*image, layout, offset(layout.height, height_),
+                                               offset(layout.width, width_), height_, width_,
+                                               BorderMode::kConstant, {}), columns);
+}
+
+Result<std::shared_ptr<RandomCrop>> RandomCrop::Make(int64_t height, int64_t width, Padding padding,
+                                                     bool pad_if_needed, std::vector<uint8_t> fill,
+                                                     BorderMode mode) {
+  RETURN_IF_ERROR(CheckSize("RandomCrop", height, width));
+  if (padding.left < 0 || padding.top < 0 || padding.right < 0 || padding.bottom < 0) {
+    return Status::InvalidArgument("RandomCrop: padding must not be negative");
+  }
+  return std::make_shared<RandomCrop>(height, width, padding, pad_if_needed, std::move(fill), mode);
+}
+
+Status RandomCrop::Compute(engine::TensorList* columns, uint64_t seed) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("RandomCrop", *columns));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomCrop", *image));
+  const Shape input_shape = image->shape();
+  // Each padding step pads the previous result, as torchvision does (it matters for the
+  // mirroring modes).
+  auto pad = [&](const Padding& padding) -> Status {
+    Result<TensorPtr> padded = PadImage(*image, layout, padding, mode_, fill_);
+    if (!padded.ok()) return padded.status().WithContext("RandomCrop");
+    image = std::move(padded).value();
+    layout.height += padding.top + padding.bottom;
+    layout.width += padding.left + padding.right;
+    return Status::OK();
+  };
+  if (padding_.left + padding_.top + padding_.right + padding_.bottom > 0) RETURN_IF_ERROR(pad(padding_));
+  if (pad_if_needed_ && layout.width < width_) {
+    const int64_t extra = width_ - layout.width;
+    RETURN_IF_ERROR(pad(Padding{extra, 0, extra, 0}));
+  }
+  if (pad_if_needed_ && layout.height < height_) {
+    const int64_t extra = height_ - layout.height;
+    RETURN_IF_ERROR(pad(Padding{0, extra, 0, extra}));
+  }
+  if (layout.height < height_ || layout.width < width_) {
+    return Status::InvalidArgument(
+        "RandomCrop: the crop size (" + std::to_string(height_) + ", " + std::to_string(width_) +
+        ") is larger than the image of shape " + ShapeToString(input_shape) +
+        (padding_.left + padding_.top + padding_.right + padding_.bottom > 0 ? " after padding" : "") +
+        "; pass pad_if_needed=True to pad it");
+  }
+  Random random(seed);
+  const int64_t top = random.UniformInt(0, layout.height - height_);
+  const int64_t left = random.UniformInt(0, layout.width - width_);
+  return SetOutput("RandomCrop", ExtractWindow(*image, layout, top, left, height_, width_,
+                                               BorderMode::kConstant, {}), columns);
+}
+
+Result<std::shared_ptr<RandomResizedCrop>> RandomResizedCrop::Make(const RandomResizedCropParams& p) {
+  RETURN_IF_ERROR(CheckSize("RandomResizedCrop", p.height, p.width));
+  if (!(p.scale_min >= 0.0 && p.scale_min <= p.scale_max && std::isfinite(p.scale_max))) {
+    return Status::InvalidArgument("RandomResizedCrop: scale must be (min, max) with 0 <= min <= max, got (" +
+                                   std::to_string(p.scale_min) + ", " + std::to_string(p.scale_max) + ")");
+  }
+  if (!(p.ratio_min > 0.0 && p.ratio_min <= p.ratio_max && std::isfinite(p.ratio_max))) {
+    return Status::InvalidArgument("RandomResizedCrop: ratio must be (min, max) with 0 < min <= max, got (" +
+                                   std::to_string(p.ratio_min) + ", " + std::to_string(p.ratio_max) + ")");
+  }
+  if (p.max_attempts < 1) {
+    return Status::InvalidArgument("RandomResizedCrop: max_attempts must be at least 1, got " +
+                                   std::to_string(p.max_attempts));
+  }
+  return std::make_shared<RandomResizedCrop>(p);
+}
+
+Status RandomResizedCrop::Compute(engine::TensorList* columns, uint64_t seed) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("RandomResizedCrop", *columns));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomResizedCrop", *image,
+                                                  {DataType::kUInt8, DataType::kFloat32}));
+  Random random(seed);
+  const CropWindow w = ChooseRandomResizedCrop(random, layout.height, layout.width, params_);
+  const SourceBox box{static_cast<double>(w.left), static_cast<double>(w.top),
+                      static_cast<double>(w.left + w.width), static_cast<double>(w.top + w.height)};
+  return SetOutput("RandomResizedCrop", ResizeRegion(*image, layout, box, params_.height, params_.width,
+                                                     params_.interpolation), columns);
+}
+
+}  // namespace headrace::transforms

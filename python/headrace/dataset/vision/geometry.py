@@ -1,5 +1,275 @@
-"""Geometric image transforms: resize, crops, flips, pad, rotation (in progress)."""
+"""Geometric image transforms (mirror mindspore.dataset.vision): resize, crops, flips, pad,
+rotation and affine warps.
+
+They are native: in a pipeline they run in C++ map workers without the GIL, and they can be
+called on NumPy arrays directly (``Resize(224)(image)``). Images are HWC (or HW) arrays.
+
+Results follow Pillow on the same image: Resize is ``Image.resize``, Rotate is
+``Image.rotate``, Affine is ``torchvision.transforms.functional.affine`` on a PIL image.
+uint8 images match Pillow exactly; float32 images (resampling transforms) match Pillow's
+'F' mode to about 1e-6 relative. Flips, crops and Pad take any numeric dtype and are exact.
+"""
 
 from __future__ import annotations
 
-__all__: list = []
+import math
+import numbers
+from typing import Any, List, Optional, Sequence, Tuple, Union
+
+from headrace._core import transforms as _transforms
+from headrace.dataset.vision.utils import Border, Inter
+from headrace.errors import InvalidArgumentError
+
+__all__ = [
+    "Affine",
+    "CenterCrop",
+    "Crop",
+    "HorizontalFlip",
+    "Pad",
+    "RandomCrop",
+    "RandomHorizontalFlip",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomVerticalFlip",
+    "Resize",
+    "Rotate",
+    "VerticalFlip",
+]
+
+Size = Union[int, Sequence[int]]
+Fill = Union[int, Sequence[int]]
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _size(transform: str, value: Any, name: str = "size") -> Tuple[int, int]:
+    """A positive int (a square) or a (height, width) pair of them."""
+    if _is_int(value) and value > 0:
+        return int(value), int(value)
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) and v > 0 for v in value):
+        return int(value[0]), int(value[1])
+    raise InvalidArgumentError(
+        f"{transform}: {name} must be a positive int or a (height, width) pair, got {value!r}")
+
+
+def _interpolation(transform: str, value: Any, name: str) -> str:
+    try:
+        return Inter(value).value
+    except (ValueError, TypeError):
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be an Inter (NEAREST, LINEAR or CUBIC), got {value!r}") from None
+
+
+def _border(transform: str, value: Any) -> str:
+    try:
+        return Border(value).value
+    except (ValueError, TypeError):
+        raise InvalidArgumentError(f"{transform}: padding_mode must be a Border (CONSTANT, EDGE, REFLECT "
+                                   f"or SYMMETRIC), got {value!r}") from None
+
+
+def _fill(transform: str, value: Any) -> List[int]:
+    """fill_value: an int in [0, 255] for every channel, or a tuple with one per channel."""
+    values = [value] if _is_int(value) else value
+    if (isinstance(values, (list, tuple)) and values
+            and all(_is_int(v) and 0 <= v <= 255 for v in values)):
+        return [int(v) for v in values]
+    raise InvalidArgumentError(
+        f"{transform}: fill_value must be an int in [0, 255] or a tuple of them (one per channel), "
+        f"got {value!r}")
+
+
+def _padding(transform: str, value: Any) -> Tuple[int, int, int, int]:
+    """An int (every side), (left/right, top/bottom) or (left, top, right, bottom)."""
+    if _is_int(value) and value >= 0:
+        return (int(value),) * 4
+    if isinstance(value, (list, tuple)) and all(_is_int(v) and v >= 0 for v in value):
+        if len(value) == 2:
+            return int(value[0]), int(value[1]), int(value[0]), int(value[1])
+        if len(value) == 4:
+            return tuple(int(v) for v in value)  # type: ignore[return-value]
+    raise InvalidArgumentError(
+        f"{transform}: padding must be a non-negative int, a (left/right, top/bottom) pair or a "
+        f"(left, top, right, bottom) tuple, got {value!r}")
+
+
+def _number_pair(transform: str, name: str, value: Any) -> Tuple[float, float]:
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
+        return float(value[0]), float(value[1])
+    raise InvalidArgumentError(f"{transform}: {name} must be a pair of numbers, got {value!r}")
+
+
+def _ordered_range(transform: str, name: str, value: Any, minimum: float, strict: bool) -> Tuple[float, float]:
+    """A (min, max) pair with minimum <= min (or < with `strict`) and min <= max."""
+    low, high = _number_pair(transform, name, value)
+    if low > high or low < minimum or (strict and low == minimum):
+        relation = ">" if strict else ">="
+        raise InvalidArgumentError(f"{transform}: {name} must be (min, max) with min {relation} {minimum:g} "
+                                   f"and min <= max, got {value!r}")
+    return low, high
+
+
+def _bool(transform: str, name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidArgumentError(f"{transform}: {name} must be a bool, got {value!r}")
+    return value
+
+
+def _probability(transform: str, value: Any) -> float:
+    if not _is_number(value) or not 0.0 <= value <= 1.0:
+        raise InvalidArgumentError(f"{transform}: prob must be a number in [0, 1], got {value!r}")
+    return float(value)
+
+
+def _center(transform: str, value: Any) -> Optional[Tuple[float, float]]:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
+        return float(value[0]), float(value[1])
+    raise InvalidArgumentError(f"{transform}: center must be None or an (x, y) pair, got {value!r}")
+
+
+def Resize(size: Size, interpolation: Inter = Inter.LINEAR) -> "_transforms.Resize":  # noqa: N802
+    """Resizes to `size`: an int makes the shorter side that long and keeps the aspect ratio
+    (longer = int(size * longer / shorter)); (height, width) gives exactly that size."""
+    interp = _interpolation("Resize", interpolation, "interpolation")
+    if _is_int(size) and size > 0:
+        return _transforms.Resize([int(size)], interp)
+    return _transforms.Resize(list(_size("Resize", size)), interp)
+
+
+def Crop(coordinates: Sequence[int], size: Size) -> "_transforms.Crop":  # noqa: N802
+    """The window at `coordinates` = (top, left) of `size` (an int or (height, width)); it
+    must fit inside the image."""
+    if not (isinstance(coordinates, (list, tuple)) and len(coordinates) == 2
+            and all(_is_int(v) and v >= 0 for v in coordinates)):
+        raise InvalidArgumentError(
+            f"Crop: coordinates must be a (top, left) pair of non-negative ints, got {coordinates!r}")
+    height, width = _size("Crop", size)
+    return _transforms.Crop(int(coordinates[0]), int(coordinates[1]), height, width)
+
+
+def CenterCrop(size: Size) -> "_transforms.CenterCrop":  # noqa: N802
+    """The centred window of `size`. A side longer than the image's is padded with zeros on
+    both sides (as torchvision does) rather than raising."""
+    return _transforms.CenterCrop(*_size("CenterCrop", size))
+
+
+def RandomCrop(size: Size, padding: Optional[Union[int, Sequence[int]]] = None,  # noqa: N802
+               pad_if_needed: bool = False, fill_value: Fill = 0,
+               padding_mode: Border = Border.CONSTANT) -> "_transforms.RandomCrop":
+    """A uniformly placed window of `size`, after optional `padding` (as Pad); with
+    `pad_if_needed`, a side shorter than the window is first padded on both ends."""
+    height, width = _size("RandomCrop", size)
+    ltrb = (0, 0, 0, 0) if padding is None else _padding("RandomCrop", padding)
+    return _transforms.RandomCrop(height, width, ltrb, _bool("RandomCrop", "pad_if_needed", pad_if_needed),
+                                  _fill("RandomCrop", fill_value), _border("RandomCrop", padding_mode))
+
+
+def RandomResizedCrop(size: Size, scale: Sequence[float] = (0.08, 1.0),  # noqa: N802
+                      ratio: Sequence[float] = (3.0 / 4.0, 4.0 / 3.0),
+                      interpolation: Inter = Inter.BILINEAR,
+                      max_attempts: int = 10) -> "_transforms.RandomResizedCrop":
+    """A random window (area fraction uniform in `scale`, width/height log-uniform in
+    `ratio`, as torchvision chooses it) resized to `size`: Pillow's
+    ``image.resize(size, box=window)``."""
+    height, width = _size("RandomResizedCrop", size)
+    scale_range = _ordered_range("RandomResizedCrop", "scale", scale, 0.0, strict=False)
+    ratio_range = _ordered_range("RandomResizedCrop", "ratio", ratio, 0.0, strict=True)
+    if not _is_int(max_attempts) or max_attempts < 1:
+        raise InvalidArgumentError(f"RandomResizedCrop: max_attempts must be a positive int, got {max_attempts!r}")
+    return _transforms.RandomResizedCrop(height, width, scale_range, ratio_range,
+                                         _interpolation("RandomResizedCrop", interpolation, "interpolation"),
+                                         int(max_attempts))
+
+
+def HorizontalFlip() -> "_transforms.HorizontalFlip":  # noqa: N802
+    """Mirrors the image left to right."""
+    return _transforms.HorizontalFlip()
+
+
+def VerticalFlip() -> "_transforms.VerticalFlip":  # noqa: N802
+    """Mirrors the image top to bottom."""
+    return _transforms.VerticalFlip()
+
+
+def RandomHorizontalFlip(prob: float = 0.5) -> "_transforms.RandomHorizontalFlip":  # noqa: N802
+    """Mirrors left to right with probability `prob`."""
+    return _transforms.RandomHorizontalFlip(_probability("RandomHorizontalFlip", prob))
+
+
+def RandomVerticalFlip(prob: float = 0.5) -> "_transforms.RandomVerticalFlip":  # noqa: N802
+    """Mirrors top to bottom with probability `prob`."""
+    return _transforms.RandomVerticalFlip(_probability("RandomVerticalFlip", prob))
+
+
+def Pad(padding: Union[int, Sequence[int]], fill_value: Fill = 0,  # noqa: N802
+        padding_mode: Border = Border.CONSTANT) -> "_transforms.Pad":
+    """Pads by `padding`: an int (every side), (left/right, top/bottom) or
+    (left, top, right, bottom). The border is `fill_value` (an int or one value per channel)
+    or mirrors/repeats the image by `padding_mode`, as np.pad does."""
+    return _transforms.Pad(_padding("Pad", padding), _fill("Pad", fill_value), _border("Pad", padding_mode))
+
+
+def Rotate(degrees: float, resample: Inter = Inter.NEAREST, expand: bool = False,  # noqa: N802
+           center: Optional[Sequence[float]] = None, fill_value: Fill = 0) -> "_transforms.Rotate":
+    """Turns the image `degrees` counter-clockwise about `center` (x, y; default the image
+    centre), as Pillow's Image.rotate; `expand` grows the output to hold the whole image."""
+    if not _is_number(degrees):
+        raise InvalidArgumentError(f"Rotate: degrees must be a number, got {degrees!r}")
+    return _transforms.Rotate(float(degrees), _interpolation("Rotate", resample, "resample"),
+                              _bool("Rotate", "expand", expand), _center("Rotate", center),
+                              _fill("Rotate", fill_value))
+
+
+def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Inter.NEAREST,  # noqa: N802
+                   expand: bool = False, center: Optional[Sequence[float]] = None,
+                   fill_value: Fill = 0) -> "_transforms.RandomRotation":
+    """Rotate by an angle uniform in (-degrees, degrees), or in (min, max) for a pair."""
+    if _is_number(degrees):
+        if degrees < 0:
+            raise InvalidArgumentError(f"RandomRotation: degrees must be non-negative, got {degrees!r}")
+        low, high = -float(degrees), float(degrees)
+    else:
+        try:
+            low, high = _number_pair("RandomRotation", "degrees", degrees)
+        except InvalidArgumentError:
+            raise InvalidArgumentError(
+                f"RandomRotation: degrees must be a non-negative number or a (min, max) pair, got {degrees!r}"
+            ) from None
+        if low > high:
+            raise InvalidArgumentError(f"RandomRotation: degrees must be (min, max) with min <= max, got {degrees!r}")
+    return _transforms.RandomRotation(low, high, _interpolation("RandomRotation", resample, "resample"),
+                                      _bool("RandomRotation", "expand", expand),
+                                      _center("RandomRotation", center), _fill("RandomRotation", fill_value))
+
+
+def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N802
+           shear: Union[float, Sequence[float]], resample: Inter = Inter.NEAREST,
+           fill_value: Fill = 0) -> "_transforms.Affine":
+    """Rotates by `degrees` (clockwise), scales by `scale` and shears by `shear` (degrees;
+    a number shears along x, a pair along x and y) about the image centre, then translates
+    by `translate` (pixels): ``torchvision.transforms.functional.affine`` on a PIL image."""
+    if not _is_number(degrees) or not -180.0 <= degrees <= 180.0:
+        raise InvalidArgumentError(f"Affine: degrees must be a number in [-180, 180], got {degrees!r}")
+    tx, ty = _number_pair("Affine", "translate", translate)
+    if not _is_number(scale) or scale <= 0:
+        raise InvalidArgumentError(f"Affine: scale must be a positive number, got {scale!r}")
+    if _is_number(shear):
+        shear_pair = (float(shear), 0.0)  # type: ignore[arg-type]
+    else:
+        try:
+            shear_pair = _number_pair("Affine", "shear", shear)
+        except InvalidArgumentError:
+            raise InvalidArgumentError(
+                f"Affine: shear must be a number or an (x, y) pair of numbers, got {shear!r}") from None
+    if not all(-180.0 <= s <= 180.0 for s in shear_pair):
+        raise InvalidArgumentError(f"Affine: shear must be in [-180, 180], got {shear!r}")
+    return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair,
+                              _interpolation("Affine", resample, "resample"), _fill("Affine", fill_value))

@@ -1,0 +1,123 @@
+// Crops (mindspore.dataset.vision Crop, CenterCrop, RandomCrop, RandomResizedCrop) and the
+// window choice of RandomResizedCrop, which the fused decode-and-crop shares so that both
+// paths take the same window for the same seed.
+//
+// Crops copy pixels exactly for any fixed-width dtype. RandomResizedCrop resamples the
+// window straight from the image (ResizeRegion with the window as box, no copy of the
+// crop first), i.e. Pillow's img.resize(size, resample, box=window); near the window's
+// edges the filter may read image pixels just outside it, where torchvision (crop, then
+// resize) clamps to the crop.
+// Thread-safe: the ops hold only their (immutable) parameters.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "headrace/core/random.h"
+#include "headrace/core/result.h"
+#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/vision/pad.h"
+#include "headrace/transforms/vision/resample.h"
+
+namespace headrace::transforms {
+
+// A rectangle of an image in pixels.
+struct CropWindow {
+  int64_t top, left, height, width;
+};
+
+struct RandomResizedCropParams {
+  int64_t height = 0;  // output size
+  int64_t width = 0;
+  double scale_min = 0.08;  // fraction of the image's area
+  double scale_max = 1.0;
+  double ratio_min = 3.0 / 4.0;  // width / height
+  double ratio_max = 4.0 / 3.0;
+  Interpolation interpolation = Interpolation::kBilinear;
+  int64_t max_attempts = 10;
+};
+
+// torchvision's RandomResizedCrop.get_params: up to max_attempts draws of an area fraction
+// (uniform in [scale_min, scale_max]) and an aspect ratio (log-uniform in [ratio_min,
+// ratio_max]); the first window that fits gets a uniform position. When none fits, the
+// largest centred window with its ratio clamped to the range. Draws only from `random`,
+// so a Random made from the row's seed gives the same window for the same image size.
+// `params` must be valid (RandomResizedCrop::Make checks); the window is never empty.
+CropWindow ChooseRandomResizedCrop(Random& random, int64_t height, int64_t width,
+                                   const RandomResizedCropParams& params);
+
+// Crop(coordinates=(top, left), size): InvalidArgument from Compute if the window does
+// not fit inside the image.
+class Crop : public engine::TensorOp {
+ public:
+  // InvalidArgument for negative coordinates or a non-positive size.
+  static Result<std::shared_ptr<Crop>> Make(CropWindow window);
+  explicit Crop(CropWindow window) : window_(window) {}
+
+  std::string name() const override { return "Crop"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const CropWindow window_;
+};
+
+// CenterCrop(size): the centred window (offsets rounded half to even, as torchvision);
+// a side longer than the image's is padded with zeros on both sides (torchvision's
+// behaviour) instead of failing.
+class CenterCrop : public engine::TensorOp {
+ public:
+  static Result<std::shared_ptr<CenterCrop>> Make(int64_t height, int64_t width);
+  CenterCrop(int64_t height, int64_t width) : height_(height), width_(width) {}
+
+  std::string name() const override { return "CenterCrop"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const int64_t height_, width_;
+};
+
+// RandomCrop(size, padding, pad_if_needed, fill_value, padding_mode) as torchvision:
+// pad by `padding` first; with pad_if_needed, pad a side shorter than the crop by the
+// difference on both ends; then a uniformly placed window. InvalidArgument from Compute
+// when the (padded) image is still smaller than the crop.
+class RandomCrop : public engine::TensorOp {
+ public:
+  static Result<std::shared_ptr<RandomCrop>> Make(int64_t height, int64_t width, Padding padding,
+                                                  bool pad_if_needed, std::vector<uint8_t> fill,
+                                                  BorderMode mode);
+  RandomCrop(int64_t height, int64_t width, Padding padding, bool pad_if_needed,
+             std::vector<uint8_t> fill, BorderMode mode)
+      : height_(height), width_(width), padding_(padding), pad_if_needed_(pad_if_needed),
+        fill_(std::move(fill)), mode_(mode) {}
+
+  std::string name() const override { return "RandomCrop"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const int64_t height_, width_;
+  const Padding padding_;
+  const bool pad_if_needed_;
+  const std::vector<uint8_t> fill_;
+  const BorderMode mode_;
+};
+
+// RandomResizedCrop: ChooseRandomResizedCrop, then ResizeRegion of that window to the
+// output size. uint8 and float32 images.
+class RandomResizedCrop : public engine::TensorOp {
+ public:
+  // InvalidArgument naming the argument: non-positive size, scale outside [0, inf) or
+  // min > max, ratio not positive or min > max, max_attempts < 1.
+  static Result<std::shared_ptr<RandomResizedCrop>> Make(const RandomResizedCropParams& params);
+  explicit RandomResizedCrop(const RandomResizedCropParams& params) : params_(params) {}
+
+  std::string name() const override { return "RandomResizedCrop"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  const RandomResizedCropParams& params() const { return params_; }
+
+ private:
+  const RandomResizedCropParams params_;
+};
+
+}  // namespace headrace::transforms

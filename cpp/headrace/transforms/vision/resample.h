@@ -1,0 +1,54 @@
+// The resampling kernel behind Resize, RandomResizedCrop and the fused decode-and-crop:
+// a region of an image scaled to a new size, with the semantics of Pillow's
+// Image.resize(size, resample, box=...).
+//
+// Filters (bilinear, bicubic) are applied as two separable convolutions with the
+// filter's support widened by the downscale factor (so shrinking antialiases), pixel
+// centres at half-integers and the weights of each output pixel normalised to sum to one.
+// The horizontal pass runs first, unless the height shrinks by more than twice as many
+// pixels as the width (Pillow 13's order, which decides how the intermediate rounds). Near the border the support is clipped to the *image*, not to
+// the box: pixels just outside the box but inside the image contribute, as in Pillow.
+// Nearest picks the source pixel under the output pixel's centre.
+//
+// uint8 images use 22-bit fixed-point weights and an 8-bit intermediate image, exactly as
+// Pillow does, so the output equals Pillow's bit for bit in all but rare cases where a
+// double weight rounds differently (at most 1 apart). float32 images use float weights
+// and accumulators (Pillow's 'F' mode uses double: results agree to ~1e-6 relative).
+// Any channel count is taken; each channel is resampled on its own (no alpha
+// premultiplication, unlike Pillow for RGBA).
+//
+// Thread-safe: no shared state; each call allocates its own tables and buffers.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "headrace/core/result.h"
+#include "headrace/core/tensor.h"
+#include "headrace/transforms/vision/image.h"
+
+namespace headrace::transforms {
+
+enum class Interpolation { kNearest, kBilinear, kBicubic };
+
+// "nearest", "bilinear" or "bicubic" (the values of headrace.dataset.vision.Inter);
+// InvalidArgument naming `name` otherwise.
+Result<Interpolation> ParseInterpolation(std::string_view name);
+std::string_view InterpolationName(Interpolation interpolation);
+
+// A region of the source image in pixel coordinates: x along the width, y along the
+// height; the whole image is {0, 0, width, height}. Fractional values are allowed and
+// are used at float precision, as Pillow stores its box.
+struct SourceBox {
+  double x0, y0, x1, y1;
+};
+
+// The region `box` of `image` (HWC or HW, described by `layout`) resampled to
+// out_height x out_width. Nearest takes any fixed-width dtype; bilinear and bicubic take
+// uint8 and float32. InvalidArgument (prefixed "ResizeRegion: ") for an empty box or one
+// outside the image, a non-positive output size or an unsupported dtype. An integer box
+// of exactly the output size is a plain copy.
+Result<TensorPtr> ResizeRegion(const Tensor& image, const ImageLayout& layout, const SourceBox& box,
+                               int64_t out_height, int64_t out_width, Interpolation interpolation);
+
+}  // namespace headrace::transforms
