@@ -1,5 +1,192 @@
-"""Colour and value transforms: normalize, rescale, colour adjustment (in progress)."""
+"""Colour and value transforms (mirrors mindspore.dataset.vision): Normalize, Rescale,
+HWC2CHW, brightness/contrast/saturation/hue/sharpness adjustments, Posterize, Solarize,
+AutoContrast, Equalize, Invert and RandomColorAdjust.
+
+The colour transforms take uint8 images of shape (H, W), (H, W, 1) or (H, W, 3) and give
+the results Pillow gives (ImageEnhance / ImageOps, as torchvision's functional transforms
+on PIL images); a grey image is Pillow's mode "L" (saturation and hue leave it alone).
+Normalize and Rescale take uint8 or float32 and give float32; HWC2CHW takes any dtype.
+"""
 
 from __future__ import annotations
 
-__all__: list = []
+import math
+import numbers
+from typing import Any, Optional, Sequence, Tuple, Union
+
+from headrace._core import transforms as _transforms
+from headrace.dataset.validation import check_bool, check_int
+from headrace.errors import InvalidArgumentError
+
+__all__ = [
+    "AdjustBrightness",
+    "AdjustContrast",
+    "AdjustHue",
+    "AdjustSaturation",
+    "AdjustSharpness",
+    "AutoContrast",
+    "Equalize",
+    "HWC2CHW",
+    "Invert",
+    "Normalize",
+    "Posterize",
+    "RandomColorAdjust",
+    "Rescale",
+    "Solarize",
+]
+
+Range = Union[float, Sequence[float]]
+
+
+def _number(transform: str, name: str, value: Any, low: Optional[float] = None,
+            high: Optional[float] = None, low_open: bool = False, high_open: bool = False) -> float:
+    """`value` as a float, checked to lie in the interval given (open ends where told)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be a finite number, got {type(value).__name__} {value!r}")
+    value = float(value)
+    too_low = low is not None and (value <= low if low_open else value < low)
+    too_high = high is not None and (value >= high if high_open else value > high)
+    if too_low or too_high:
+        interval = (("(" if low_open else "[") + ("-inf" if low is None else f"{low:g}") + ", " +
+                    ("inf" if high is None else f"{high:g}") + (")" if high_open else "]"))
+        raise InvalidArgumentError(f"{transform}: {name} must be in {interval}, got {value!r}")
+    return value
+
+
+def _numbers(transform: str, name: str, values: Any, **bounds: Any) -> list:
+    if not isinstance(values, (list, tuple)) or not values:
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be a non-empty list or tuple of numbers, got {values!r}")
+    return [_number(transform, f"{name}[{i}]", v, **bounds) for i, v in enumerate(values)]
+
+
+def _min_max(transform: str, name: str, value: Any, low: float, high: float) -> Tuple[float, float]:
+    """A (min, max) pair within [low, high] with min <= max."""
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be a number or a sequence (min, max), got {value!r}")
+    first = _number(transform, f"{name}[0]", value[0], low, high)
+    second = _number(transform, f"{name}[1]", value[1], low, high)
+    if first > second:
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be (min, max) with min <= max, got {tuple(value)!r}")
+    return first, second
+
+
+def Normalize(mean: Sequence[float], std: Sequence[float],  # noqa: N802 - a transform's name
+              is_hwc: bool = True) -> "_transforms.Normalize":
+    """(pixel - mean[c]) / std[c] per channel, as float32. mean in [0, 255] and std in
+    (0, 255], on the 0-255 scale, one value per channel (or one for all channels);
+    is_hwc=False takes CHW images."""
+    means = _numbers("Normalize", "mean", mean, low=0.0, high=255.0)
+    stds = _numbers("Normalize", "std", std, low=0.0, high=255.0, low_open=True)
+    if len(means) != len(stds):
+        raise InvalidArgumentError(
+            f"Normalize: mean and std must have the same length, got {len(means)} and {len(stds)}")
+    return _transforms.Normalize(means, stds, check_bool("Normalize: is_hwc", is_hwc))
+
+
+def Rescale(rescale: float, shift: float) -> "_transforms.Rescale":  # noqa: N802
+    """pixel * rescale + shift, as float32."""
+    return _transforms.Rescale(_number("Rescale", "rescale", rescale),
+                               _number("Rescale", "shift", shift))
+
+
+def HWC2CHW() -> "_transforms.HWC2CHW":  # noqa: N802
+    """Transposes an (H, W, C) image to (C, H, W); an (H, W) image becomes (1, H, W)."""
+    return _transforms.HWC2CHW()
+
+
+def AdjustBrightness(brightness_factor: float) -> "_transforms.AdjustBrightness":  # noqa: N802
+    """Blends with black: 0 gives black, 1 the image (ImageEnhance.Brightness)."""
+    return _transforms.AdjustBrightness(
+        _number("AdjustBrightness", "brightness_factor", brightness_factor, low=0.0))
+
+
+def AdjustContrast(contrast_factor: float) -> "_transforms.AdjustContrast":  # noqa: N802
+    """Blends with the image's mean grey: 0 gives flat grey, 1 the image (ImageEnhance.Contrast)."""
+    return _transforms.AdjustContrast(
+        _number("AdjustContrast", "contrast_factor", contrast_factor, low=0.0))
+
+
+def AdjustSaturation(saturation_factor: float) -> "_transforms.AdjustSaturation":  # noqa: N802
+    """Blends with the grey image: 0 gives grey, 1 the image (ImageEnhance.Color)."""
+    return _transforms.AdjustSaturation(
+        _number("AdjustSaturation", "saturation_factor", saturation_factor, low=0.0))
+
+
+def AdjustHue(hue_factor: float) -> "_transforms.AdjustHue":  # noqa: N802
+    """Rotates the hue by hue_factor of a turn, hue_factor in [-0.5, 0.5]."""
+    return _transforms.AdjustHue(_number("AdjustHue", "hue_factor", hue_factor, low=-0.5, high=0.5))
+
+
+def AdjustSharpness(sharpness_factor: float) -> "_transforms.AdjustSharpness":  # noqa: N802
+    """Blends with the smoothed image: 0 blurs, 1 gives the image, 2 sharpens (ImageEnhance.Sharpness)."""
+    return _transforms.AdjustSharpness(
+        _number("AdjustSharpness", "sharpness_factor", sharpness_factor, low=0.0))
+
+
+def Posterize(bits: int) -> "_transforms.Posterize":  # noqa: N802
+    """Keeps the `bits` high bits of every value, bits in [0, 8]."""
+    return _transforms.Posterize(check_int("Posterize: bits", bits, 0, 8))
+
+
+def Solarize(threshold: Range) -> "_transforms.Solarize":  # noqa: N802
+    """Inverts values: a number t inverts every value >= t; (min, max) inverts the values in
+    [min, max] ((t, t) is the same as t). Thresholds in [0, 255]."""
+    if isinstance(threshold, (list, tuple)):
+        low, high = _min_max("Solarize", "threshold", threshold, 0.0, 255.0)
+    else:
+        low = high = _number("Solarize", "threshold", threshold, 0.0, 255.0)
+    return _transforms.Solarize(low, high)
+
+
+def AutoContrast(cutoff: float = 0.0,  # noqa: N802
+                 ignore: Union[None, int, Sequence[int]] = None) -> "_transforms.AutoContrast":
+    """Stretches each channel to [0, 255] after dropping `cutoff` percent (in [0, 50)) of
+    the pixels at each end and the values in `ignore` (ImageOps.autocontrast)."""
+    cutoff = _number("AutoContrast", "cutoff", cutoff, low=0.0, high=50.0, high_open=True)
+    if ignore is None:
+        ignored: list = []
+    elif isinstance(ignore, (list, tuple)):
+        ignored = [check_int(f"AutoContrast: ignore[{i}]", v, 0, 255) for i, v in enumerate(ignore)]
+    else:
+        ignored = [check_int("AutoContrast: ignore", ignore, 0, 255)]
+    return _transforms.AutoContrast(cutoff, ignored)
+
+
+def Equalize() -> "_transforms.Equalize":  # noqa: N802
+    """Equalizes each channel's histogram (ImageOps.equalize)."""
+    return _transforms.Equalize()
+
+
+def Invert() -> "_transforms.Invert":  # noqa: N802
+    """255 - value (ImageOps.invert)."""
+    return _transforms.Invert()
+
+
+def _factor_range(name: str, value: Range, is_hue: bool) -> Tuple[float, float]:
+    if is_hue:
+        if isinstance(value, (list, tuple)):
+            return _min_max("RandomColorAdjust", name, value, -0.5, 0.5)
+        half = _number("RandomColorAdjust", name, value, low=0.0, high=0.5)
+        return (-half, half)
+    if isinstance(value, (list, tuple)):
+        return _min_max("RandomColorAdjust", name, value, 0.0, math.inf)
+    half = _number("RandomColorAdjust", name, value, low=0.0)
+    return (max(0.0, 1.0 - half), 1.0 + half)
+
+
+def RandomColorAdjust(brightness: Range = (1, 1), contrast: Range = (1, 1),  # noqa: N802
+                      saturation: Range = (1, 1), hue: Range = (0, 0)) -> "_transforms.RandomColorAdjust":
+    """Adjusts brightness, contrast, saturation and hue in a random order with factors drawn
+    per row. A number b for brightness, contrast or saturation is the range
+    [max(0, 1 - b), 1 + b]; a number h for hue is [-h, h] (0 <= h <= 0.5); a sequence is
+    (min, max). Ranges (1, 1) and hue (0, 0) skip that adjustment."""
+    return _transforms.RandomColorAdjust(
+        brightness=_factor_range("brightness", brightness, is_hue=False),
+        contrast=_factor_range("contrast", contrast, is_hue=False),
+        saturation=_factor_range("saturation", saturation, is_hue=False),
+        hue=_factor_range("hue", hue, is_hue=True),
+    )

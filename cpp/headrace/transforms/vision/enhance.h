@@ -1,0 +1,142 @@
+// Pillow's image arithmetic on uint8 images: the blend every ImageEnhance class is made
+// of and the lookup tables of Image.point (also used by color_adjust.h), sharpness, and
+// the tone curves of ImageOps; with the transforms over them (mindspore.dataset.vision
+// names and arguments): AdjustSharpness, Posterize, Solarize, AutoContrast, Equalize,
+// Invert.
+//
+// The image kernels (namespace kernels) take a uint8 image of shape (H, W), (H, W, 1) or
+// (H, W, 3) (Pillow's modes "L" and "RGB"), return a new image of the same shape, and
+// fail with InvalidArgument naming the transform and what it got. Their tables and
+// blends are computed as Pillow computes them, so the results equal Pillow's exactly.
+// Pure functions: call them from any thread; the transforms are stateless.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "headrace/core/result.h"
+#include "headrace/core/tensor.h"
+#include "headrace/engine/tensor_op.h"
+
+namespace headrace::transforms {
+
+namespace kernels {
+
+// A table giving each uint8 value its new value.
+using Lut = std::array<uint8_t, 256>;
+
+// Pillow's Image.blend(degenerate, image, factor) on one value: degenerate +
+// factor * (image - degenerate) in float, clipped to [0, 255] and truncated. Every
+// ImageEnhance class is this blend with its own degenerate image.
+inline uint8_t BlendValue(uint8_t degenerate, uint8_t value, float factor) {
+  float v = static_cast<float>(degenerate) +
+            factor * static_cast<float>(static_cast<int>(value) - static_cast<int>(degenerate));
+  v = v < 0.0f ? 0.0f : v;
+  v = v > 255.0f ? 255.0f : v;
+  return static_cast<uint8_t>(static_cast<int>(v));
+}
+
+// BlendValue over `count` values (SSE2 where available, same results); `out` may not
+// overlap the inputs.
+void BlendValues(const uint8_t* degenerate, const uint8_t* image, uint8_t* out, int64_t count,
+                 float factor);
+
+// The image with every value v replaced by lut[v]; with one table per channel, channel c
+// of every pixel goes through luts[c]. `image` must be uint8 (checked by the caller).
+Result<TensorPtr> ApplyLut(const Tensor& image, const Lut& lut);
+Result<TensorPtr> ApplyChannelLuts(const Tensor& image, const Lut* luts, int64_t channels);
+
+// ImageEnhance.Sharpness(image).enhance(factor): a blend with the image smoothed by
+// Pillow's SMOOTH filter (3x3, weights 1 and a centre of 5, over 13, rounded); the
+// outermost rows and columns keep their values, and images under 3x3 are unchanged.
+Result<TensorPtr> AdjustSharpness(const Tensor& image, double factor);
+
+// ImageOps.posterize: keeps the `bits` high bits of every value; bits in [0, 8] (0 gives
+// black, as MindSpore allows; Pillow stops at 1).
+Result<TensorPtr> Posterize(const Tensor& image, int bits);
+
+// Inverts (v -> 255 - v) every value v with low <= v <= high. ImageOps.solarize(image, t)
+// is Solarize(image, t, 255).
+Result<TensorPtr> Solarize(const Tensor& image, double low, double high);
+
+// ImageOps.autocontrast(image, cutoff, ignore): per channel, drops the values in `ignore`
+// and `cutoff` percent of the pixels at each end of the histogram, then stretches the
+// remaining range to [0, 255]. cutoff in [0, 50), ignore values in [0, 255].
+Result<TensorPtr> AutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore);
+
+// ImageOps.equalize: per channel, maps values through the cumulative histogram.
+Result<TensorPtr> Equalize(const Tensor& image);
+
+// ImageOps.invert: 255 - v.
+Result<TensorPtr> Invert(const Tensor& image);
+
+}  // namespace kernels
+
+// Transforms. Make() checks the arguments (InvalidArgument naming the argument).
+class AdjustSharpness : public engine::TensorOp {
+ public:
+  // sharpness_factor finite and >= 0.
+  static Result<std::shared_ptr<AdjustSharpness>> Make(double sharpness_factor);
+  explicit AdjustSharpness(double factor) : factor_(factor) {}
+  std::string name() const override { return "AdjustSharpness"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const double factor_;
+};
+
+class Posterize : public engine::TensorOp {
+ public:
+  // bits in [0, 8].
+  static Result<std::shared_ptr<Posterize>> Make(int bits);
+  explicit Posterize(int bits) : bits_(bits) {}
+  std::string name() const override { return "Posterize"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const int bits_;
+};
+
+class Solarize : public engine::TensorOp {
+ public:
+  // MindSpore's threshold (min, max), 0 <= min <= max <= 255: inverts the values in
+  // [min, max], or every value >= min when min == max (a single threshold).
+  static Result<std::shared_ptr<Solarize>> Make(double threshold_min, double threshold_max);
+  Solarize(double low, double high) : low_(low), high_(high) {}
+  std::string name() const override { return "Solarize"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const double low_;
+  const double high_;
+};
+
+class AutoContrast : public engine::TensorOp {
+ public:
+  // cutoff in [0, 50), ignore values in [0, 255].
+  static Result<std::shared_ptr<AutoContrast>> Make(double cutoff, std::vector<int> ignore);
+  AutoContrast(double cutoff, std::vector<int> ignore) : cutoff_(cutoff), ignore_(std::move(ignore)) {}
+  std::string name() const override { return "AutoContrast"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+
+ private:
+  const double cutoff_;
+  const std::vector<int> ignore_;
+};
+
+class Equalize : public engine::TensorOp {
+ public:
+  std::string name() const override { return "Equalize"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+};
+
+class Invert : public engine::TensorOp {
+ public:
+  std::string name() const override { return "Invert"; }
+  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+};
+
+}  // namespace headrace::transforms
