@@ -2,11 +2,14 @@
 #include <pybind11/pybind11.h>
 
 #include "bindings/register.h"
+#include "headrace/core/row_memory.h"
 #include "headrace/core/version.h"
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "headrace's C++ core; use the headrace package, not this module.";
   m.attr("__version__") = std::string(headrace::Version());
+  // While importing, before any engine thread exists (it sets environment variables).
+  headrace::InitRowMemory();
   headrace::bindings::RegisterErrors(m);
   headrace::bindings::RegisterTensor(m);
   headrace::bindings::RegisterEngine(m);

@@ -19,6 +19,11 @@
 
 namespace headrace {
 
+// Chooses and sets up the allocator now rather than at the first allocation. It sets
+// environment variables (see row_memory.cc), so call it while the process has one thread
+// that could read them, e.g. when the Python extension is imported. Idempotent.
+void InitRowMemory();
+
 // `size` bytes aligned to `alignment` (a power of two); nullptr when memory is exhausted.
 void* AllocateRowMemory(size_t size, size_t alignment);
 // Frees what AllocateRowMemory returned; nullptr is ignored.
