@@ -197,14 +197,6 @@ Status CheckFactor(std::string_view transform, std::string_view argument, double
   return Status::OK();
 }
 
-// Compute of a transform that applies `kernel` with its factor to its one image column.
-template <typename Kernel>
-Status ComputeWith(std::string_view transform, engine::TensorList* columns, Kernel kernel) {
-  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
-  ASSIGN_OR_RETURN(columns->front(), kernel(*image));
-  return Status::OK();
-}
-
 }  // namespace
 
 Result<std::shared_ptr<AdjustBrightness>> AdjustBrightness::Make(double brightness_factor) {
@@ -213,7 +205,7 @@ Result<std::shared_ptr<AdjustBrightness>> AdjustBrightness::Make(double brightne
 }
 
 Status AdjustBrightness::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustBrightness(image, factor_); });
 }
 
@@ -223,7 +215,7 @@ Result<std::shared_ptr<AdjustContrast>> AdjustContrast::Make(double contrast_fac
 }
 
 Status AdjustContrast::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustContrast(image, factor_); });
 }
 
@@ -233,7 +225,7 @@ Result<std::shared_ptr<AdjustSaturation>> AdjustSaturation::Make(double saturati
 }
 
 Status AdjustSaturation::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustSaturation(image, factor_); });
 }
 
@@ -246,7 +238,7 @@ Result<std::shared_ptr<AdjustHue>> AdjustHue::Make(double hue_factor) {
 }
 
 Status AdjustHue::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustHue(image, factor_); });
 }
 

@@ -302,18 +302,6 @@ Result<TensorPtr> Invert(const Tensor& image) {
 
 }  // namespace kernels
 
-namespace {
-
-// Compute of a transform that applies `kernel` to its one image column.
-template <typename Kernel>
-Status ComputeWith(std::string_view transform, engine::TensorList* columns, Kernel kernel) {
-  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
-  ASSIGN_OR_RETURN(columns->front(), kernel(*image));
-  return Status::OK();
-}
-
-}  // namespace
-
 Result<std::shared_ptr<AdjustSharpness>> AdjustSharpness::Make(double sharpness_factor) {
   if (!(sharpness_factor >= 0.0) || !std::isfinite(sharpness_factor)) {
     return Status::InvalidArgument(
@@ -324,7 +312,7 @@ Result<std::shared_ptr<AdjustSharpness>> AdjustSharpness::Make(double sharpness_
 }
 
 Status AdjustSharpness::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustSharpness(image, factor_); });
 }
 
@@ -336,7 +324,7 @@ Result<std::shared_ptr<Posterize>> Posterize::Make(int bits) {
 }
 
 Status Posterize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::Posterize(image, bits_); });
 }
 
@@ -352,7 +340,7 @@ Result<std::shared_ptr<Solarize>> Solarize::Make(double threshold_min, double th
 }
 
 Status Solarize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::Solarize(image, low_, high_); });
 }
 
@@ -362,17 +350,17 @@ Result<std::shared_ptr<AutoContrast>> AutoContrast::Make(double cutoff, std::vec
 }
 
 Status AutoContrast::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AutoContrast(image, cutoff_, ignore_); });
 }
 
 Status Equalize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [](const Tensor& image) { return kernels::Equalize(image); });
 }
 
 Status Invert::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
-  return ComputeWith(name(), columns,
+  return ApplyToImageColumn(name(), columns,
                      [](const Tensor& image) { return kernels::Invert(image); });
 }
 

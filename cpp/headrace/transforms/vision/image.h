@@ -38,4 +38,13 @@ Result<ImageLayout> CheckImage(std::string_view transform, const Tensor& image,
                                std::initializer_list<DataType> dtypes = {},
                                std::initializer_list<int64_t> channels = {});
 
+// Compute of a transform that replaces its one image column with kernel(image), where
+// kernel takes a `const Tensor&` and returns Result<TensorPtr>.
+template <typename Kernel>
+Status ApplyToImageColumn(std::string_view transform, engine::TensorList* columns, Kernel kernel) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
+  ASSIGN_OR_RETURN(columns->front(), kernel(*image));
+  return Status::OK();
+}
+
 }  // namespace headrace::transforms
