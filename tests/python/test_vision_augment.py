@@ -234,3 +234,15 @@ def test_fused_decode_names_a_corrupt_file(tmp_path):
     data = data.map([vision.Decode(), vision.RandomResizedCrop(32)], input_columns="image")
     with pytest.raises(ValueError, match=f"Decode: corrupt or truncated JPEG.* in {folder / 'a.jpg'}"):
         list(data.create_tuple_iterator(num_epochs=1))
+
+
+def test_native_and_python_transforms_mix_in_one_map():
+    files = [jpeg(photo(30 + i, 40)) for i in range(6)]
+    data = ds.GeneratorDataset(lambda: iter((f,) for f in files), ["image"])
+    data = data.map([vision.Decode(), lambda image: image[:, ::-1] // 2, vision.Resize((16, 20)),
+                     vision.HWC2CHW()], input_columns="image", num_parallel_workers=2)
+    got = [row[0] for row in data.create_tuple_iterator(num_epochs=1)]
+    for out, encoded in zip(got, files):
+        halved = np.asarray(Image.open(io.BytesIO(encoded.tobytes())).convert("RGB"))[:, ::-1] // 2
+        expected = np.asarray(Image.fromarray(np.ascontiguousarray(halved)).resize((20, 16), Image.BILINEAR))
+        np.testing.assert_array_equal(out, expected.transpose(2, 0, 1))
