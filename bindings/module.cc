@@ -17,5 +17,6 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterVisionGeometry(m);
   headrace::bindings::RegisterVisionColor(m);
   headrace::bindings::RegisterMemory(m);
+  headrace::bindings::RegisterCache(m);
   headrace::bindings::RegisterServer(m);
 }

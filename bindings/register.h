@@ -20,6 +20,8 @@ void RegisterVisionColor(pybind11::module_& m);     // normalize, colour adjustm
 
 // The shared-memory store (module headrace._core.memory).
 void RegisterMemory(pybind11::module_& m);
+// The cache client: sessions and caches of headrace-server (module headrace._core.cache).
+void RegisterCache(pybind11::module_& m);
 // Server lifecycle and the client for its status and stop RPCs.
 void RegisterServer(pybind11::module_& m);
 

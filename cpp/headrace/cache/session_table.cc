@@ -1,0 +1,1 @@
+// Placeholder while the cache issue is in progress.
