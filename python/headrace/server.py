@@ -29,7 +29,7 @@ from typing import IO, Any, Dict, Optional, Sequence, Type
 from headrace._core import ServerClient
 from headrace.errors import InvalidArgumentError
 
-__all__ = ["ServerProcess", "server_binary", "status", "stop"]
+__all__ = ["ServerProcess", "ensure_local_server", "server_binary", "start_daemon", "status", "stop"]
 
 BINARY_NAME = "headrace-server"
 DEFAULT_HOST = "127.0.0.1"
@@ -90,6 +90,58 @@ def stop(address: str, timeout: float = 5.0) -> None:
     Raises the same errors as :func:`status`.
     """
     ServerClient(address).stop(timeout)
+
+
+def start_daemon(host: str = DEFAULT_HOST, port: int = 50052, args: Sequence[str] = (),
+                 timeout: float = 10.0) -> int:
+    """Starts ``headrace-server`` as a daemon that outlives this process (its own session,
+    no terminal, output discarded once it listens) and returns its pid once it listens.
+    What ``headrace cache start`` does; stop it with :func:`stop`.
+
+    Raises:
+        RuntimeError: it exited before listening (e.g. the port is taken); the message has
+            its exit code and stderr.
+        TimeoutError: it did not listen within ``timeout`` seconds (it is killed).
+    """
+    stderr = tempfile.TemporaryFile(prefix="headrace-server-", suffix=".stderr")
+    try:
+        process = subprocess.Popen(
+            [server_binary(), "--host", host, "--port", str(port), *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
+            start_new_session=True)
+        try:
+            ServerProcess._wait_until_listening(process, stderr, timeout)
+        except TimeoutError:
+            process.kill()
+            process.wait()
+            raise
+        finally:
+            # The daemon ignores SIGPIPE: closing our end only loses what it prints later.
+            assert process.stdout is not None
+            process.stdout.close()
+        # Not waited for: it runs on after this process exits; the returncode is never read.
+        process.returncode = 0
+        return process.pid
+    finally:
+        stderr.close()
+
+
+def ensure_local_server(host: str = DEFAULT_HOST, port: int = 50052) -> None:
+    """Makes sure a headrace-server answers at host:port, starting a daemon there if none
+    does (what a DatasetCache without a session id needs, so that no manual step is
+    needed for the common case)."""
+    address = _format_address(host, port)
+    try:
+        status(address, timeout=1.0)
+        return
+    except ConnectionError:
+        pass
+    try:
+        start_daemon(host, port)
+    except RuntimeError:
+        # Another process may have started one at the same time: it is there now, or the
+        # port is really taken by something else (then status says so).
+        status(address, timeout=1.0)
 
 
 class ServerProcess:

@@ -1,1 +1,104 @@
-// Placeholder while the cache issue is in progress.
+#include "headrace/cache/cache_merge_op.h"
+
+#include "headrace/core/warning.h"
+#include "headrace/engine/row_reader.h"
+#include "headrace/engine/row_writer.h"
+
+namespace headrace::cache {
+
+namespace {
+// How long the end of a pass waits for the rows still being written: the next pass asks
+// the cache which rows it holds, and should find this pass's.
+constexpr std::chrono::milliseconds kFlushAtPassEnd{10000};
+}  // namespace
+
+CacheMergeOp::CacheMergeOp(std::shared_ptr<CacheClient> client, uint64_t cache_id,
+                           std::shared_ptr<CachePassPlan> plan)
+    : DatasetOp("CacheMerge", 1), client_(std::move(client)), cache_id_(cache_id), plan_(std::move(plan)) {}
+
+Status CacheMergeOp::PreparePass() {
+  pass_ = plan_->Take();  // the leaf's sampler made it while the children launched
+  if (writer_ == nullptr && !cache_lost_) writer_ = std::make_unique<CacheWriter>(client_, cache_id_);
+  return Status::OK();
+}
+
+void CacheMergeOp::LoseCache(const Status& why) {
+  if (!cache_lost_) {
+    Warn("the cache server at " + client_->address() + " failed (" + why.message() +
+         "); the pipeline carries on without the cache");
+  }
+  cache_lost_ = true;
+  plan_->MarkLost();
+}
+
+Status CacheMergeOp::PassThrough(engine::RowWriter* writer) {
+  engine::RowReader reader(input(), 0);
+  for (;;) {
+    TensorRow row;
+    RETURN_IF_ERROR(reader.Next(&row, writer));
+    if (row.is_end_of_data()) return Status::OK();
+    if (row.is_data()) RETURN_IF_ERROR(writer->Write(std::move(row)));
+  }
+}
+
+Status CacheMergeOp::RunWorker(int /*worker_id*/) {
+  engine::RowWriter writer(output(), 0, output_block_rows());
+  if (pass_.lookup_failed) {  // the sampler has warned
+    cache_lost_ = true;
+    plan_->MarkLost();
+  }
+  if (cache_lost_) {
+    RETURN_IF_ERROR(PassThrough(&writer));
+    return writer.Write(TensorRow::EndOfData());
+  }
+  engine::RowReader reader(input(), 0);
+  const std::vector<int64_t>& ids = pass_.ids;
+  std::vector<int64_t> chunk;
+  size_t i = 0;
+  while (i < ids.size()) {
+    if (cancelled()) return Status::Cancelled("CacheMerge cancelled");
+    if (pass_.hit[i]) {
+      chunk.clear();
+      for (size_t j = i; j < ids.size() && pass_.hit[j] && chunk.size() < kFetchRows; ++j) chunk.push_back(ids[j]);
+      Result<std::vector<std::optional<TensorRow>>> rows = client_->ReadRows(cache_id_, chunk);
+      bool complete = rows.ok();
+      for (size_t k = 0; complete && k < rows->size(); ++k) complete = (*rows)[k].has_value();
+      if (!complete) {
+        LoseCache(rows.ok() ? Status::DataLoss("rows it said it held are gone") : rows.status());
+        // The rows from i on are computed below after all: restart the subtree on them.
+        plan_->SetOverride(std::vector<int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(i), ids.end()));
+        RETURN_IF_ERROR(RestartChild(0));
+        RETURN_IF_ERROR(PassThrough(&writer));
+        return writer.Write(TensorRow::EndOfData());
+      }
+      for (std::optional<TensorRow>& row : *rows) RETURN_IF_ERROR(writer.Write(std::move(*row)));
+      i += chunk.size();
+      continue;
+    }
+    TensorRow row;
+    RETURN_IF_ERROR(reader.Next(&row, &writer));
+    if (!row.is_data()) {
+      return Status::Internal("CacheMerge: the subtree ended before row " + std::to_string(ids[i]));
+    }
+    if (row.id() != ids[i]) {
+      return Status::Internal("CacheMerge: expected row " + std::to_string(ids[i]) + " from below, got " +
+                              std::to_string(row.id()));
+    }
+    if (writer_ != nullptr) writer_->Offer(row.id(), row);
+    RETURN_IF_ERROR(writer.Write(std::move(row)));
+    ++i;
+  }
+  TensorRow end;
+  RETURN_IF_ERROR(reader.Next(&end, &writer));
+  if (writer_ != nullptr) {
+    writer.Flush();  // the rows are on their way before this waits for the cache
+    writer_->Flush(kFlushAtPassEnd);
+  }
+  return writer.Write(TensorRow::EndOfData());
+}
+
+std::string CacheMergeOp::Describe() const {
+  return "CacheMerge(cache=" + std::to_string(cache_id_) + ", server=" + client_->address() + ")";
+}
+
+}  // namespace headrace::cache

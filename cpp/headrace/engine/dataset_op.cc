@@ -37,8 +37,10 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
     std::lock_guard<std::mutex> lock(mu_);
     if (cancelled() || context->stopping) return Status::Cancelled(name_ + " is stopping");
   }
-  for (size_t i = 0; i < children_.size(); ++i) {
-    RETURN_IF_ERROR(children_[i]->Launch(context, num_workers_));
+  if (LaunchesChildrenFirst()) {
+    for (size_t i = 0; i < children_.size(); ++i) {
+      RETURN_IF_ERROR(children_[i]->Launch(context, num_workers_));
+    }
   }
   RETURN_IF_ERROR(PreparePass());
   std::lock_guard<std::mutex> lock(mu_);
@@ -122,6 +124,16 @@ Result<int64_t> DatasetOp::ForwardChildPass(int64_t pass, RowWriter* writer) {
     ++rows;
     RETURN_IF_ERROR(writer->Write(std::move(row)));
   }
+}
+
+Status DatasetOp::LaunchChild(size_t index) {
+  children_[index]->Join();
+  return children_[index]->Launch(context_, num_workers_);
+}
+
+Status DatasetOp::RestartChild(size_t index) {
+  StopChildEarly(index);
+  return LaunchChild(index);
 }
 
 void DatasetOp::StopChildEarly(size_t index) {

@@ -107,6 +107,17 @@ class DatasetOp {
   // child and launch it again. Returns how many rows the pass had.
   Result<int64_t> ForwardChildPass(int64_t pass, RowWriter* writer);
 
+  // Whether Launch() launches the children before this op's threads (the default). An op
+  // that decides during its pass whether it needs its child at all (a cache op reading
+  // from the cache) says false and calls LaunchChild itself.
+  virtual bool LaunchesChildrenFirst() const { return true; }
+  // Joins the previous pass of children_[index], if any, and launches a new one for this
+  // op's workers.
+  Status LaunchChild(size_t index);
+  // StopChildEarly, then LaunchChild: a new pass of the child while the old one was still
+  // running (the cache merge op, when it must read rows it meant to fetch).
+  Status RestartChild(size_t index);
+
   // Ends the current pass of children_[index] before it has written everything (take has
   // its rows, zip met the end of another child): cancels, joins and makes it launchable
   // again, so that its threads do not stay blocked on a full connector.

@@ -8,6 +8,7 @@
 """
 
 from headrace.dataset import callback, config, transforms, vision
+from headrace.dataset.cache import DatasetCache
 from headrace.dataset.combine import ZipDataset
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
@@ -30,6 +31,7 @@ def zip(datasets):  # noqa: A001 - mirrors mindspore.dataset.zip
 
 __all__ = [
     "Dataset",
+    "DatasetCache",
     "DistributedSampler",
     "GeneratorDataset",
     "ImageFolderDataset",

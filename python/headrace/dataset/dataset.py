@@ -25,6 +25,9 @@ class BuildContext:
     def __init__(self, seed: int) -> None:
         self._random = random.Random(seed)
         self.resources: List[Any] = []
+        # Set by a cache while the pipeline below it is built (cache.py): the leaf's
+        # sampler is wrapped in the cache's lookup.
+        self.sampler_wrappers: List[Callable[[Any], Any]] = []
 
     def own(self, resource: Any) -> Any:
         """Keeps `resource` (it has close()) until the pipeline stops; returns it."""
@@ -34,6 +37,13 @@ class BuildContext:
     def next_seed(self) -> int:
         """A seed for the next random part; the same pipeline seed gives the same ones."""
         return self._random.getrandbits(64)
+
+    def make_sampler(self, sampler: Any) -> Any:
+        """The C++ sampler of a leaf: `sampler` seeded, wrapped by a cache above if any."""
+        built = sampler._build(self.next_seed())
+        for wrap in self.sampler_wrappers:
+            built = wrap(built)
+        return built
 
 
 class Dataset:

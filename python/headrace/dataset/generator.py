@@ -17,6 +17,7 @@ from typing import Any, List, Optional, Sequence, Union
 import numpy as np
 
 from headrace._core import engine as _engine
+from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
@@ -55,8 +56,11 @@ class GeneratorDataset(Dataset):
                  num_parallel_workers: int = 1, shuffle: Optional[bool] = None,
                  sampler: Optional[Sampler] = None, num_shards: Optional[int] = None,
                  shard_id: Optional[int] = None, python_multiprocessing: bool = True,
-                 max_rowsize: Any = None) -> None:
+                 max_rowsize: Any = None, cache: Any = None) -> None:
         super().__init__()
+        # Not in MindSpore's GeneratorDataset: a cache over a Python source (for a stream,
+        # the Cache op; for a random-access source, CacheLookup and CacheMerge).
+        self.cache = check_cache(cache)
         names = column_list("column_names", column_names)
         if names is None:
             raise InvalidArgumentError("column_names is required: name every column the source yields")
@@ -97,11 +101,16 @@ class GeneratorDataset(Dataset):
         return self.source() if callable(self.source) else iter(self.source)
 
     def _build(self, context: BuildContext) -> "_engine.Op":
+        if self.cache is not None:
+            return build_with_cache(self, context, self._build_uncached)
+        return self._build_uncached(context)
+
+    def _build_uncached(self, context: BuildContext) -> "_engine.Op":
         if self.sampler is not None and self.python_multiprocessing and self.num_parallel_workers > 1:
             return self._build_in_processes(context)
         if self.sampler is not None:
             return _engine.python_random_access_source(
-                self.source, self._column_names, self.sampler._build(context.next_seed()),
+                self.source, self._column_names, context.make_sampler(self.sampler),
                 self.num_parallel_workers)
         return _engine.python_stream_source(self._make_iterator, self._column_names,
                                             self.num_samples or 0)
@@ -113,7 +122,7 @@ class GeneratorDataset(Dataset):
         from headrace.dataset.workers import start_pool
 
         indices = _engine.table_source(["index"], [np.arange(len(self.source), dtype=np.int64)],
-                                       self.sampler._build(context.next_seed()), 1)
+                                       context.make_sampler(self.sampler), 1)
         description = "GeneratorDataset source"
         pool = start_pool(_ItemAt(self.source, self._column_names), self.num_parallel_workers,
                           description, context)

@@ -18,6 +18,7 @@ import numpy as np
 
 from headrace._core import engine as _engine
 from headrace._core import transforms as _transforms
+from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
@@ -88,8 +89,9 @@ class ImageFolderDataset(Dataset):
                  num_shards: Optional[int] = None, shard_id: Optional[int] = None,
                  cache: Any = None, decrypt: Any = None) -> None:
         super().__init__()
-        if cache is not None or decrypt is not None:
-            raise UnimplementedError("ImageFolderDataset: cache and decrypt are not implemented yet")
+        if decrypt is not None:
+            raise UnimplementedError("ImageFolderDataset: decrypt is not implemented")
+        self.cache = check_cache(cache)
         if not isinstance(dataset_dir, (str, os.PathLike)):
             raise InvalidArgumentError(f"dataset_dir must be a path, got {dataset_dir!r}")
         self.dataset_dir = os.fspath(dataset_dir)
@@ -116,11 +118,16 @@ class ImageFolderDataset(Dataset):
         return self.sampler.pass_size(len(self._paths))
 
     def _build(self, context: BuildContext) -> "_engine.Op":
+        if self.cache is not None:
+            return build_with_cache(self, context, self._build_uncached)
+        return self._build_uncached(context)
+
+    def _build_uncached(self, context: BuildContext) -> "_engine.Op":
         from headrace.dataset import config
 
         workers = self.num_parallel_workers or config.get_num_parallel_workers()
         op = _engine.file_list_source("ImageFolder", self._paths, self._labels.tolist(),
-                                      ["image", "label"], self.sampler._build(context.next_seed()),
+                                      ["image", "label"], context.make_sampler(self.sampler),
                                       workers)
         if self.decode:
             # Decoding is a map over the image column on the same number of workers.

@@ -6,6 +6,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
+from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.transforms import Compose, as_columns
 from headrace.dataset.validation import check_bool, check_int, column_list, read_columns
@@ -128,8 +129,9 @@ class MapDataset(Dataset):
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers
         self.python_multiprocessing = check_bool("python_multiprocessing", python_multiprocessing)
-        if cache is not None or offload:
-            raise UnimplementedError("map: cache and offload are not implemented yet")
+        if offload:
+            raise UnimplementedError("map: offload is not implemented")
+        self.cache = check_cache(cache)
         self.callbacks = []
         if callbacks is not None:
             from headrace.dataset.callback import make_dispatcher
@@ -143,6 +145,11 @@ class MapDataset(Dataset):
         return self.children[0]._pass_size()
 
     def _build(self, context: BuildContext) -> "_engine.Op":
+        if self.cache is not None:
+            return build_with_cache(self, context, self._build_uncached)
+        return self._build_uncached(context)
+
+    def _build_uncached(self, context: BuildContext) -> "_engine.Op":
         workers = self.num_parallel_workers or config.get_num_parallel_workers()
         child = self.children[0]._build(context)
         operations, child_block_rows = self.operations, 0

@@ -70,5 +70,5 @@ class NumpySlicesDataset(Dataset):
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         return _engine.table_source(self._column_names, self._arrays,
-                                    self.sampler._build(context.next_seed()),
+                                    context.make_sampler(self.sampler),
                                     self.num_parallel_workers)

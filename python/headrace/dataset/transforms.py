@@ -6,7 +6,9 @@ arrays directly: ``TypeCast(np.float32)(array)``.
 
 from __future__ import annotations
 
-from typing import Any, Callable, List, Sequence
+import functools
+import weakref
+from typing import Any, Callable, List, Optional, Sequence
 
 import numpy as np
 
@@ -15,6 +17,30 @@ from headrace.dataset.validation import check_int
 from headrace.errors import InvalidArgumentError
 
 __all__ = ["Compose", "OneHot", "TypeCast"]
+
+
+# How each native transform was made ("Resize((224, 224), interpolation=...)"): a cache
+# keys a pipeline by its description, and the C++ objects do not show their arguments.
+_MADE_WITH: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
+
+
+def records_arguments(factory: Callable) -> Callable:
+    """Decorates a transform factory so that described() can tell what it made."""
+    @functools.wraps(factory)
+    def make(*args: Any, **kwargs: Any) -> Any:
+        op = factory(*args, **kwargs)
+        arguments = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in sorted(kwargs.items())]
+        _MADE_WITH[op] = f"{factory.__name__}({', '.join(arguments)})"
+        return op
+    return make
+
+
+def described(op: Any) -> Optional[str]:
+    """How the native transform `op` was made, if a recorded factory made it."""
+    try:
+        return _MADE_WITH.get(op)
+    except TypeError:  # not weak-referenceable: not one of ours
+        return None
 
 
 def _numeric_dtype_name(data_type: Any) -> str:
@@ -27,11 +53,13 @@ def _numeric_dtype_name(data_type: Any) -> str:
     return dtype.name
 
 
+@records_arguments
 def TypeCast(data_type: Any) -> "_transforms.TypeCast":  # noqa: N802 - a transform's name
     """Converts a numeric column to `data_type` (a NumPy dtype such as np.float32)."""
     return _transforms.TypeCast(_numeric_dtype_name(data_type))
 
 
+@records_arguments
 def OneHot(num_classes: int, smoothing_rate: float = 0.0) -> "_transforms.OneHot":  # noqa: N802
     """Integer labels to one-hot rows: a scalar to (num_classes,), (n,) to (n, num_classes).
     With smoothing_rate s the rows are float32: 1 - s + s/num_classes at the label,

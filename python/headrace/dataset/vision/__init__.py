@@ -16,3 +16,17 @@ from headrace.dataset.vision.utils import AutoAugmentPolicy, Border, Inter
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "RandAugment",
            *_color_names, *_geometry_names]
+
+
+def _record_every_factory() -> None:
+    # Every transform factory records its arguments (transforms.described), for the cache's
+    # description of a pipeline.
+    from headrace.dataset.transforms import records_arguments
+
+    for name in __all__:
+        factory = globals()[name]
+        if callable(factory) and not isinstance(factory, type):
+            globals()[name] = records_arguments(factory)
+
+
+_record_every_factory()
