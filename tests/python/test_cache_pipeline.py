@@ -1,0 +1,193 @@
+"""Pipelines with a DatasetCache: epoch 2 gives the same rows as epoch 1 and reads them from
+the cache; shuffles above it still shuffle; a server that dies mid-epoch or is absent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+import headrace.dataset as ds
+from headrace._core import cache as _cache
+from headrace.errors import InvalidArgumentError
+from headrace.server import ServerProcess, status, stop
+
+ROWS = 50
+
+
+@pytest.fixture
+def server():
+    with ServerProcess.start(port=0) as process:
+        yield process
+
+
+def new_cache(server, **options) -> ds.DatasetCache:
+    client = _cache.CacheClient(server.host, server.port)
+    return ds.DatasetCache(session_id=client.create_session(), port=server.port, **options)
+
+
+class Counted:
+    """A map function that counts its calls (maps run in threads here)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.lock = threading.Lock()
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        with self.lock:
+            self.calls += 1
+        return x * 10 + 1
+
+
+def epochs(data, count: int):
+    iterator = data.create_tuple_iterator(num_epochs=count)
+    out = []
+    for _ in range(count):
+        out.append([tuple(np.asarray(c).tolist() for c in row) for row in iterator])
+    return out
+
+
+def cache_stats(cache: ds.DatasetCache) -> dict:
+    caches = cache.get_stat()["caches"]
+    assert len(caches) == 1, caches
+    return caches[0]
+
+
+def test_a_cache_on_a_map_serves_epoch_two_without_running_the_map(server):
+    cache = new_cache(server)
+    function = Counted()
+    source = ds.NumpySlicesDataset({"x": np.arange(ROWS), "y": -np.arange(ROWS)}, shuffle=False)
+    data = source.map(function, input_columns="x", cache=cache, num_parallel_workers=2)
+    first, second, third = epochs(data, 3)
+    expected = [(x * 10 + 1, -x) for x in range(ROWS)]
+    assert first == second == third == expected
+    assert function.calls == ROWS  # epochs 2 and 3 came from the cache
+    stats = cache_stats(cache)
+    assert stats["rows_in_memory"] == ROWS and stats["hits"] == 2 * ROWS
+
+
+def test_a_cache_on_a_shuffled_leaf_keeps_each_epoch_s_order_and_reads_nothing_twice(server):
+    cache = new_cache(server)
+    reads = Counted()
+
+    class Source:
+        def __len__(self):
+            return ROWS
+
+        def __getitem__(self, index):
+            reads(np.int64(index))
+            return np.int64(index), np.float32(index / 2)
+
+    ds.config.set_seed(7)
+    cached = ds.GeneratorDataset(Source(), ["i", "f"], shuffle=True, cache=cache,
+                                 python_multiprocessing=False)
+    got = epochs(cached, 2)
+    ds.config.set_seed(7)
+    plain = epochs(ds.GeneratorDataset(Source(), ["i", "f"], shuffle=True, python_multiprocessing=False), 2)
+    assert got == plain  # same orders as without a cache
+    assert got[0] != got[1] and sorted(got[0]) == sorted(got[1])
+    assert reads.calls == 2 * ROWS + ROWS  # cached run: ROWS reads; plain run: 2 * ROWS
+
+
+def test_a_shuffle_above_the_cache_still_shuffles(server):
+    cache = new_cache(server)
+    data = ds.NumpySlicesDataset({"x": np.arange(ROWS)}, shuffle=False).map(lambda x: x + 1, cache=cache)
+    first, second = epochs(data.shuffle(16), 2)
+    assert sorted(first) == sorted(second) == [(x + 1,) for x in range(ROWS)]
+    assert first != second
+
+
+def test_a_streaming_source_is_read_once_then_served_from_the_cache(server):
+    cache = new_cache(server)
+    starts = []
+
+    def rows():
+        starts.append(1)
+        for i in range(ROWS):
+            yield np.full(3, i, np.int32), np.str_(f"row {i}")
+
+    data = ds.GeneratorDataset(rows, ["a", "s"], cache=cache)
+    first, second, third = epochs(data, 3)
+    assert first == second == third == [([i] * 3, f"row {i}") for i in range(ROWS)]
+    assert len(starts) == 1
+    assert cache_stats(cache)["complete"]
+
+
+def test_identical_pipelines_of_a_session_share_one_cache(server):
+    cache = new_cache(server)
+    make = lambda: ds.NumpySlicesDataset({"x": np.arange(ROWS)}, shuffle=False).map(  # noqa: E731
+        ds.transforms.TypeCast(np.float32), cache=cache, num_parallel_workers=1)
+    epochs(make(), 1)
+    other = ds.NumpySlicesDataset({"x": np.arange(ROWS)}, shuffle=False).map(
+        ds.transforms.TypeCast(np.float32), cache=cache, num_parallel_workers=3)
+    assert epochs(other, 1)[0] == [(float(x),) for x in range(ROWS)]
+    stats = cache_stats(cache)  # one cache: worker counts do not change the data
+    assert stats["hits"] == ROWS
+    different = ds.NumpySlicesDataset({"x": np.arange(ROWS)}, shuffle=False).map(
+        ds.transforms.TypeCast(np.float64), cache=cache)
+    epochs(different, 1)
+    assert len(cache.get_stat()["caches"]) == 2
+
+
+def test_the_server_killed_mid_epoch_warns_once_and_every_row_arrives_once():
+    process = ServerProcess.start(port=0)
+    try:
+        cache = new_cache(process)
+        data = ds.NumpySlicesDataset({"x": np.arange(400)}, shuffle=False).map(lambda x: x * 2, cache=cache)
+        iterator = data.create_tuple_iterator(num_epochs=2, output_numpy=True)
+        assert [int(r[0]) for _, r in zip(range(400), iterator)] == [2 * x for x in range(400)]
+        got = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for row in iterator:
+                got.append(int(row[0]))
+                if len(got) == 100:
+                    os.kill(process.pid, signal.SIGKILL)
+        assert got == [2 * x for x in range(400)]
+        messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
+        assert len(messages) == 1 and "carries on without the cache" in messages[0], messages
+    finally:
+        process.stop()  # returns at once for a killed server, and closes its pipes
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_absent_server_fails_the_iterator_within_a_second_naming_it():
+    port = free_port()
+    cache = ds.DatasetCache(session_id=1234, port=port)
+    data = ds.NumpySlicesDataset({"x": np.arange(4)}).map(lambda x: x, cache=cache)
+    started = time.monotonic()
+    with pytest.raises(ConnectionError, match=f"127.0.0.1:{port}.*headrace cache start"):
+        data.create_tuple_iterator(num_epochs=1)
+    assert time.monotonic() - started < 1.5
+
+
+def test_without_a_session_a_local_server_is_started():
+    port = free_port()
+    cache = ds.DatasetCache(port=port)
+    try:
+        data = ds.NumpySlicesDataset({"x": np.arange(10)}, shuffle=False).map(lambda x: x + 1, cache=cache)
+        assert epochs(data, 2)[1] == [(x + 1,) for x in range(10)]
+        assert cache.session_id is not None
+        assert status(f"127.0.0.1:{port}")["port"] == port
+    finally:
+        stop(f"127.0.0.1:{port}")
+
+
+def test_only_maps_may_lie_between_a_cache_and_its_source(server):
+    cache = new_cache(server)
+    data = ds.NumpySlicesDataset({"x": np.arange(4)}).filter(lambda x: x > 0).map(lambda x: x, cache=cache)
+    with pytest.raises(InvalidArgumentError, match="only maps may lie between a cache and its source"):
+        data.create_tuple_iterator(num_epochs=1)
+    with pytest.raises(InvalidArgumentError, match="cache must be a DatasetCache"):
+        ds.NumpySlicesDataset({"x": np.arange(4)}).map(lambda x: x, cache="yes")
