@@ -11,6 +11,7 @@
 #include <string>
 
 #include "bindings/deferred_decref.h"
+#include "bindings/numpy_conversion.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/cache/cache_client.h"
@@ -116,7 +117,34 @@ void RegisterCache(py::module_& m) {
         d["rows"] = opened.rows;
         return d;
       }, py::arg("session_id"), py::arg("crc"), py::arg("description"), py::arg("memory_limit"),
-         py::arg("spilling"));
+         py::arg("spilling"))
+      // Rows as (row id, [arrays]) pairs: for tests, benchmarks and tools.
+      .def("write_rows", [](CacheClient& c, uint64_t cache_id, const py::list& rows) {
+        std::vector<std::pair<int64_t, TensorRow>> pairs;
+        for (py::handle item : rows) {
+          auto pair = item.cast<py::tuple>();
+          TensorColumns columns;
+          for (py::handle array : pair[1]) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
+          const auto id = pair[0].cast<int64_t>();
+          pairs.emplace_back(id, TensorRow(id, std::move(columns)));
+        }
+        cache::WriteResult result = ValueOrThrow(WithoutGil([&] { return c.WriteRows(cache_id, pairs); }));
+        return py::make_tuple(result.admitted, result.refused);
+      }, py::arg("cache_id"), py::arg("rows"))
+      .def("read_rows", [](CacheClient& c, uint64_t cache_id, std::vector<int64_t> ids) {
+        auto rows = ValueOrThrow(WithoutGil([&] { return c.ReadRows(cache_id, ids); }));
+        py::list out;
+        for (auto& row : rows) {
+          if (!row.has_value()) {
+            out.append(py::none());
+            continue;
+          }
+          py::list columns;
+          for (const TensorPtr& column : row->columns()) columns.append(TensorToNumpy(column));
+          out.append(columns);
+        }
+        return out;
+      }, py::arg("cache_id"), py::arg("row_ids"));
 
   py::class_<cache::CachePassPlan, std::shared_ptr<cache::CachePassPlan>>(cache_module, "CachePassPlan")
       .def(py::init<>());
