@@ -9,11 +9,9 @@ shared memory and through gRPC, beside NumPy copying the same bytes.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 import tempfile
-import time
 from typing import Callable, Dict, List
 
 import numpy as np
