@@ -1,1 +1,460 @@
-// Placeholder while the cache issue is in progress.
+#include "headrace/cache/cache_client.h"
+
+#include <fcntl.h>
+#include <grpc/grpc.h>
+#include <grpcpp/grpcpp.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <utility>
+
+#include "headrace/core/row_codec.h"
+#include "headrace/memory/shared_store.h"
+#include "headrace/server/server_options.h"
+#include "headrace/server/status_conversion.h"
+#include "headrace/v1/cache.grpc.pb.h"
+
+namespace headrace::cache {
+
+namespace {
+
+using server::FromGrpcStatus;
+using server::kMaxMessageBytes;
+
+// A WriteRows request is sent once its rows' bytes (inline or in blocks) reach this: far
+// below the message limit, so that one request never holds a server worker (or the
+// store's room) for long.
+constexpr int64_t kWriteBatchBytes = int64_t{64} << 20;
+// What a row costs in a message beside its bytes, generously.
+constexpr int64_t kRowOverheadBytes = 64;
+// The most inline bytes one row may have to be sent at all.
+constexpr int64_t kMaxInlineRowBytes = kMaxMessageBytes - (int64_t{1} << 20);
+// How long Connect's last probe waits for the reason a server did not answer.
+constexpr std::chrono::milliseconds kProbeTimeout{200};
+
+Status NoServer(const std::string& address, int port, const std::string& reason) {
+  return Status::Unavailable("no headrace cache server at " + address + ": " + reason +
+                             "; start one with `headrace cache start` (or headrace-server "
+                             "--port " + std::to_string(port) + ")");
+}
+
+// Whether a failed WriteRows certainly left every block with the client: the server
+// validates a request before it takes any reference, and these codes come before or from
+// that. After any other failure (a deadline, a cancel, an unknown error) it may have
+// taken them, and releasing them again could free a block the cache holds: they are left
+// (a leak in the store until the server stops, never a corruption).
+bool ServerTookNoBlocks(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kPermissionDenied:
+    case StatusCode::kResourceExhausted:  // the message was too large to be received
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kUnimplemented:
+    case StatusCode::kUnavailable:  // not sent, or the server is stopping / gone
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The server's store, mapped through /proc/<pid>/fd/<fd>, or an error saying why not
+// (then the client sends bytes). The link's name proves that the fd is the segment of
+// that server ("headrace-<pid>-..."): a server on another machine (or in another pid
+// namespace) may name a pid and fd that exist here too.
+Result<std::shared_ptr<memory::SharedStore>> AttachServerStore(
+    const v1::GetSegmentResponse& segment) {
+  const std::string path =
+      "/proc/" + std::to_string(segment.pid()) + "/fd/" + std::to_string(segment.fd());
+  char target[PATH_MAX];
+  const ssize_t n = ::readlink(path.c_str(), target, sizeof(target) - 1);
+  if (n < 0) return Status::NotFound("cannot read " + path + ": " + std::strerror(errno));
+  target[n] = '\0';
+  const std::string name(target);
+  const std::string expected = "/headrace-" + std::to_string(segment.pid()) + "-";
+  if (name.find(expected) == std::string::npos) {
+    return Status::NotFound(path + " is " + name + ", not the server's segment");
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) return Status::PermissionDenied("cannot open " + path + ": " + std::strerror(errno));
+  Result<std::shared_ptr<memory::SharedStore>> store = memory::SharedStore::Attach(fd);
+  ::close(fd);  // Attach dups it
+  if (!store.ok()) return store.status();
+  if ((*store)->capacity() != segment.capacity()) {
+    return Status::NotFound(path + " holds a store of another capacity");
+  }
+  return store;
+}
+
+}  // namespace
+
+struct CacheClient::Rep {
+  CacheClientOptions options;
+  std::string address;
+  std::unique_ptr<v1::Cache::Stub> stub;
+  std::shared_ptr<memory::SharedStore> store;  // the server's, when local
+  std::string server_pid;                       // of the store's server, when local
+
+  void Prepare(grpc::ClientContext* context) const {
+    if (!options.token.empty()) context->AddMetadata(server::kTokenMetadataKey, options.token);
+    // Offsets only mean something in the store of the process that answered GetSegment.
+    if (store != nullptr) context->AddMetadata(server::kSegmentPidMetadataKey, server_pid);
+  }
+
+  // One unary call, without a deadline (a write may wait for a disk); a server that has
+  // gone fails it at once (calls do not wait for a connection).
+  template <class Request, class Response>
+  Status Call(const char* rpc,
+              grpc::Status (v1::Cache::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                      Response*),
+              const Request& request, Response* response) const {
+    grpc::ClientContext context;
+    Prepare(&context);
+    const grpc::Status status = (stub.get()->*method)(&context, request, response);
+    if (status.ok()) return Status::OK();
+    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      return Status::Unavailable(std::string(rpc) + ": the headrace cache server at " + address +
+                                 " is not answering (" + status.error_message() +
+                                 "); start one with `headrace cache start` (or "
+                                 "headrace-server --port " +
+                                 std::to_string(options.port) + ")");
+    }
+    return FromGrpcStatus(status).WithContext(std::string(rpc) +
+                                              " on the headrace cache server at " + address);
+  }
+
+  void Release(const std::vector<int64_t>& blocks) const {
+    for (int64_t offset : blocks) store->Release(offset).IgnoreError();
+  }
+
+  // Sends `request` (whose shared-memory rows are `blocks`) and adds the answer to
+  // `total`; clears both for the next batch.
+  Status Flush(v1::WriteRowsRequest* request, std::vector<int64_t>* blocks,
+               WriteResult* total) const {
+    if (request->rows_size() == 0) return Status::OK();
+    v1::WriteRowsResponse response;
+    Status status = Call("WriteRows", &v1::Cache::Stub::WriteRows, *request, &response);
+    if (!status.ok()) {
+      if (ServerTookNoBlocks(status.code())) Release(*blocks);
+      blocks->clear();
+      return status;
+    }
+    total->admitted += response.admitted();
+    total->refused += response.refused();
+    request->clear_rows();
+    blocks->clear();
+    return Status::OK();
+  }
+
+  Status ReadChunk(uint64_t cache_id, const int64_t* ids, size_t count,
+                   std::vector<std::optional<TensorRow>>* out) const;
+};
+
+Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptions& options) {
+  if (options.host.empty()) return Status::InvalidArgument("host must not be empty");
+  if (options.port < 1 || options.port > 65535) {
+    return Status::InvalidArgument("port must be in [1, 65535], got " +
+                                   std::to_string(options.port));
+  }
+  if (options.connect_timeout.count() <= 0) {
+    return Status::InvalidArgument("connect_timeout must be positive, got " +
+                                   std::to_string(options.connect_timeout.count()) + " ms");
+  }
+  auto rep = std::make_unique<Rep>();
+  rep->options = options;
+  rep->address = server::FormatAddress(options.host, options.port);
+
+  grpc::ChannelArguments args;
+  // The server is reached directly; an http_proxy set for the web must not capture it.
+  args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  args.SetMaxReceiveMessageSize(static_cast<int>(kMaxMessageBytes));
+  args.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
+  auto channel =
+      grpc::CreateCustomChannel(rep->address, grpc::InsecureChannelCredentials(), args);
+  if (channel == nullptr) {
+    return Status::InvalidArgument("cannot make a channel to " + rep->address);
+  }
+  rep->stub = v1::Cache::NewStub(channel);
+
+  const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
+  v1::GetSegmentResponse segment;
+  {
+    grpc::ClientContext context;
+    rep->Prepare(&context);
+    // Waits for the connection until the deadline: a server started a moment ago counts.
+    context.set_wait_for_ready(true);
+    context.set_deadline(deadline);
+    const grpc::Status status = rep->stub->GetSegment(&context, v1::GetSegmentRequest(), &segment);
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
+        status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+      // Ask once more without waiting, for gRPC's reason ("Connection refused", ...).
+      grpc::ClientContext probe;
+      rep->Prepare(&probe);
+      probe.set_deadline(std::chrono::system_clock::now() + kProbeTimeout);
+      v1::GetSegmentResponse ignored;
+      const grpc::Status why = rep->stub->GetSegment(&probe, v1::GetSegmentRequest(), &ignored);
+      std::string reason = "nothing answered within " +
+                           std::to_string(options.connect_timeout.count()) + " ms";
+      if (why.error_code() == grpc::StatusCode::UNAVAILABLE) reason = why.error_message();
+      return NoServer(rep->address, options.port, reason);
+    }
+    if (!status.ok()) {
+      return FromGrpcStatus(status).WithContext("connecting to the headrace cache server at " +
+                                                rep->address);
+    }
+  }
+  if (options.use_shared_memory) {
+    // Not being able to map the store only makes the client remote.
+    Result<std::shared_ptr<memory::SharedStore>> store = AttachServerStore(segment);
+    if (store.ok()) {
+      rep->store = std::move(store).value();
+      rep->server_pid = std::to_string(segment.pid());
+    }
+  }
+  return std::unique_ptr<CacheClient>(new CacheClient(std::move(rep)));
+}
+
+CacheClient::CacheClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+CacheClient::~CacheClient() = default;
+
+const std::string& CacheClient::address() const { return rep_->address; }
+
+bool CacheClient::is_local() const { return rep_->store != nullptr; }
+
+Result<uint32_t> CacheClient::CreateSession() {
+  v1::CreateSessionResponse response;
+  RETURN_IF_ERROR(rep_->Call("CreateSession", &v1::Cache::Stub::CreateSession,
+                             v1::CreateSessionRequest(), &response));
+  return response.session_id();
+}
+
+Result<ServerCacheStatistics> CacheClient::ListSessions() {
+  v1::ListSessionsResponse response;
+  RETURN_IF_ERROR(rep_->Call("ListSessions", &v1::Cache::Stub::ListSessions,
+                             v1::ListSessionsRequest(), &response));
+  ServerCacheStatistics statistics;
+  statistics.memory_capacity = response.memory_capacity();
+  statistics.memory_used = response.memory_used();
+  statistics.spill_dir = response.spill_dir();
+  for (const v1::SessionInfo& session : response.sessions()) {
+    SessionStatistics& out = statistics.sessions.emplace_back();
+    out.session_id = session.session_id();
+    for (const v1::CacheInfo& info : session.caches()) {
+      CacheStatistics& cache = out.caches.emplace_back();
+      cache.session_id = info.session_id();
+      cache.crc = info.crc();
+      cache.cache_id = info.cache_id();
+      cache.description = info.description();
+      cache.rows_in_memory = info.rows_in_memory();
+      cache.bytes_in_memory = info.bytes_in_memory();
+      cache.rows_on_disk = info.rows_on_disk();
+      cache.bytes_on_disk = info.bytes_on_disk();
+      cache.rows_refused = info.rows_refused();
+      cache.hits = info.hits();
+      cache.misses = info.misses();
+      cache.clients = info.clients();
+      cache.complete = info.complete();
+    }
+  }
+  return statistics;
+}
+
+Status CacheClient::DropSession(uint32_t session_id) {
+  v1::DropSessionRequest request;
+  request.set_session_id(session_id);
+  v1::DropSessionResponse response;
+  return rep_->Call("DropSession", &v1::Cache::Stub::DropSession, request, &response);
+}
+
+Result<OpenedCache> CacheClient::OpenCache(uint32_t session_id, uint64_t crc,
+                                           const std::string& description,
+                                           int64_t memory_limit, bool spilling) {
+  v1::OpenCacheRequest request;
+  request.set_session_id(session_id);
+  request.set_crc(crc);
+  request.set_description(description);
+  request.set_memory_limit(memory_limit);
+  request.set_spilling(spilling);
+  v1::OpenCacheResponse response;
+  RETURN_IF_ERROR(rep_->Call("OpenCache", &v1::Cache::Stub::OpenCache, request, &response));
+  OpenedCache opened;
+  opened.cache_id = response.cache_id();
+  opened.complete = response.complete();
+  opened.rows = response.rows();
+  return opened;
+}
+
+Result<std::vector<bool>> CacheClient::Lookup(uint64_t cache_id,
+                                              const std::vector<int64_t>& row_ids) {
+  v1::LookupRequest request;
+  request.set_cache_id(cache_id);
+  request.mutable_row_ids()->Add(row_ids.begin(), row_ids.end());
+  v1::LookupResponse response;
+  RETURN_IF_ERROR(rep_->Call("Lookup", &v1::Cache::Stub::Lookup, request, &response));
+  if (response.cached_size() != static_cast<int>(row_ids.size())) {
+    return Status::Internal("Lookup: the server answered " +
+                            std::to_string(response.cached_size()) + " flags for " +
+                            std::to_string(row_ids.size()) + " row ids");
+  }
+  return std::vector<bool>(response.cached().begin(), response.cached().end());
+}
+
+Result<WriteResult> CacheClient::WriteRows(
+    uint64_t cache_id, const std::vector<std::pair<int64_t, TensorRow>>& rows) {
+  WriteResult total;
+  v1::WriteRowsRequest request;
+  request.set_cache_id(cache_id);
+  std::vector<int64_t> blocks;  // shared-memory rows of `request`, to release on failure
+  int64_t request_bytes = 0;
+  const std::shared_ptr<memory::SharedStore>& store = rep_->store;
+  // An error before a batch is sent leaves its blocks with us: give them back.
+  auto fail = [&](Status status) {
+    rep_->Release(blocks);
+    return status;
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& [row_id, row] = rows[i];
+    if (!row.is_data()) {
+      return fail(Status::InvalidArgument("WriteRows: rows[" + std::to_string(i) +
+                                          "] (row id " + std::to_string(row_id) + ") is " +
+                                          row.ToString() + ", not a data row"));
+    }
+    const int64_t size = EncodedRowSize(row);
+    // Local: serialise straight into a block of the server's store, and send its offset.
+    // A full store (or a remote server) sends the bytes instead.
+    Result<int64_t> offset =
+        store != nullptr ? store->Allocate(size) : Result<int64_t>(Status::Unavailable("remote"));
+    if (offset.ok()) {
+      if (Status encoded = EncodeRow(row, store->data(*offset), size); !encoded.ok()) {
+        store->Release(*offset).IgnoreError();
+        return fail(encoded.WithContext("WriteRows: rows[" + std::to_string(i) + "]"));
+      }
+      v1::Row* out = request.add_rows();
+      out->set_row_id(row_id);
+      out->set_in_shared_memory(true);
+      out->set_offset(*offset);
+      out->set_size(size);
+      blocks.push_back(*offset);
+      // Counted too: a batch also bounds the blocks in flight, which fill the store.
+      request_bytes += size + kRowOverheadBytes;
+    } else {
+      if (size > kMaxInlineRowBytes) {
+        // It cannot travel in one message: refused like a row the server has no room
+        // for, and recomputed by the pipeline.
+        ++total.refused;
+        continue;
+      }
+      if (request_bytes + size > kWriteBatchBytes) {
+        RETURN_IF_ERROR(rep_->Flush(&request, &blocks, &total));
+        request_bytes = 0;
+      }
+      // EncodeRow wants 64-byte aligned memory, which a protobuf string is not.
+      Result<BufferPtr> scratch = Buffer::Allocate(size);
+      if (!scratch.ok()) return fail(scratch.status());
+      if (Status encoded = EncodeRow(row, (*scratch)->mutable_data(), size); !encoded.ok()) {
+        return fail(encoded.WithContext("WriteRows: rows[" + std::to_string(i) + "]"));
+      }
+      v1::Row* out = request.add_rows();
+      out->set_row_id(row_id);
+      out->set_data((*scratch)->data(), static_cast<size_t>(size));
+      out->set_size(size);
+      request_bytes += size + kRowOverheadBytes;
+    }
+    if (request_bytes >= kWriteBatchBytes) {
+      RETURN_IF_ERROR(rep_->Flush(&request, &blocks, &total));
+      request_bytes = 0;
+    }
+  }
+  RETURN_IF_ERROR(rep_->Flush(&request, &blocks, &total));
+  return total;
+}
+
+Status CacheClient::Rep::ReadChunk(uint64_t cache_id, const int64_t* ids, size_t count,
+                                   std::vector<std::optional<TensorRow>>* out) const {
+  v1::ReadRowsRequest request;
+  request.set_cache_id(cache_id);
+  request.mutable_row_ids()->Add(ids, ids + count);
+  request.set_shared_memory(store != nullptr);
+  v1::ReadRowsResponse response;
+  Status status = Call("ReadRows", &v1::Cache::Stub::ReadRows, request, &response);
+  if (status.code() == StatusCode::kResourceExhausted && count > 1) {
+    // The rows do not fit in one answer: ask for each half.
+    const size_t half = count / 2;
+    RETURN_IF_ERROR(ReadChunk(cache_id, ids, half, out));
+    return ReadChunk(cache_id, ids + half, count - half, out);
+  }
+  RETURN_IF_ERROR(status);
+
+  // Every lent block becomes a Buffer first, so that whatever fails below, each reference
+  // is released exactly once (by its buffer, or here for those not yet adopted).
+  const int rows = response.rows_size();
+  std::vector<BufferPtr> buffers(static_cast<size_t>(rows));
+  for (int i = 0; i < rows; ++i) {
+    const v1::Row& row = response.rows(i);
+    if (!row.in_shared_memory() || row.size() < 0) continue;
+    if (store == nullptr) {
+      return Status::Internal("ReadRows: the server lent a shared-memory row to a remote client");
+    }
+    Result<BufferPtr> adopted = store->Adopt(row.offset(), row.size());
+    if (!adopted.ok()) {
+      for (int j = i; j < rows; ++j) {
+        const v1::Row& rest = response.rows(j);
+        if (rest.in_shared_memory()) store->Release(rest.offset()).IgnoreError();
+      }
+      return adopted.status().WithContext("ReadRows: row id " + std::to_string(row.row_id()));
+    }
+    buffers[i] = std::move(adopted).value();
+  }
+  if (rows != static_cast<int>(count)) {
+    return Status::Internal("ReadRows: the server answered " + std::to_string(rows) +
+                            " rows for " + std::to_string(count) + " row ids");
+  }
+  for (int i = 0; i < rows; ++i) {
+    const v1::Row& row = response.rows(i);
+    if (row.size() < 0) {
+      out->emplace_back(std::nullopt);
+      continue;
+    }
+    BufferPtr buffer = std::move(buffers[i]);
+    if (buffer == nullptr) {
+      if (row.data().size() != static_cast<size_t>(row.size())) {
+        return Status::DataLoss("ReadRows: row id " + std::to_string(ids[i]) + " came with " +
+                                std::to_string(row.data().size()) + " bytes, announced " +
+                                std::to_string(row.size()));
+      }
+      ASSIGN_OR_RETURN(buffer, Buffer::Allocate(row.size()));
+      std::memcpy(buffer->mutable_data(), row.data().data(), row.data().size());
+    }
+    Result<TensorRow> decoded = DecodeRow(buffer, 0, row.size(), ids[i]);
+    if (!decoded.ok()) {
+      return decoded.status().WithContext("ReadRows: row id " + std::to_string(ids[i]));
+    }
+    out->emplace_back(std::move(decoded).value());
+  }
+  return Status::OK();
+}
+
+Result<std::vector<std::optional<TensorRow>>> CacheClient::ReadRows(
+    uint64_t cache_id, const std::vector<int64_t>& row_ids) {
+  std::vector<std::optional<TensorRow>> rows;
+  rows.reserve(row_ids.size());
+  if (row_ids.empty()) return rows;
+  RETURN_IF_ERROR(rep_->ReadChunk(cache_id, row_ids.data(), row_ids.size(), &rows));
+  return rows;
+}
+
+Status CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
+  v1::SetCompleteRequest request;
+  request.set_cache_id(cache_id);
+  request.set_rows(rows);
+  v1::SetCompleteResponse response;
+  return rep_->Call("SetComplete", &v1::Cache::Stub::SetComplete, request, &response);
+}
+
+}  // namespace headrace::cache

@@ -1,10 +1,17 @@
 #include "headrace/server/grpc_service.h"
 
+#include "headrace/server/token_check.h"
+
 namespace headrace::server {
 
 grpc::ServerUnaryReactor* ControlService::GetStatus(grpc::CallbackServerContext* context,
                                                     const v1::GetStatusRequest* /*request*/,
                                                     v1::GetStatusResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status token = CheckToken(*context, token_); !token.ok()) {
+    reactor->Finish(token);
+    return reactor;
+  }
   const ServerStatusInfo info = impl_->GetStatus();
   response->set_version(info.version);
   response->set_pid(info.pid);
@@ -12,7 +19,6 @@ grpc::ServerUnaryReactor* ControlService::GetStatus(grpc::CallbackServerContext*
   response->set_port(info.port);
   response->set_uptime_seconds(info.uptime_seconds);
   response->set_started_unix_seconds(info.started_unix_seconds);
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }
@@ -20,10 +26,14 @@ grpc::ServerUnaryReactor* ControlService::GetStatus(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* ControlService::Stop(grpc::CallbackServerContext* context,
                                                const v1::StopRequest* /*request*/,
                                                v1::StopResponse* /*response*/) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (grpc::Status token = CheckToken(*context, token_); !token.ok()) {
+    reactor->Finish(token);
+    return reactor;
+  }
   // Only record the request: shutting down here would wait for this very call to finish.
   // Whoever waits in Server::Wait() shuts down, and Shutdown lets this reply complete.
   impl_->RequestStop();
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   reactor->Finish(grpc::Status::OK);
   return reactor;
 }

@@ -4,12 +4,16 @@
 // state of its own. It uses gRPC's callback API: handlers run on gRPC's threads, finish
 // without blocking and never wait for a stop, so the Stop reply is on its way before
 // Server::Shutdown begins (Shutdown then waits for it to complete).
+// With a token, each call must carry it (token_check.h), else UNAUTHENTICATED.
 // This header includes gRPC: include it only from cpp/headrace/server/*.cc and tests.
 // Ownership: does not own `impl`, which must outlive the service. Thread-safe, as
 // ServerImpl is.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+
+#include <string>
+#include <utility>
 
 #include "headrace/server/server_impl.h"
 #include "headrace/v1/server.grpc.pb.h"
@@ -18,7 +22,9 @@ namespace headrace::server {
 
 class ControlService final : public v1::Server::CallbackService {
  public:
-  explicit ControlService(ServerImpl* impl) : impl_(impl) {}
+  // An empty `token` accepts every call.
+  explicit ControlService(ServerImpl* impl, std::string token = "")
+      : impl_(impl), token_(std::move(token)) {}
 
   grpc::ServerUnaryReactor* GetStatus(grpc::CallbackServerContext* context,
                                       const v1::GetStatusRequest* request,
@@ -29,6 +35,7 @@ class ControlService final : public v1::Server::CallbackService {
 
  private:
   ServerImpl* const impl_;
+  const std::string token_;
 };
 
 }  // namespace headrace::server

@@ -1,7 +1,8 @@
 // headrace-server: the headrace daemon. See ServerUsage() (server_options.cc) for flags.
 //
 // Exit codes: 0 stopped cleanly (SIGINT, SIGTERM or the Stop RPC), 1 could not start
-// (e.g. the port is in use), 2 bad command line.
+// (e.g. the port is in use, --memory too large, a non-loopback host without a token),
+// 2 bad command line.
 #include <signal.h>
 #include <unistd.h>
 
@@ -26,7 +27,9 @@ constexpr int kExitUsage = 2;
 
 int Run(int argc, char** argv) {
   using headrace::server::Server;
-  auto command_line = headrace::server::ParseServerCommandLine(argc, argv);
+  // HEADRACE_CACHE_HOST, HEADRACE_CACHE_PORT and HEADRACE_TOKEN give flag defaults.
+  auto command_line = headrace::server::ParseServerCommandLine(
+      argc, argv, headrace::server::ServerEnvironment::FromProcess());
   if (!command_line.ok()) {
     std::cerr << "headrace-server: " << command_line.status().message() << "\n"
               << "Run 'headrace-server --help' for usage.\n";

@@ -4,16 +4,27 @@
 #include <grpcpp/grpcpp.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "headrace/core/thread_annotations.h"
+#include "headrace/memory/byte_size.h"
+#include "headrace/memory/shared_store.h"
+#include "headrace/server/cache_service_impl.h"
+#include "headrace/server/grpc_cache_service.h"
 #include "headrace/server/grpc_service.h"
+#include "headrace/server/log.h"
+#include "headrace/server/request_queue.h"
 #include "headrace/server/server_impl.h"
 
 namespace headrace::server {
@@ -54,18 +65,85 @@ std::string BindFailureReason(std::string host, int port) {
   return reason;
 }
 
+// A directory the server made for itself, removed with everything in it when it goes.
+class OwnedDirectory {
+ public:
+  explicit OwnedDirectory(std::string path) : path_(std::move(path)) {}
+  ~OwnedDirectory() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  OwnedDirectory(const OwnedDirectory&) = delete;
+  OwnedDirectory& operator=(const OwnedDirectory&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  const std::string path_;
+};
+
+// The store's capacity: --memory resolved against this machine's RAM and free shm.
+Result<int64_t> MemoryBytes(const ServerOptions& options) {
+  struct statvfs stats {};
+  if (::statvfs(options.shm_directory.c_str(), &stats) != 0) {
+    return Status::InvalidArgument("cannot examine the shared-memory directory " +
+                                   options.shm_directory + ": " + std::strerror(errno));
+  }
+  const int64_t shm_free =
+      static_cast<int64_t>(stats.f_bavail) * static_cast<int64_t>(stats.f_frsize);
+  const int64_t ram = static_cast<int64_t>(::sysconf(_SC_PHYS_PAGES)) *
+                      static_cast<int64_t>(::sysconf(_SC_PAGESIZE));
+  return ResolveMemoryBytes(options.memory, ram, shm_free, options.shm_directory);
+}
+
+// A new private directory under $TMPDIR (or /tmp) for the spill files.
+Result<std::unique_ptr<OwnedDirectory>> MakeSpillDirectory() {
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string pattern = (tmpdir != nullptr && *tmpdir != '\0') ? tmpdir : "/tmp";
+  pattern += "/headrace-spill-XXXXXX";
+  std::vector<char> path(pattern.begin(), pattern.end());
+  path.push_back('\0');
+  if (::mkdtemp(path.data()) == nullptr) {
+    return Status::Internal("cannot make a spill directory " + pattern + ": " +
+                            std::strerror(errno) + "; pass --spill-dir DIR or --no-spill");
+  }
+  return std::make_unique<OwnedDirectory>(path.data());
+}
+
+// A --spill-dir the user gave: made if missing, and writable.
+Status PrepareSpillDirectory(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::Internal("cannot make --spill-dir " + path + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    return Status::InvalidArgument("--spill-dir " + path + " is not a directory");
+  }
+  if (::access(path.c_str(), W_OK | X_OK) != 0) {
+    return Status::InvalidArgument("--spill-dir " + path + " is not writable: " +
+                                   std::strerror(errno));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 struct Server::Rep {
   explicit Rep(const ServerOptions& options)
-      : options(options), impl(options.host), service(&impl) {}
+      : options(options), impl(options.host), service(&impl, options.token) {}
 
   const ServerOptions options;
 
-  // Declared in dependency order: grpc_server uses service, which uses impl, so it is
-  // destroyed first.
+  // Declared in dependency order, so destroyed in the reverse: the listener first, then
+  // the services, the queue, the caches (releasing blocks, deleting spill files), the
+  // store, and last the spill directory the server made.
+  std::unique_ptr<OwnedDirectory> owned_spill_dir;
+  std::string spill_dir;
+  std::shared_ptr<memory::SharedStore> store;
   ServerImpl impl;
   ControlService service;
+  std::unique_ptr<CacheServiceImpl> cache_impl;
+  std::unique_ptr<RequestQueue> queue;
+  std::unique_ptr<GrpcCacheService> cache_service;
   std::unique_ptr<grpc::Server> grpc_server;
   int bound_port = 0;
 
@@ -75,16 +153,40 @@ struct Server::Rep {
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
+  SetLogLevel(options.log_level);
   auto rep = std::make_unique<Rep>(options);
   const std::string listen_address = FormatAddress(options.host, options.port);
 
+  ASSIGN_OR_RETURN(const int64_t memory_bytes, MemoryBytes(options));
+  Result<std::shared_ptr<memory::SharedStore>> store =
+      memory::SharedStore::Create(memory_bytes, options.shm_directory);
+  if (!store.ok()) return store.status().WithContext("--memory");
+  rep->store = std::move(store).value();
+  if (options.spill) {
+    if (options.spill_dir.empty()) {
+      ASSIGN_OR_RETURN(rep->owned_spill_dir, MakeSpillDirectory());
+      rep->spill_dir = rep->owned_spill_dir->path();
+    } else {
+      RETURN_IF_ERROR(PrepareSpillDirectory(options.spill_dir));
+      rep->spill_dir = options.spill_dir;
+    }
+  }
+  rep->cache_impl = std::make_unique<CacheServiceImpl>(rep->store, rep->spill_dir);
+  rep->queue = std::make_unique<RequestQueue>(options.workers);
+  rep->cache_service =
+      std::make_unique<GrpcCacheService>(rep->cache_impl.get(), rep->queue.get(), options.token);
+
   grpc::ServerBuilder builder;
+  // Batches of rows travel in one message; larger ones get RESOURCE_EXHAUSTED.
+  builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxMessageBytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
   // gRPC sets SO_REUSEPORT by default on Linux, which would let a second server bind a
   // port that is in use and silently split the traffic. A busy port must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   int selected_port = 0;
   builder.AddListeningPort(listen_address, grpc::InsecureServerCredentials(), &selected_port);
   builder.RegisterService(&rep->service);
+  builder.RegisterService(rep->cache_service.get());
   rep->grpc_server = builder.BuildAndStart();
   if (rep->grpc_server == nullptr || selected_port == 0) {
     return Status::Unavailable("cannot listen on " + listen_address + ": " +
@@ -94,6 +196,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   }
   rep->bound_port = selected_port;
   rep->impl.SetBoundPort(selected_port);
+  LogInfo("serving on " + FormatAddress(options.host, selected_port) + ": memory " +
+          memory::FormatBytes(memory_bytes) + ", " +
+          (rep->spill_dir.empty() ? std::string("not spilling") : "spilling to " + rep->spill_dir) +
+          ", " + std::to_string(options.workers) + " workers" +
+          (options.token.empty() ? "" : ", token required"));
   return std::unique_ptr<Server>(new Server(std::move(rep)));
 }
 
@@ -106,6 +213,10 @@ int Server::BoundPort() const { return rep_->bound_port; }
 const std::string& Server::host() const { return rep_->options.host; }
 
 std::string Server::address() const { return FormatAddress(host(), BoundPort()); }
+
+int64_t Server::memory_capacity() const { return rep_->store->capacity(); }
+
+const std::string& Server::spill_dir() const { return rep_->spill_dir; }
 
 ServerStatusInfo Server::GetStatus() const { return rep_->impl.GetStatus(); }
 
@@ -122,6 +233,8 @@ void Server::Shutdown(std::chrono::milliseconds deadline) {
   // so a Stop reply finishes before the process goes on to exit.
   rep_->grpc_server->Shutdown(std::chrono::system_clock::now() + deadline);
   rep_->grpc_server->Wait();
+  // Only now: gRPC's shutdown waits for the calls that the workers finish.
+  rep_->queue->Shutdown();
   rep_->shut_down = true;
 }
 

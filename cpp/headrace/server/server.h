@@ -1,4 +1,6 @@
-// Server: a running headrace-server in this process (the gRPC listener and its services).
+// Server: a running headrace-server in this process (the gRPC listener and its services:
+// the control service and the cache service, with the cache's shared-memory store, spill
+// directory and request queue).
 //
 // Start() binds and starts serving; with port 0 the system picks a free port and
 // BoundPort() tells which. Wait() blocks until a stop is requested, by the Stop RPC or by
@@ -11,11 +13,17 @@
 // Threading: every method may be called from any thread. Wait() may be called by several
 // threads at once; RequestStop() never blocks; Shutdown() is idempotent and also makes
 // every Wait() return. Do not call Shutdown() from inside an RPC handler.
-// Errors: Start returns InvalidArgument for bad options and Unavailable when it cannot
-// listen on host:port (the message names both).
+// Errors: Start returns InvalidArgument for bad options (a host other than loopback
+// without a token included), ResourceExhausted when --memory is more than the shm
+// directory can hold, Internal when the spill directory cannot be made, and Unavailable
+// when it cannot listen on host:port (the message names both).
+// Stopping: Shutdown stops the listener and the workers; the cached rows, the store and
+// the spill files go when the Server is destroyed (a spill directory the server made is
+// removed then).
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -39,6 +47,11 @@ class Server {
   const std::string& host() const;
   // FormatAddress(host(), BoundPort()): what clients connect to.
   std::string address() const;
+
+  // The cache store's capacity in bytes (--memory, resolved).
+  int64_t memory_capacity() const;
+  // Where caches spill; empty with --no-spill.
+  const std::string& spill_dir() const;
 
   // What the GetStatus RPC would answer now.
   ServerStatusInfo GetStatus() const;

@@ -36,6 +36,7 @@ Status CheckTimeout(std::chrono::milliseconds timeout) {
 
 struct ServerClient::Rep {
   std::string address;
+  std::string token;
   std::unique_ptr<v1::Server::Stub> stub;
 
   // One unary call of `method` with a deadline; errors as CallError says. Every RPC of
@@ -49,6 +50,7 @@ struct ServerClient::Rep {
     RETURN_IF_ERROR(CheckTimeout(timeout));
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() + timeout);
+    if (!token.empty()) context.AddMetadata(kTokenMetadataKey, token);
     const grpc::Status status = (stub.get()->*method)(&context, request, response);
     return status.ok() ? Status::OK() : CallError(status, rpc, timeout);
   }
@@ -72,7 +74,8 @@ struct ServerClient::Rep {
   }
 };
 
-Result<std::unique_ptr<ServerClient>> ServerClient::Connect(std::string address) {
+Result<std::unique_ptr<ServerClient>> ServerClient::Connect(std::string address,
+                                                          std::string token) {
   if (address.empty()) {
     return Status::InvalidArgument("address must be 'host:port', e.g. '" +
                                    FormatAddress(kDefaultHost, kDefaultPort) + "', got ''");
@@ -91,6 +94,7 @@ Result<std::unique_ptr<ServerClient>> ServerClient::Connect(std::string address)
   }
   auto rep = std::make_unique<Rep>();
   rep->address = std::move(address);
+  rep->token = std::move(token);
   rep->stub = v1::Server::NewStub(channel);
   return std::unique_ptr<ServerClient>(new ServerClient(std::move(rep)));
 }

@@ -26,7 +26,10 @@ namespace headrace::server {
 class ServerClient {
  public:
   // `address` is "host:port", e.g. "127.0.0.1:50052" (any gRPC target is accepted).
-  static Result<std::unique_ptr<ServerClient>> Connect(std::string address);
+  // `token`, when not empty, is sent with every call (a server started with --token
+  // answers UNAUTHENTICATED without it).
+  static Result<std::unique_ptr<ServerClient>> Connect(std::string address,
+                                                       std::string token = "");
 
   ~ServerClient();
   ServerClient(const ServerClient&) = delete;

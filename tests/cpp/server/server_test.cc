@@ -25,6 +25,8 @@ std::unique_ptr<Server> StartLocalServer() {
   ServerOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
+  options.memory = MemorySize{16 << 20, 0.0, "16M"};  // the cache store is not used here
+  options.log_level = LogLevel::kWarning;
   auto server = Server::Start(options);
   EXPECT_TRUE(server.ok()) << server.status();
   return server.ok() ? std::move(server).value() : nullptr;
@@ -125,6 +127,7 @@ TEST(ServerTest, BusyPortIsUnavailableNamingHostAndPort) {
   ServerOptions options;
   options.host = "127.0.0.1";
   options.port = first->BoundPort();
+  options.memory = MemorySize{16 << 20, 0.0, "16M"};
   auto second = Server::Start(options);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kUnavailable);
