@@ -19,6 +19,7 @@
 #include "../cache/cache_test_util.h"
 #include "headrace/cache/cache_client.h"
 #include "headrace/server/server.h"
+#include "closed_port.h"
 #include "headrace/server/server_client.h"
 #include "headrace/v1/cache.grpc.pb.h"
 
@@ -89,27 +90,6 @@ cache::CacheStatistics Statistics(CacheClient& client, uint64_t cache_id) {
   ADD_FAILURE() << "no cache " << cache_id;
   return {};
 }
-
-// A port on 127.0.0.1 that nobody listens on, held (bound, not listening) meanwhile.
-class ClosedPort {
- public:
-  ClosedPort() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    socklen_t len = sizeof(addr);
-    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~ClosedPort() { ::close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 // Writes rows 0..19 through `writer`, reads them (and a missing one) through `reader`.
 void RoundTrip(CacheClient& writer, CacheClient& reader) {

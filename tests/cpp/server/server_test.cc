@@ -14,6 +14,7 @@
 
 #include "headrace/core/version.h"
 #include "headrace/server/server_client.h"
+#include "closed_port.h"
 
 namespace headrace::server {
 namespace {
@@ -37,29 +38,6 @@ std::unique_ptr<ServerClient> ConnectTo(const std::string& address) {
   EXPECT_TRUE(client.ok()) << client.status();
   return client.ok() ? std::move(client).value() : nullptr;
 }
-
-// A port on 127.0.0.1 that nobody listens on, held (bound, not listening) for the life of
-// the object so that no other process can take it meanwhile: connecting is refused.
-class ClosedPort {
- public:
-  ClosedPort() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
-    socklen_t len = sizeof(addr);
-    EXPECT_EQ(::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
-    port_ = ntohs(addr.sin_port);
-  }
-  ~ClosedPort() { ::close(fd_); }
-  int port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  int port_ = 0;
-};
 
 TEST(ServerTest, StartOnPortZeroBindsAFreePort) {
   auto server = StartLocalServer();
