@@ -2,23 +2,66 @@
 
 Starts a real headrace-server on 127.0.0.1 (port 0: the server picks a free port and
 says which), asks it for its status over gRPC, runs a pipeline through the threaded engine
-(a Python map on 2 worker threads, a native TypeCast, shuffle, batch), hands NumPy arrays
-to headrace's C++ core and back without copying, shows an error crossing from C++ as a
-Python exception, and stops the server with SIGTERM. The cache and the channel join this
-demo as they land (see `issues`).
+(a Python map on 2 worker threads, a native TypeCast, shuffle, batch), then an image
+pipeline over JPEG files (ImageFolderDataset, native Decode + Resize + CenterCrop in C++
+threads) with a DatasetCache on the server: epoch 1 computes and writes the rows, epoch 2
+reads them from the server's shared memory. It hands NumPy arrays to headrace's C++ core
+and back without copying, shows an error crossing from C++ as a Python exception, and
+stops the server with SIGTERM. The channel joins this demo when it lands (see `issues`).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 import time
 
 import numpy as np
 
 import headrace
 import headrace.dataset as ds
-from headrace.dataset import transforms
+from headrace._core import cache as _cache
+from headrace.dataset import transforms, vision
 from headrace.errors import InvalidArgumentError
 from headrace.server import ServerProcess
+
+
+def write_jpegs(directory: str, count: int) -> None:
+    """Smooth colour fields as 320x240 JPEG files in 3 class folders (Pillow encodes them:
+    it comes with the test tools; headrace itself only decodes)."""
+    from PIL import Image
+
+    y, x = np.mgrid[0:240, 0:320].astype(np.float32)
+    for i in range(count):
+        pixels = np.stack([128 + 100 * np.sin(x / (7 + i)), 128 + 100 * np.cos(y / 9), (x + y + i) % 256], -1)
+        folder = os.path.join(directory, f"class_{i % 3}")
+        os.makedirs(folder, exist_ok=True)
+        Image.fromarray(pixels.astype(np.uint8)).save(os.path.join(folder, f"{i:03d}.jpg"), quality=90)
+
+
+def cached_images(server: ServerProcess) -> None:
+    session = _cache.CacheClient(server.host, server.port).create_session()
+    cache = ds.DatasetCache(session_id=session, port=server.port)
+    with tempfile.TemporaryDirectory(prefix="headrace-demo-") as directory:
+        write_jpegs(directory, 300)
+        data = ds.ImageFolderDataset(directory, shuffle=False)
+        print(f"image folder: {data.get_dataset_size()} JPEG files, classes {data.get_class_indexing()}")
+        data = data.map([vision.Decode(), vision.Resize(256), vision.CenterCrop(224)],
+                        input_columns="image", num_parallel_workers=2, cache=cache)
+        data = data.batch(50)
+        iterator = data.create_tuple_iterator(num_epochs=2)
+        print("pipeline tree:\n  " + iterator.get_tree_string().rstrip().replace("\n", "\n  "))
+        for epoch in (1, 2):
+            start = time.perf_counter()
+            batches = [(image.shape, label[:3].tolist()) for image, label in iterator]
+            seconds = time.perf_counter() - start
+            print(f"epoch {epoch}: {len(batches)} batches of {batches[0][0]} uint8 in {seconds * 1000:.0f} ms"
+                  f" ({'read from the cache' if epoch == 2 else 'decoded, resized, written to the cache'})")
+    (stats,) = cache.get_stat()["caches"]
+    print(f"cache of session {session}: {stats['rows_in_memory']} rows, "
+          f"{stats['bytes_in_memory'] / 2**20:.1f} MB in shared memory, {stats['hits']} hits, "
+          f"{stats['misses']} misses")
+    assert stats["hits"] == 300
 
 
 def main() -> None:
@@ -41,6 +84,8 @@ def main() -> None:
         print(f"pipeline columns {pipeline.get_col_names()}, {pipeline.get_dataset_size()} batches:")
         for image, label in pipeline.create_tuple_iterator(num_epochs=1):
             print(f"  batch {image.dtype}{list(image.shape)} labels {label.tolist()}")
+
+        cached_images(server)
 
         images = np.random.default_rng(0).random((64, 224, 224, 3), dtype=np.float32)
         headrace.Tensor(images[:1]).numpy()  # the first call pays one-time set-up
