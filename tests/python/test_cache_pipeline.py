@@ -191,3 +191,36 @@ def test_only_maps_may_lie_between_a_cache_and_its_source(server):
         data.create_tuple_iterator(num_epochs=1)
     with pytest.raises(InvalidArgumentError, match="cache must be a DatasetCache"):
         ds.NumpySlicesDataset({"x": np.arange(4)}).map(lambda x: x, cache="yes")
+
+
+def test_the_tree_shows_the_cache_ops(server):
+    cache = new_cache(server)
+    mapped = ds.NumpySlicesDataset({"x": np.arange(8)}, shuffle=False).map(lambda x: x, cache=cache)
+    iterator = mapped.create_tuple_iterator(num_epochs=1)
+    tree = iterator.get_tree_string()
+    assert "CacheMerge(" in tree and "sampler=CacheLookup(SequentialSampler(" in tree, tree
+    iterator.stop()
+    streamed = ds.GeneratorDataset(lambda: iter([(np.int32(1),)]), ["x"], cache=cache)
+    iterator = streamed.create_tuple_iterator(num_epochs=1)
+    assert iterator.get_tree_string().splitlines()[1].strip().startswith("Cache("), iterator.get_tree_string()
+    iterator.stop()
+
+
+def test_a_stream_whose_server_dies_while_reading_the_cache_gives_every_row_once():
+    process = ServerProcess.start(port=0)
+    try:
+        cache = new_cache(process)
+        data = ds.GeneratorDataset(lambda: ((np.int64(i),) for i in range(300)), ["x"], cache=cache)
+        iterator = data.create_tuple_iterator(num_epochs=2, output_numpy=True)
+        assert [int(r[0]) for r in iterator] == list(range(300))
+        got = []
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for row in iterator:
+                got.append(int(row[0]))
+                if len(got) == 70:
+                    os.kill(process.pid, signal.SIGKILL)
+        assert got == list(range(300))
+        assert [w for w in caught if issubclass(w.category, RuntimeWarning)], "no warning"
+    finally:
+        process.stop()
