@@ -18,6 +18,8 @@ from headrace._core import cache as _cache
 from headrace.errors import InvalidArgumentError
 from headrace.server import ServerProcess, status, stop
 
+from conftest import in_shared_memory
+
 ROWS = 50
 
 
@@ -224,3 +226,14 @@ def test_a_stream_whose_server_dies_while_reading_the_cache_gives_every_row_once
         assert [w for w in caught if issubclass(w.category, RuntimeWarning)], "no warning"
     finally:
         process.stop()
+
+
+def test_a_cached_pipeline_dropped_mid_epoch_leaves_no_thread_or_mapping(server, nothing_left_behind):
+    cache = new_cache(server)
+    data = ds.NumpySlicesDataset({"x": np.arange(2000)}, shuffle=False).map(lambda x: x + 1, cache=cache)
+    epochs(data, 1)  # fills the cache
+    iterator = data.create_tuple_iterator(num_epochs=3)
+    for _, row in zip(range(100), iterator):  # cached rows: views of the server's store
+        held = row[0]
+    assert int(held) == 100 and in_shared_memory(held)  # no copy was made
+    del iterator, row, held, data, cache
