@@ -55,10 +55,11 @@ void RegisterServer(py::module_& m) {
       m, "ServerClient",
       "Client of a headrace server's control RPCs. Constructing it does not contact the "
       "server; each call does, waiting at most `timeout` seconds.")
-      .def(py::init([](std::string address) {
-             return ValueOrThrow(ServerClient::Connect(std::move(address)));
+      .def(py::init([](std::string address, std::string token) {
+             return ValueOrThrow(ServerClient::Connect(std::move(address), std::move(token)));
            }),
-           py::arg("address"), "Prepares a client for the server at 'host:port'.")
+           py::arg("address"), py::arg("token") = "",
+           "Prepares a client for the server at 'host:port' (with its token, if it has one).")
       .def_property_readonly("address", &ServerClient::address,
                              "The 'host:port' this client calls.")
       .def(

@@ -47,17 +47,17 @@ def _address(args: argparse.Namespace) -> str:
 
 
 def cache_start(args: argparse.Namespace) -> int:
-    from headrace.server import start_daemon
+    from headrace.server import daemon_log_path, start_daemon
 
-    pid = start_daemon(args.host, args.port, args.server_args)
-    print(f"headrace-server (pid {pid}) listening on {_address(args)}")
+    pid = start_daemon(args.host, args.port, args.server_args, token=args.token)
+    print(f"headrace-server (pid {pid}) listening on {_address(args)}, log in {daemon_log_path(args.port)}")
     return 0
 
 
 def cache_stop(args: argparse.Namespace) -> int:
     from headrace.server import stop
 
-    stop(_address(args))
+    stop(_address(args), token=args.token)
     print(f"headrace-server at {_address(args)} is stopping")
     return 0
 
@@ -65,7 +65,7 @@ def cache_stop(args: argparse.Namespace) -> int:
 def cache_status(args: argparse.Namespace) -> int:
     from headrace.server import status
 
-    info = status(_address(args))
+    info = status(_address(args), token=args.token)
     listing = _client(args).list_sessions()
     print(f"headrace-server {info['version']} (pid {info['pid']}) at {_address(args)}, "
           f"up {info['uptime_seconds']:.0f} s")

@@ -29,7 +29,8 @@ from typing import IO, Any, Dict, Optional, Sequence, Type
 from headrace._core import ServerClient
 from headrace.errors import InvalidArgumentError
 
-__all__ = ["ServerProcess", "ensure_local_server", "server_binary", "start_daemon", "status", "stop"]
+__all__ = ["ServerProcess", "daemon_log_path", "ensure_local_server", "server_binary", "start_daemon",
+           "status", "stop"]
 
 BINARY_NAME = "headrace-server"
 DEFAULT_HOST = "127.0.0.1"
@@ -67,7 +68,7 @@ def _format_address(host: str, port: int) -> str:
     return f"{host}:{port}"
 
 
-def status(address: str, timeout: float = 5.0) -> Dict[str, Any]:
+def status(address: str, timeout: float = 5.0, token: str = "") -> Dict[str, Any]:
     """Status of the server at ``address`` ("host:port").
 
     Returns:
@@ -80,50 +81,79 @@ def status(address: str, timeout: float = 5.0) -> Dict[str, Any]:
         headrace.errors.InvalidArgumentError: ``address`` is empty or ``timeout`` is not
             positive.
     """
-    return ServerClient(address).status(timeout)
+    return ServerClient(address, token).status(timeout)
 
 
-def stop(address: str, timeout: float = 5.0) -> None:
+def stop(address: str, timeout: float = 5.0, token: str = "") -> None:
     """Asks the server at ``address`` ("host:port") to stop.
 
     Returns once the server has acknowledged; its process exits shortly after with code 0.
     Raises the same errors as :func:`status`.
     """
-    ServerClient(address).stop(timeout)
+    ServerClient(address, token).stop(timeout)
+
+
+def daemon_log_path(port: int) -> str:
+    """Where a daemon started by :func:`start_daemon` on `port` writes its log (stderr)."""
+    return os.path.join(tempfile.gettempdir(), f"headrace-server-{port}.log")
 
 
 def start_daemon(host: str = DEFAULT_HOST, port: int = 50052, args: Sequence[str] = (),
-                 timeout: float = 10.0) -> int:
-    """Starts ``headrace-server`` as a daemon that outlives this process (its own session,
-    no terminal, output discarded once it listens) and returns its pid once it listens.
-    What ``headrace cache start`` does; stop it with :func:`stop`.
+                 timeout: float = 10.0, token: str = "") -> int:
+    """Starts ``headrace-server`` as a daemon that outlives this process and returns its pid
+    once it listens. What ``headrace cache start`` does; stop it with :func:`stop`.
+
+    The daemon is not this process's child (a shell in between starts it and exits), so it
+    never lingers as a zombie here; it has a session of its own and no terminal, and its
+    log goes to :func:`daemon_log_path`. The token travels in its environment, not on its
+    command line, which every user can read.
 
     Raises:
         RuntimeError: it exited before listening (e.g. the port is taken); the message has
-            its exit code and stderr.
-        TimeoutError: it did not listen within ``timeout`` seconds (it is killed).
+            its log.
+        TimeoutError: it did not listen within ``timeout`` seconds.
     """
-    stderr = tempfile.TemporaryFile(prefix="headrace-server-", suffix=".stderr")
+    environment = dict(os.environ)
+    if token:
+        environment["HEADRACE_TOKEN"] = token
+    log_path = daemon_log_path(port)
+    with open(log_path, "ab") as log:
+        log_start = log.tell()
+        launcher = subprocess.Popen(
+            ["/bin/sh", "-c", 'exec "$0" "$@" &', server_binary(), "--host", host, "--port", str(port), *args],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
+            env=environment)
+    assert launcher.stdout is not None
     try:
-        process = subprocess.Popen(
-            [server_binary(), "--host", host, "--port", str(port), *args],
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-            start_new_session=True)
-        try:
-            ServerProcess._wait_until_listening(process, stderr, timeout)
-        except TimeoutError:
-            process.kill()
-            process.wait()
-            raise
-        finally:
-            # The daemon ignores SIGPIPE: closing our end only loses what it prints later.
-            assert process.stdout is not None
-            process.stdout.close()
-        # Not waited for: it runs on after this process exits; the returncode is never read.
-        process.returncode = 0
-        return process.pid
+        launcher.wait(timeout)  # the shell; the daemon runs on
+        line = _read_line(launcher.stdout.fileno(), timeout)
     finally:
-        stderr.close()
+        launcher.stdout.close()
+    if _LISTENING.match(line) is None:
+        with open(log_path, "rb") as log:
+            log.seek(log_start)
+            message = log.read().decode(errors="replace").strip()
+        raise RuntimeError(f"{BINARY_NAME} did not start on {_format_address(host, port)}: {message}")
+    return int(status(_format_address(host, port), token=token)["pid"])
+
+
+def _read_line(fd: int, timeout: float) -> bytes:
+    """The first line written to `fd`, or what came before it closed (b"" when nothing)."""
+    deadline = time.monotonic() + timeout
+    output = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while b"\n" not in output:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{BINARY_NAME} did not report listening within {timeout} s")
+            if not selector.select(remaining):
+                continue
+            chunk = os.read(fd, 4096)
+            if not chunk:
+                break
+            output += chunk
+    return output.split(b"\n", 1)[0]
 
 
 def ensure_local_server(host: str = DEFAULT_HOST, port: int = 50052) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 import headrace.dataset as ds
 from headrace._core import cache as _cache
-from headrace.errors import InvalidArgumentError
+from headrace.errors import CancelledError, InvalidArgumentError
 from headrace.server import ServerProcess, status, stop
 
 from conftest import in_shared_memory
@@ -237,3 +237,51 @@ def test_a_cached_pipeline_dropped_mid_epoch_leaves_no_thread_or_mapping(server,
         held = row[0]
     assert int(held) == 100 and in_shared_memory(held)  # no copy was made
     del iterator, row, held, data, cache
+
+
+def test_pipelines_that_differ_in_their_functions_or_sources_do_not_share_a_cache(server):
+    cache = new_cache(server)
+
+    class Split:
+        def __init__(self, offset: int) -> None:
+            self.offset = offset
+
+        def __len__(self) -> int:
+            return 5
+
+        def __getitem__(self, index: int):
+            return (np.int64(index + self.offset),)
+
+    train = ds.GeneratorDataset(Split(0), ["x"], shuffle=False, cache=cache)
+    val = ds.GeneratorDataset(Split(1000), ["x"], shuffle=False, cache=cache)
+    assert epochs(train, 1)[0] == [(i,) for i in range(5)]
+    assert epochs(val, 1)[0] == [(1000 + i,) for i in range(5)]
+    source = ds.NumpySlicesDataset({"x": np.arange(5)}, shuffle=False)
+    doubled = source.map(lambda x: x * 2, cache=cache)
+    shifted = source.map(lambda x: x + 100, cache=cache)
+    assert epochs(doubled, 1)[0] == [(2 * i,) for i in range(5)]
+    assert epochs(shifted, 1)[0] == [(i + 100,) for i in range(5)]
+    assert len(cache.get_stat()["caches"]) == 4
+
+
+def test_stopping_a_pipeline_does_not_wait_for_a_server_that_hangs():
+    process = ServerProcess.start(port=0)
+    try:
+        cache = new_cache(process)
+        data = ds.NumpySlicesDataset({"x": np.arange(5000)}, shuffle=False).map(lambda x: x, cache=cache)
+        epochs(data, 1)  # fills the cache
+        iterator = data.create_tuple_iterator(num_epochs=1)
+        os.kill(process.pid, signal.SIGSTOP)  # the server hangs: calls get no answer
+        threading.Timer(0.5, iterator.stop).start()
+        started = time.monotonic()
+        rows = 0
+        # A stop() from another thread ends a waiting next() with CancelledError.
+        with warnings.catch_warnings(), pytest.raises(CancelledError):
+            warnings.simplefilter("ignore")
+            for _ in iterator:
+                rows += 1
+        assert time.monotonic() - started < 5, "stop() waited for the hung server"
+        assert rows < 5000
+    finally:
+        os.kill(process.pid, signal.SIGCONT)
+        process.stop()

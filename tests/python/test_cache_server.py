@@ -234,6 +234,15 @@ def test_the_cli_makes_lists_and_drops_sessions_and_reports_status():
         assert missing.returncode == 1 and "77" in missing.stderr
 
 
+def test_the_cli_passes_the_token():
+    with ServerProcess.start(port=0, args=["--token", "s3cret"]) as server:
+        refused = run_cli("session", "new", port=server.port)
+        assert refused.returncode == 1 and "token" in refused.stderr
+        assert run_cli("session", "new", "--token", "s3cret", port=server.port).returncode == 0
+        shown = run_cli("cache", "status", "--token", "s3cret", port=server.port)
+        assert shown.returncode == 0, shown.stderr
+
+
 def test_the_cli_starts_and_stops_a_daemon():
     import socket
 

@@ -7,9 +7,12 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <utility>
 
 #include "headrace/core/row_codec.h"
+#include "headrace/core/thread_annotations.h"
 #include "headrace/memory/shared_store.h"
 #include "headrace/server/server_options.h"
 #include "headrace/server/status_conversion.h"
@@ -103,8 +106,13 @@ struct CacheClient::Rep {
     if (store != nullptr) context->AddMetadata(server::kSegmentPidMetadataKey, server_pid);
   }
 
-  // One unary call, without a deadline (a write may wait for a disk); a server that has
-  // gone fails it at once (calls do not wait for a connection).
+  // Calls in flight, so that CancelCalls can end them.
+  mutable std::mutex calls_mu;
+  mutable std::set<grpc::ClientContext*> calls HEADRACE_GUARDED_BY(calls_mu);
+
+  // One unary call. A server that has gone fails it at once (calls do not wait for a
+  // connection); one that hangs (stopped, or behind a dead link, which keepalive finds)
+  // fails it at the deadline; CancelCalls ends it sooner.
   template <class Request, class Response>
   Status Call(const char* rpc,
               grpc::Status (v1::Cache::Stub::*method)(grpc::ClientContext*, const Request&,
@@ -112,7 +120,16 @@ struct CacheClient::Rep {
               const Request& request, Response* response) const {
     grpc::ClientContext context;
     Prepare(&context);
+    context.set_deadline(std::chrono::system_clock::now() + options.call_timeout);
+    {
+      std::lock_guard<std::mutex> lock(calls_mu);
+      calls.insert(&context);
+    }
     const grpc::Status status = (stub.get()->*method)(&context, request, response);
+    {
+      std::lock_guard<std::mutex> lock(calls_mu);
+      calls.erase(&context);
+    }
     if (status.ok()) return Status::OK();
     if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
       return Status::Unavailable(std::string(rpc) + ": the headrace cache server at " + address +
@@ -173,6 +190,9 @@ Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptio
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   args.SetMaxReceiveMessageSize(static_cast<int>(kMaxMessageBytes));
+  // A server behind a dead link is noticed within seconds, not at the call's deadline.
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
   args.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
   auto channel =
       grpc::CreateCustomChannel(rep->address, grpc::InsecureChannelCredentials(), args);
@@ -449,12 +469,18 @@ Result<std::vector<std::optional<TensorRow>>> CacheClient::ReadRows(
   return rows;
 }
 
-Status CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
+Result<bool> CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
   v1::SetCompleteRequest request;
   request.set_cache_id(cache_id);
   request.set_rows(rows);
   v1::SetCompleteResponse response;
-  return rep_->Call("SetComplete", &v1::Cache::Stub::SetComplete, request, &response);
+  RETURN_IF_ERROR(rep_->Call("SetComplete", &v1::Cache::Stub::SetComplete, request, &response));
+  return response.complete();
+}
+
+void CacheClient::CancelCalls() {
+  std::lock_guard<std::mutex> lock(rep_->calls_mu);
+  for (grpc::ClientContext* context : rep_->calls) context->TryCancel();
 }
 
 }  // namespace headrace::cache

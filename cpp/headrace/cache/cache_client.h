@@ -34,6 +34,8 @@ struct CacheClientOptions {
   int port = 50052;
   std::string token;  // sent with every request when not empty
   std::chrono::milliseconds connect_timeout{1000};
+  // Longest wait for one call; a hung server then counts as gone.
+  std::chrono::milliseconds call_timeout{30000};
   // Use the shared-memory store when the server is on this machine.
   bool use_shared_memory = true;
 };
@@ -105,7 +107,12 @@ class CacheClient {
   // Read rows carry their row id as TensorRow::id().
   Result<std::vector<std::optional<TensorRow>>> ReadRows(uint64_t cache_id,
                                                          const std::vector<int64_t>& row_ids);
-  Status SetComplete(uint64_t cache_id, int64_t rows);
+  // A pass of `rows` rows was written; true when the cache holds them all (complete).
+  Result<bool> SetComplete(uint64_t cache_id, int64_t rows);
+
+  // Ends every call in flight now (they return Cancelled): a pipeline being stopped must
+  // not wait for a server that does not answer. Calls made later are not affected.
+  void CancelCalls();
 
  private:
   struct Rep;

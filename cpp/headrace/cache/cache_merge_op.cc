@@ -14,13 +14,20 @@ constexpr std::chrono::milliseconds kFlushAtPassEnd{10000};
 
 CacheMergeOp::CacheMergeOp(std::shared_ptr<CacheClient> client, uint64_t cache_id,
                            std::shared_ptr<CachePassPlan> plan)
-    : DatasetOp("CacheMerge", 1), client_(std::move(client)), cache_id_(cache_id), plan_(std::move(plan)) {}
+    : DatasetOp("CacheMerge", 1), client_(std::move(client)), cache_id_(cache_id), plan_(std::move(plan)),
+      writer_(std::make_unique<CacheWriter>(client_, cache_id_)) {}
 
 Status CacheMergeOp::PreparePass() {
   pass_ = plan_->Take();  // the leaf's sampler made it while the children launched
-  if (writer_ == nullptr && !cache_lost_) writer_ = std::make_unique<CacheWriter>(client_, cache_id_);
   return Status::OK();
 }
+
+void CacheMergeOp::OnCancel() {
+  writer_->Cancel();
+  client_->CancelCalls();
+}
+
+void CacheMergeOp::OnClearCancel() { writer_->ClearCancel(); }
 
 void CacheMergeOp::LoseCache(const Status& why) {
   if (!cache_lost_) {
@@ -64,6 +71,7 @@ Status CacheMergeOp::RunWorker(int /*worker_id*/) {
       bool complete = rows.ok();
       for (size_t k = 0; complete && k < rows->size(); ++k) complete = (*rows)[k].has_value();
       if (!complete) {
+        if (cancelled()) return Status::Cancelled("CacheMerge cancelled");  // not the server's fault
         LoseCache(rows.ok() ? Status::DataLoss("rows it said it held are gone") : rows.status());
         // The rows from i on are computed below after all: restart the subtree on them.
         plan_->SetOverride(std::vector<int64_t>(ids.begin() + static_cast<std::ptrdiff_t>(i), ids.end()));
@@ -84,16 +92,14 @@ Status CacheMergeOp::RunWorker(int /*worker_id*/) {
       return Status::Internal("CacheMerge: expected row " + std::to_string(ids[i]) + " from below, got " +
                               std::to_string(row.id()));
     }
-    if (writer_ != nullptr) writer_->Offer(row.id(), row);
+    writer_->Offer(row.id(), row);
     RETURN_IF_ERROR(writer.Write(std::move(row)));
     ++i;
   }
   TensorRow end;
   RETURN_IF_ERROR(reader.Next(&end, &writer));
-  if (writer_ != nullptr) {
-    writer.Flush();  // the rows are on their way before this waits for the cache
-    writer_->Flush(kFlushAtPassEnd);
-  }
+  RETURN_IF_ERROR(writer.Flush());  // the rows are on their way before this waits for the cache
+  writer_->Flush(kFlushAtPassEnd);
   return writer.Write(TensorRow::EndOfData());
 }
 

@@ -32,6 +32,9 @@ class CacheMergeOp : public engine::DatasetOp {
   Status PreparePass() override;
   Status RunWorker(int worker_id) override;
   std::string Describe() const override;
+  // A stop must not wait for a server that does not answer.
+  void OnCancel() override;
+  void OnClearCancel() override;
 
  private:
   // Passes on every row the (restarted) child gives until its end of data.
@@ -41,7 +44,7 @@ class CacheMergeOp : public engine::DatasetOp {
   const std::shared_ptr<CacheClient> client_;
   const uint64_t cache_id_;
   const std::shared_ptr<CachePassPlan> plan_;
-  std::unique_ptr<CacheWriter> writer_;
+  const std::unique_ptr<CacheWriter> writer_;
   PassPlan pass_;  // written by PreparePass, then used by the one worker
   bool cache_lost_ = false;  // the worker's, across passes
 };

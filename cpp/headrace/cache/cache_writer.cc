@@ -48,8 +48,22 @@ bool CacheWriter::Offer(int64_t id, TensorRow row) {
 
 bool CacheWriter::Flush(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
-  changed_.wait_for(lock, timeout, [&] { return failed_ || (queue_.empty() && in_flight_ == 0); });
-  return !failed_ && queue_.empty() && in_flight_ == 0 && not_cached_ == 0;
+  changed_.wait_for(lock, timeout,
+                    [&] { return failed_ || cancelled_ || (queue_.empty() && in_flight_ == 0); });
+  return !failed_ && !cancelled_ && queue_.empty() && in_flight_ == 0;
+}
+
+void CacheWriter::Cancel() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+  }
+  changed_.notify_all();
+}
+
+void CacheWriter::ClearCancel() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_ = false;
 }
 
 bool CacheWriter::failed() const {

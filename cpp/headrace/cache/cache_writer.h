@@ -42,9 +42,14 @@ class CacheWriter {
   // or the writer has failed.
   bool Offer(int64_t id, TensorRow row);
 
-  // Waits until every queued row has been sent, or `timeout` passed, or the writer failed.
-  // True when everything offered so far was admitted by the server.
+  // Waits until every queued row has been sent, or `timeout` passed, or the writer failed
+  // or was cancelled. True when the queue was drained and the writer has not failed.
   bool Flush(std::chrono::milliseconds timeout);
+  // Makes Flush return at once (the pipeline is being stopped; any thread), and the call
+  // in flight is cancelled by the op through CacheClient::CancelCalls. ClearCancel
+  // re-arms Flush for the next pass.
+  void Cancel();
+  void ClearCancel();
 
   bool failed() const;
   int64_t admitted() const;
@@ -67,6 +72,7 @@ class CacheWriter {
   int64_t not_cached_ HEADRACE_GUARDED_BY(mu_) = 0;
   bool failed_ HEADRACE_GUARDED_BY(mu_) = false;
   bool stopping_ HEADRACE_GUARDED_BY(mu_) = false;
+  bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;
   std::thread thread_;
 };
 

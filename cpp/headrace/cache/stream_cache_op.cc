@@ -16,7 +16,14 @@ constexpr std::chrono::milliseconds kFlushAtPassEnd{10000};
 StreamCacheOp::StreamCacheOp(std::shared_ptr<CacheClient> client, uint64_t cache_id, bool complete,
                              int64_t rows)
     : DatasetOp("Cache", 1), client_(std::move(client)), cache_id_(cache_id), complete_(complete),
-      rows_(rows) {}
+      rows_(rows), writer_(std::make_unique<CacheWriter>(client_, cache_id_)) {}
+
+void StreamCacheOp::OnCancel() {
+  writer_->Cancel();
+  client_->CancelCalls();
+}
+
+void StreamCacheOp::OnClearCancel() { writer_->ClearCancel(); }
 
 void StreamCacheOp::LoseCache(const Status& why) {
   if (!cache_lost_) {
@@ -29,7 +36,6 @@ void StreamCacheOp::LoseCache(const Status& why) {
 Status StreamCacheOp::RunSubtree(engine::RowWriter* writer, int64_t skip, bool write) {
   RETURN_IF_ERROR(LaunchChild(0));
   engine::RowReader reader(input(), 0);
-  if (write && writer_ == nullptr) writer_ = std::make_unique<CacheWriter>(client_, cache_id_);
   int64_t position = 0;
   for (;;) {
     TensorRow row;
@@ -41,18 +47,26 @@ Status StreamCacheOp::RunSubtree(engine::RowWriter* writer, int64_t skip, bool w
     if (write) writer_->Offer(row.id(), row);
     RETURN_IF_ERROR(writer->Write(std::move(row)));
   }
+  if (skip > 0 && position < skip) {
+    // The rows given from the cache and the restarted stream disagree: some would be lost.
+    return Status::DataLoss("Cache: the cache gave " + std::to_string(skip) +
+                            " rows before its server failed, but the stream restarted without it "
+                            "has only " + std::to_string(position));
+  }
   if (write) {
     RETURN_IF_ERROR(writer->Flush());
-    // Complete only when every row of the pass is in the cache.
-    if (writer_->Flush(kFlushAtPassEnd) && writer_->admitted() == position) {
-      if (Status marked = client_->SetComplete(cache_id_, position); marked.ok()) {
-        complete_ = true;
+    // The server says whether it now holds the whole pass (rows it refused, or that an
+    // earlier pass wrote, count as it finds them).
+    if (writer_->failed()) cache_lost_ = true;  // it has warned
+    if (writer_->Flush(kFlushAtPassEnd) && !writer_->failed()) {
+      Result<bool> complete = client_->SetComplete(cache_id_, position);
+      if (complete.ok()) {
+        complete_ = *complete;
         rows_ = position;
       } else {
-        LoseCache(marked);
+        LoseCache(complete.status());
       }
     }
-    writer_.reset();  // a later pass that writes again starts counting afresh
   }
   return Status::OK();
 }
@@ -72,6 +86,7 @@ Status StreamCacheOp::RunWorker(int /*worker_id*/) {
     bool complete = rows.ok();
     for (size_t k = 0; complete && k < rows->size(); ++k) complete = (*rows)[k].has_value();
     if (!complete) {
+      if (cancelled()) return Status::Cancelled("Cache cancelled");  // not the server's fault
       LoseCache(rows.ok() ? Status::DataLoss("rows it said it held are gone") : rows.status());
       RETURN_IF_ERROR(RunSubtree(&writer, start, /*write=*/false));
       return writer.Write(TensorRow::EndOfData());

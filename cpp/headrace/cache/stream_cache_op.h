@@ -30,6 +30,8 @@ class StreamCacheOp : public engine::DatasetOp {
   bool LaunchesChildrenFirst() const override { return false; }
   Status RunWorker(int worker_id) override;
   std::string Describe() const override;
+  void OnCancel() override;
+  void OnClearCancel() override;
 
  private:
   // Runs the subtree; rows before `skip` are dropped (given already), the rest passed on,
@@ -43,7 +45,7 @@ class StreamCacheOp : public engine::DatasetOp {
   bool complete_;
   int64_t rows_;
   bool cache_lost_ = false;
-  std::unique_ptr<CacheWriter> writer_;
+  const std::unique_ptr<CacheWriter> writer_;
 };
 
 }  // namespace headrace::cache

@@ -260,7 +260,7 @@ Status CacheServiceImpl::ReadRows(const v1::ReadRowsRequest& request,
 }
 
 Status CacheServiceImpl::SetComplete(const v1::SetCompleteRequest& request,
-                                     v1::SetCompleteResponse* /*response*/) {
+                                     v1::SetCompleteResponse* response) {
   ASSIGN_OR_RETURN(std::shared_ptr<cache::CacheStorage> storage,
                    sessions_.FindCache(request.cache_id()));
   Result<bool> complete = storage->SetComplete(request.rows());
@@ -268,6 +268,7 @@ Status CacheServiceImpl::SetComplete(const v1::SetCompleteRequest& request,
     return complete.status().WithContext("SetComplete of cache " +
                                          std::to_string(request.cache_id()));
   }
+  response->set_complete(*complete);
   if (!*complete) {
     LogInfo("cache " + std::to_string(request.cache_id()) + " holds " +
             std::to_string(storage->rows()) + " of the " + std::to_string(request.rows()) +

@@ -21,13 +21,16 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import types
+import weakref
 import zlib
+from enum import Enum
 from typing import Any, Dict, Optional
 
 import numpy as np
 
 from headrace.dataset.validation import check_bool, check_int
-from headrace.errors import InvalidArgumentError
+from headrace.errors import HeadraceError, InvalidArgumentError
 
 __all__ = ["DatasetCache"]
 
@@ -98,6 +101,9 @@ class DatasetCache:
             self._client = _cache.CacheClient(self.hostname, self.port, self.token)
             if self.session_id is None:
                 self.session_id = self._client.create_session()
+                # A session made here is this process's alone: drop it (and free its rows in
+                # the server) when the DatasetCache goes or the process exits.
+                weakref.finalize(self, _drop_session, self._client, self.session_id)
         return self._client
 
     def get_stat(self) -> Dict[str, Any]:
@@ -114,28 +120,59 @@ class DatasetCache:
                 f"hostname={self.hostname!r}, port={self.port})")
 
 
+def _drop_session(client: Any, session_id: int) -> None:
+    try:
+        client.drop_session(session_id)
+    except HeadraceError:  # best effort: the server has gone or is stopping, or the session went
+        pass
+
+
 # -- the tree pass --------------------------------------------------------------------------
 
-def _describe_value(value: Any) -> str:
+def _describe_value(value: Any, depth: int = 0) -> str:
+    """What `value` contributes to a pipeline's description: everything that can change the
+    rows (array contents, a function's code, constants, defaults and closure, an object's
+    attributes). What cannot be described is named by its identity, so that pipelines
+    sharing a cache only ever do so when they certainly give the same rows."""
+    if depth > 6:
+        return f"<{type(value).__qualname__}@{id(value):x}>"
+    inner = lambda v: _describe_value(v, depth + 1)  # noqa: E731
+    if isinstance(value, (str, bytes, int, float, bool, complex, type(None))):
+        return repr(value)
     if isinstance(value, np.ndarray):
         data = np.ascontiguousarray(value)
-        checksum = zlib.crc32(data.view(np.uint8).reshape(-1)) if data.dtype != object else zlib.crc32(repr(value.tolist()).encode())
-        return f"array({data.dtype}, {data.shape}, crc={checksum})"
+        if data.dtype == object:
+            return f"array(object, {data.shape}, [{', '.join(inner(v) for v in data.reshape(-1))}])"
+        return f"array({data.dtype}, {data.shape}, crc={zlib.crc32(data.view(np.uint8).reshape(-1))})"
+    if isinstance(value, np.generic):
+        return repr(value)
     if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_describe_value(v) for v in value) + "]"
+        return "[" + ", ".join(inner(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_describe_value(v)}" for k, v in sorted(value.items(), key=repr)) + "}"
+        return "{" + ", ".join(f"{inner(k)}: {inner(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, Enum):
+        return repr(value)
     from headrace.dataset.transforms import described
 
-    described_op = described(value)
-    if described_op is not None:
-        return described_op
-    if callable(value) and not isinstance(value, type):
-        name = getattr(value, "__qualname__", None) or type(value).__qualname__
-        return f"{getattr(value, '__module__', '')}.{name}"
-    if isinstance(value, (str, int, float, bool, type(None))):
-        return repr(value)
-    return type(value).__qualname__
+    made_with = described(value)
+    if made_with is not None:
+        return made_with
+    if isinstance(value, types.FunctionType):
+        code = value.__code__
+        closure = [cell.cell_contents for cell in value.__closure__ or ()]
+        return (f"{value.__module__}.{value.__qualname__}(code={zlib.crc32(code.co_code)}, "
+                f"consts={inner(code.co_consts)}, names={code.co_names}, "
+                f"defaults={inner(value.__defaults__)}, closure={inner(closure)})")
+    if isinstance(value, types.CodeType):
+        return f"code({zlib.crc32(value.co_code)}, {inner(value.co_consts)}, {value.co_names})"
+    if isinstance(value, types.MethodType):
+        return f"{inner(value.__func__)} of {inner(value.__self__)}"
+    if isinstance(value, type):
+        return f"{value.__module__}.{value.__qualname__}"
+    attributes = getattr(value, "__dict__", None)
+    if isinstance(attributes, dict) and not isinstance(value, types.ModuleType):
+        return f"{type(value).__module__}.{type(value).__qualname__}({inner(attributes)})"
+    return f"<{type(value).__qualname__}@{id(value):x}>"
 
 
 def describe_for_cache(dataset: Any) -> str:

@@ -248,14 +248,16 @@ TEST(CacheServerTest, CompletenessTravels) {
   const uint32_t session = client->CreateSession().value();
   const uint64_t cache_id = client->OpenCache(session, 5, "", 0, true)->cache_id;
   ASSERT_TRUE(client->WriteRows(cache_id, MakeRows(0, 5)).ok());
-  ASSERT_TRUE(client->SetComplete(cache_id, 5).ok());
+  auto complete = client->SetComplete(cache_id, 5);
+  ASSERT_TRUE(complete.ok());
+  EXPECT_TRUE(*complete);
   auto reopened = client->OpenCache(session, 5, "", 0, true);
   ASSERT_TRUE(reopened.ok());
   EXPECT_EQ(reopened->cache_id, cache_id);
   EXPECT_TRUE(reopened->complete);
   EXPECT_EQ(reopened->rows, 5);
   EXPECT_EQ(client->WriteRows(cache_id, MakeRows(5, 1))->refused, 1);
-  EXPECT_EQ(client->SetComplete(cache_id, -1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(client->SetComplete(cache_id, -1).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(CacheServerTest, ServerErrorsKeepTheirCodes) {

@@ -159,7 +159,9 @@ TEST_F(CacheServiceTest, OpenCacheSharesByCrcAndReportsRowsAndCompleteness) {
   v1::SetCompleteRequest complete;
   complete.set_cache_id(cache_id);
   complete.set_rows(3);
-  ASSERT_TRUE(impl_->SetComplete(complete, nullptr).ok());
+  v1::SetCompleteResponse answer;
+  ASSERT_TRUE(impl_->SetComplete(complete, &answer).ok());
+  EXPECT_TRUE(answer.complete());
 
   v1::OpenCacheRequest request;
   request.set_session_id(session);
@@ -322,7 +324,8 @@ TEST_F(CacheServiceTest, RowsAlreadyCachedOrOfACompleteCacheAreRefusedNotErrors)
   v1::SetCompleteRequest complete;
   complete.set_cache_id(cache_id);
   complete.set_rows(3);
-  ASSERT_TRUE(impl_->SetComplete(complete, nullptr).ok());
+  v1::SetCompleteResponse answer;
+  ASSERT_TRUE(impl_->SetComplete(complete, &answer).ok());
   const int64_t used = store_->used_bytes();
   v1::WriteRowsRequest late;
   late.set_cache_id(cache_id);
@@ -345,14 +348,16 @@ TEST_F(CacheServiceTest, SetCompleteWithRowsMissingLeavesTheCacheIncomplete) {
   v1::SetCompleteRequest complete;
   complete.set_cache_id(cache_id);
   complete.set_rows(5);
-  EXPECT_TRUE(impl_->SetComplete(complete, nullptr).ok());
+  v1::SetCompleteResponse answer;
+  EXPECT_TRUE(impl_->SetComplete(complete, &answer).ok());
+  EXPECT_FALSE(answer.complete());
   EXPECT_FALSE(Info(cache_id).complete());
   complete.set_rows(-3);
-  const Status negative = impl_->SetComplete(complete, nullptr);
+  const Status negative = impl_->SetComplete(complete, &answer);
   EXPECT_EQ(negative.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(negative.message().find("rows"), std::string::npos);
   complete.set_cache_id(777);
-  EXPECT_EQ(impl_->SetComplete(complete, nullptr).code(), StatusCode::kNotFound);
+  EXPECT_EQ(impl_->SetComplete(complete, &answer).code(), StatusCode::kNotFound);
 }
 
 TEST_F(CacheServiceTest, UnknownCachesAreNotFoundByName) {
