@@ -18,5 +18,6 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterVisionColor(m);
   headrace::bindings::RegisterMemory(m);
   headrace::bindings::RegisterCache(m);
+  headrace::bindings::RegisterChannel(m);
   headrace::bindings::RegisterServer(m);
 }

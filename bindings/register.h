@@ -22,6 +22,8 @@ void RegisterVisionColor(pybind11::module_& m);     // normalize, colour adjustm
 void RegisterMemory(pybind11::module_& m);
 // The cache client: sessions and caches of headrace-server (module headrace._core.cache).
 void RegisterCache(pybind11::module_& m);
+// The channel client (module headrace._core.channel).
+void RegisterChannel(pybind11::module_& m);
 // Server lifecycle and the client for its status and stop RPCs.
 void RegisterServer(pybind11::module_& m);
 

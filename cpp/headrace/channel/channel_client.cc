@@ -1,0 +1,1 @@
+// Placeholder while the channel issue is in progress.

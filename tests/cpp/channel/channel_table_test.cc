@@ -1,0 +1,2 @@
+// Placeholder while the channel issue is in progress.
+#include <gtest/gtest.h>
