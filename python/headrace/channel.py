@@ -1,0 +1,245 @@
+"""A pipe from a data-processing process to training processes through headrace-server's
+shared memory (mirrors mindpandas.channel).
+
+    # processing process                       # training process
+    sender = DataSender(num_shards=2)           receiver = DataReceiver(shard_id=0)
+    for batch in batches:                       for part in receiver:   # ends at close()
+        sender.send(batch)                          train(part)
+    sender.close()
+
+``send`` pickles the object (protocol 5): NumPy arrays in it of 64 KiB or more travel as
+out-of-band buffers, each written once into a block of the server's shared-memory store,
+and the receiver gets them back as read-only views of that block, without a copy; the
+block is freed when every receiver that must read it has let go of it. A receiver on
+another machine gets the bytes over gRPC (with the server's token).
+
+With ``num_shards=N`` every object is split along its first axis into N even shards (the
+first ones one longer when it does not divide), and receiver i gets shard i of every object
+in order; ``full_batch=True`` gives every receiver the whole object. ``send`` waits while
+the shard's queue holds ``max_queue_size`` objects; ``recv`` waits for an object, the end of
+the stream (``EOFError``) or its timeout; both wake as soon as the queue changes.
+
+``address=None`` means the local server (HEADRACE_CACHE_HOST/PORT or 127.0.0.1:50052),
+started if none runs.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from typing import Any, Iterator, List, Optional, Tuple
+
+import numpy as np
+
+from headrace.dataset.validation import check_bool, check_int
+from headrace.errors import InvalidArgumentError
+
+__all__ = ["DataReceiver", "DataSender"]
+
+# Buffers at least this large leave the pickle stream and travel as blocks of their own.
+OUT_OF_BAND_BYTES = 64 << 10
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 50052
+# recv/send waits are cut into calls of at most this long, so that Ctrl-C is seen between
+# them; each call still returns the moment its queue changes.
+_WAIT_SLICE = 1.0
+
+
+def _address(address: Optional[str]) -> Tuple[str, int, bool]:
+    """(host, port, is the default local server)."""
+    if address is None:
+        host = os.environ.get("HEADRACE_CACHE_HOST", DEFAULT_HOST)
+        return host, int(os.environ.get("HEADRACE_CACHE_PORT", DEFAULT_PORT)), True
+    if not isinstance(address, str) or ":" not in address:
+        raise InvalidArgumentError(f"address must be 'host:port' or None, got {address!r}")
+    host, _, port = address.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536 or not host:
+        raise InvalidArgumentError(f"address must be 'host:port' with a port in [1, 65535], got {address!r}")
+    return host.strip("[]"), int(port), False
+
+
+def _connect(address: Optional[str], token: Optional[str]) -> Any:
+    from headrace._core import channel as _channel
+
+    host, port, local_default = _address(address)
+    if local_default:
+        from headrace.server import ensure_local_server
+
+        ensure_local_server(host, port)
+    return _channel.ChannelClient(host, port, token if token is not None else os.environ.get("HEADRACE_TOKEN", ""))
+
+
+def _check_name(name: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+def split_evenly(obj: Any, num_shards: int) -> List[Any]:
+    """`obj` cut along its first axis into num_shards parts whose lengths differ by at most
+    one, the longer ones first (numpy.array_split's rule)."""
+    if isinstance(obj, np.ndarray):
+        if obj.ndim == 0:
+            raise InvalidArgumentError("send: a 0-d array cannot be split into shards; use full_batch=True")
+        return np.array_split(obj, num_shards)
+    length = len(obj) if hasattr(obj, "__len__") else None
+    bounds = None
+    if length is not None:
+        base, extra = divmod(length, num_shards)
+        sizes = [base + (1 if i < extra else 0) for i in range(num_shards)]
+        starts = np.cumsum([0] + sizes)
+        bounds = list(zip(starts[:-1], starts[1:]))
+    if isinstance(obj, list):
+        return [obj[a:b] for a, b in bounds]
+    if type(obj).__name__ == "DataFrame" and hasattr(obj, "iloc"):  # pandas, when installed
+        return [obj.iloc[a:b] for a, b in bounds]
+    raise InvalidArgumentError(
+        f"send: with num_shards > 1 the object must be a NumPy array, a list or a pandas DataFrame "
+        f"to be split, got {type(obj).__name__}; pass full_batch=True to send it whole")
+
+
+class DataSender:
+    """The sending end of the channel (namespace, dataset_name)."""
+
+    def __init__(self, address: Optional[str] = None, namespace: str = "default", num_shards: int = 1,
+                 dataset_name: str = "dataset", full_batch: bool = False, max_queue_size: int = 10,
+                 token: Optional[str] = None) -> None:
+        self._namespace = _check_name("namespace", namespace)
+        self._dataset_name = _check_name("dataset_name", dataset_name)
+        self._num_shards = check_int("num_shards", num_shards, minimum=1)
+        self._full_batch = check_bool("full_batch", full_batch)
+        self._max_queue_size = check_int("max_queue_size", max_queue_size, minimum=1)
+        self._client = _connect(address, token)
+        self._lease = self._client.attach(namespace, dataset_name, num_shards, full_batch, max_queue_size)
+        self._channel_id = self._lease.channel_id
+
+    @property
+    def num_shards(self) -> int:
+        return self._num_shards
+
+    @property
+    def full_batch(self) -> bool:
+        return self._full_batch
+
+    def send(self, obj: Any) -> None:
+        """Sends `obj` (any picklable object): split into shards, or whole to every receiver."""
+        if self._lease is None:
+            raise InvalidArgumentError("send: the sender is closed")
+        if self._full_batch and self._num_shards > 1:
+            self._put(-1, obj)
+        elif self._num_shards == 1:
+            self._put(0, obj)
+        else:
+            for shard, part in enumerate(split_evenly(obj, self._num_shards)):
+                self._put(shard, part)
+
+    def _put(self, shard: int, obj: Any) -> None:
+        buffers: List[pickle.PickleBuffer] = []
+
+        def out_of_band(buffer: pickle.PickleBuffer) -> bool:
+            if buffer.raw().nbytes >= OUT_OF_BAND_BYTES:
+                buffers.append(buffer)
+                return False
+            return True
+
+        stream = pickle.dumps(obj, protocol=5, buffer_callback=out_of_band)
+        blobs = []
+        for data in [stream] + [b.raw() for b in buffers]:
+            source = np.frombuffer(data, dtype=np.uint8)
+            blob = self._client.new_blob(source.nbytes)
+            np.copyto(blob.memory, source)  # the one copy: into the server's store when local
+            blobs.append(blob)
+        self._client.put(self._channel_id, shard, blobs)
+
+    def get_queue(self, shard_id: Optional[int] = None) -> List[Any]:
+        """The objects not yet received (of one shard, or of every shard as a list per
+        shard), read without removing them. Not supported yet: the server has no call that
+        lists a queue."""
+        raise NotImplementedError("DataSender.get_queue is not implemented yet")
+
+    def close(self) -> None:
+        """No more objects: receivers get what is queued, then the end of the stream."""
+        if self._lease is not None:
+            self._client.close(self._channel_id)
+            self._lease = None
+
+    def __enter__(self) -> "DataSender":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class DataReceiver:
+    """The receiving end of shard `shard_id` of the channel (namespace, dataset_name)."""
+
+    def __init__(self, address: Optional[str] = None, namespace: str = "default", shard_id: int = 0,
+                 dataset_name: str = "dataset", token: Optional[str] = None) -> None:
+        self._namespace = _check_name("namespace", namespace)
+        self._dataset_name = _check_name("dataset_name", dataset_name)
+        self._shard_id = check_int("shard_id", shard_id, minimum=0)
+        self._client = _connect(address, token)
+        self._info: Optional[dict] = None
+        self._ended = False
+        # A channel that exists already is checked now; one that does not yet is waited
+        # for by the first recv, up to its timeout.
+        try:
+            self._describe(0.0)
+        except KeyError:
+            pass
+
+    def _describe(self, timeout: Optional[float]) -> dict:
+        if self._info is None:
+            info = self._client.describe(self._namespace, self._dataset_name, timeout)
+            if self._shard_id >= info["num_shards"]:
+                raise InvalidArgumentError(
+                    f"shard_id {self._shard_id} is out of range: the channel "
+                    f"{self._namespace}/{self._dataset_name} has {info['num_shards']} shards")
+            self._info = info
+        return self._info
+
+    @property
+    def shard_id(self) -> int:
+        return self._shard_id
+
+    @property
+    def num_shards(self) -> int:
+        return self._describe(None)["num_shards"]
+
+    def _get(self, timeout: Optional[float], peek: bool) -> Any:
+        from headrace.errors import DeadlineExceededError
+
+        info = self._describe(timeout)
+        remaining = timeout
+        while True:
+            wait = _WAIT_SLICE if remaining is None else min(_WAIT_SLICE, remaining)
+            try:
+                blobs = self._client.get(info["channel_id"], self._shard_id, wait, peek)
+                break
+            except DeadlineExceededError:
+                if remaining is not None:
+                    remaining -= wait
+                    if remaining <= 0:
+                        raise TimeoutError(
+                            f"recv: nothing arrived on {self._namespace}/{self._dataset_name} shard "
+                            f"{self._shard_id} within {timeout} s") from None
+        if blobs is None:
+            self._ended = True
+            raise EOFError(f"the sender of {self._namespace}/{self._dataset_name} has closed the channel")
+        return pickle.loads(blobs[0], buffers=blobs[1:])
+
+    def recv(self, timeout: Optional[float] = None) -> Any:
+        """The next object of this shard. Raises EOFError once the sender has closed and
+        everything was received, TimeoutError when nothing came within `timeout` seconds."""
+        return self._get(timeout, peek=False)
+
+    def peek(self, timeout: Optional[float] = None) -> Any:
+        """The next object, left in the queue."""
+        return self._get(timeout, peek=True)
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            try:
+                yield self.recv()
+            except EOFError:
+                return

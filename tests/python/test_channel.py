@@ -1,0 +1,226 @@
+"""headrace.channel: DataSender and DataReceiver in separate processes through a local
+headrace-server: objects of every kind, sharding, full_batch, backpressure, end of stream,
+timeouts, a killed sender, a killed receiver, nothing left behind."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from headrace.channel import DataReceiver, DataSender, split_evenly
+from headrace.errors import InvalidArgumentError
+from headrace.server import ServerProcess
+
+from conftest import in_shared_memory
+
+SPAWN = multiprocessing.get_context("spawn")
+
+
+@pytest.fixture
+def server():
+    with ServerProcess.start(port=0) as process:
+        yield process
+
+
+def objects():
+    pandas = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    return [
+        rng.random((5, 300, 100), dtype=np.float32),                     # an array, out of band
+        [1, "two", (3.0, None)],                                         # a list
+        {"image": rng.integers(0, 255, (4, 64, 64, 3), dtype=np.uint8),  # a dict of arrays
+         "label": np.arange(4)},
+        pandas.DataFrame({"a": np.arange(7), "b": list("abcdefg")}),       # a DataFrame
+    ]
+
+
+def _send(address, items, options, ready=None):
+    sender = DataSender(address=address, **options)
+    if ready is not None:
+        ready.set()
+    for item in items:
+        sender.send(item)
+    sender.close()
+
+
+def _receive(address, shard_id, queue, options):
+    receiver = DataReceiver(address=address, shard_id=shard_id, **options)
+    queue.put([item for item in receiver])
+
+
+def assert_same(a, b):
+    if isinstance(a, np.ndarray):
+        np.testing.assert_array_equal(a, b)
+    elif isinstance(a, dict):
+        assert a.keys() == b.keys()
+        for key in a:
+            assert_same(a[key], b[key])
+    elif type(a).__name__ == "DataFrame":
+        assert a.equals(b)
+    else:
+        assert a == b
+
+
+def test_objects_of_every_kind_cross_from_a_sender_process_to_a_receiver_process(server):
+    items = objects()
+    sender = SPAWN.Process(target=_send, args=(server.address, items, {"dataset_name": "kinds"}))
+    sender.start()
+    receiver = DataReceiver(address=server.address, dataset_name="kinds")
+    got = list(receiver)
+    sender.join(30)
+    assert sender.exitcode == 0
+    assert len(got) == len(items)
+    for a, b in zip(items, got):
+        assert_same(a, b)
+    # The large arrays were not copied on the way in: they view the server's store.
+    assert in_shared_memory(got[0]) and in_shared_memory(got[2]["image"])
+    assert not got[0].flags.writeable
+
+
+def test_shards_split_evenly_and_each_receiver_gets_its_part_in_order(server):
+    items = [np.arange(10) + 100 * i for i in range(3)] + [list(range(7))]
+    queue = SPAWN.Queue()
+    options = {"dataset_name": "sharded"}
+    receivers = [SPAWN.Process(target=_receive, args=(server.address, i, queue, options)) for i in range(3)]
+    for r in receivers:
+        r.start()
+    _send(server.address, items, {"dataset_name": "sharded", "num_shards": 3})
+    results = [queue.get(timeout=60) for _ in receivers]
+    for r in receivers:
+        r.join(30)
+    by_first = sorted(results, key=lambda parts: int(parts[0][0]))
+    for shard, parts in enumerate(by_first):
+        for item, part in zip(items, parts):
+            assert_same(split_evenly(item, 3)[shard], part)
+    # 10 rows in 3 shards: 4, 3, 3; 7 in 3: 3, 2, 2 (the first shards one longer).
+    assert [len(parts[0]) for parts in by_first] == [4, 3, 3]
+    assert [len(parts[3]) for parts in by_first] == [3, 2, 2]
+
+
+def test_full_batch_gives_every_receiver_the_whole_object(server):
+    items = [np.arange(5), {"x": 1}]
+    sender = DataSender(address=server.address, dataset_name="whole", num_shards=2, full_batch=True)
+    receivers = [DataReceiver(address=server.address, dataset_name="whole", shard_id=i) for i in range(2)]
+    for item in items:
+        sender.send(item)
+    sender.close()
+    for receiver in receivers:
+        got = list(receiver)
+        assert len(got) == 2
+        assert_same(items[0], got[0]) and got[1] == {"x": 1}
+    assert sender.num_shards == 2 and sender.full_batch and receivers[1].num_shards == 2
+
+
+def test_send_waits_while_the_queue_is_full_and_wakes_at_the_next_recv(server):
+    sender = DataSender(address=server.address, dataset_name="bounded", max_queue_size=2)
+    receiver = DataReceiver(address=server.address, dataset_name="bounded")
+    sender.send(0)
+    sender.send(1)
+    done = threading.Event()
+    sent_at = []
+
+    def third():
+        sender.send(2)
+        sent_at.append(time.monotonic())
+        done.set()
+
+    threading.Thread(target=third).start()
+    assert not done.wait(0.5), "send did not wait for room"
+    received_at = time.monotonic()
+    assert receiver.recv(timeout=5) == 0
+    assert done.wait(5)
+    assert sent_at[0] - received_at < 0.2, "send was not woken by the recv that made room"
+    assert [receiver.recv(timeout=5), receiver.recv(timeout=5)] == [1, 2]
+    sender.close()
+
+
+def test_end_of_stream_timeouts_and_peek(server):
+    sender = DataSender(address=server.address, dataset_name="ends")
+    receiver = DataReceiver(address=server.address, dataset_name="ends")
+    started = time.monotonic()
+    with pytest.raises(TimeoutError, match="within 0.3 s"):
+        receiver.recv(timeout=0.3)
+    assert 0.25 < time.monotonic() - started < 2
+    sender.send("a")
+    assert receiver.peek(timeout=5) == "a"
+    assert receiver.recv(timeout=5) == "a"
+    sender.close()
+    with pytest.raises(EOFError):
+        receiver.recv(timeout=5)
+    assert list(receiver) == []
+
+
+def test_a_receiver_waits_for_a_channel_up_to_its_timeout(server):
+    receiver = DataReceiver(address=server.address, dataset_name="later")
+    threading.Timer(0.3, lambda: DataSender(address=server.address, dataset_name="later").send("hi")).start()
+    assert receiver.recv(timeout=10) == "hi"
+    nobody = DataReceiver(address=server.address, dataset_name="never")
+    started = time.monotonic()
+    with pytest.raises(KeyError, match="never"):
+        nobody.recv(timeout=0.5)
+    assert time.monotonic() - started < 3
+
+
+def test_bad_arguments_and_a_second_sender_are_refused(server):
+    DataSender(address=server.address, dataset_name="taken", num_shards=2)
+    with pytest.raises(FileExistsError, match="taken"):
+        DataSender(address=server.address, dataset_name="taken")
+    with pytest.raises(InvalidArgumentError, match="shard_id 2 is out of range"):
+        DataReceiver(address=server.address, dataset_name="taken", shard_id=2)
+    with pytest.raises(InvalidArgumentError, match="num_shards"):
+        DataSender(address=server.address, num_shards=0)
+    with pytest.raises(InvalidArgumentError, match="address"):
+        DataSender(address="nowhere")
+    sender = DataSender(address=server.address, dataset_name="split", num_shards=2)
+    with pytest.raises(InvalidArgumentError, match="full_batch=True"):
+        sender.send({"not": "splittable"})
+
+
+def _send_forever(address, ready):
+    sender = DataSender(address=address, dataset_name="dies")
+    sender.send("first")
+    ready.set()
+    time.sleep(60)
+
+
+def test_a_killed_sender_leaves_its_receivers_an_error_not_a_hang(server):
+    ready = SPAWN.Event()
+    process = SPAWN.Process(target=_send_forever, args=(server.address, ready))
+    process.start()
+    assert ready.wait(30)
+    receiver = DataReceiver(address=server.address, dataset_name="dies")
+    assert receiver.recv(timeout=5) == "first"
+    os.kill(process.pid, signal.SIGKILL)
+    process.join(10)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="sender") as error:
+        receiver.recv(timeout=20)
+    assert not isinstance(error.value, TimeoutError)
+    assert time.monotonic() - started < 5
+
+
+def test_objects_a_killed_receiver_left_are_freed_when_the_channel_is_dropped(server):
+    from headrace._core import cache as _cache
+    from headrace._core import channel as _channel
+
+    store = _cache.CacheClient(server.host, server.port)
+    used_before = store.list_sessions()["memory_used"]
+    sender = DataSender(address=server.address, dataset_name="orphans", max_queue_size=20)
+    for _ in range(5):
+        sender.send(np.ones(1 << 20, np.uint8))  # 1 MB each, unread
+    sender.close()
+    assert store.list_sessions()["memory_used"] >= used_before + 5 * (1 << 20)
+    _channel.ChannelClient(server.host, server.port).drop("default", "orphans")
+    assert store.list_sessions()["memory_used"] == used_before
+
+
+def test_split_evenly_matches_array_split_for_lists_too():
+    assert split_evenly(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
+    assert [len(p) for p in split_evenly(np.zeros((10, 2)), 4)] == [3, 3, 2, 2]
+    assert split_evenly([], 2) == [[], []]
