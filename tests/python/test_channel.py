@@ -224,3 +224,76 @@ def test_split_evenly_matches_array_split_for_lists_too():
     assert split_evenly(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
     assert [len(p) for p in split_evenly(np.zeros((10, 2)), 4)] == [3, 3, 2, 2]
     assert split_evenly([], 2) == [[], []]
+
+
+REMOTE_RECEIVER = """
+import sys
+from headrace.channel import DataReceiver
+from conftest import in_shared_memory
+receiver = DataReceiver(address=sys.argv[1], dataset_name="remote", token=sys.argv[2] or None)
+got = list(receiver)
+assert [int(a[0]) for a in got] == list(range(5)), got
+assert all(a.shape == (1 << 18,) for a in got)
+assert not any(in_shared_memory(a) for a in got)  # over TCP, not through the store
+print("received", len(got))
+"""
+
+
+@pytest.fixture
+def second_host():
+    """A network namespace joined to this one by a veth pair: another host with address
+    10.231.<n>.2, reaching this machine at 10.231.<n>.1. Its processes also get their own
+    pid namespace, so they cannot open the server's memory through /proc either."""
+    import shutil
+    import subprocess
+
+    if shutil.which("ip") is None or shutil.which("unshare") is None:
+        pytest.skip("needs iproute2's ip and util-linux's unshare to make a second host")
+    n = os.getpid() % 200 + 20
+    name, host_end, ns_end = f"hr{os.getpid()}", f"hrh{os.getpid()}"[:15], f"hrn{os.getpid()}"[:15]
+
+    def run(*command: str) -> None:
+        subprocess.run(command, check=True, capture_output=True)
+
+    try:
+        run("ip", "netns", "add", name)
+    except (subprocess.CalledProcessError, PermissionError) as error:
+        pytest.skip(f"this machine does not allow network namespaces: {error}")
+    try:
+        run("ip", "link", "add", host_end, "type", "veth", "peer", "name", ns_end)
+        run("ip", "link", "set", ns_end, "netns", name)
+        run("ip", "addr", "add", f"10.231.{n}.1/30", "dev", host_end)
+        run("ip", "link", "set", host_end, "up")
+        run("ip", "netns", "exec", name, "ip", "addr", "add", f"10.231.{n}.2/30", "dev", ns_end)
+        run("ip", "netns", "exec", name, "ip", "link", "set", ns_end, "up")
+        run("ip", "netns", "exec", name, "ip", "link", "set", "lo", "up")
+        yield name, f"10.231.{n}.1"
+    finally:
+        subprocess.run(["ip", "link", "del", host_end], capture_output=True)
+        subprocess.run(["ip", "netns", "del", name], capture_output=True)
+
+
+def test_a_receiver_on_another_host_gets_every_object_over_tcp_with_the_token(second_host):
+    import subprocess
+    import sys
+
+    namespace, address = second_host
+    with ServerProcess.start(host=address, port=0, args=["--token", "t0ken"]) as server:
+        sender = DataSender(address=server.address, dataset_name="remote", token="t0ken", max_queue_size=10)
+        for i in range(5):
+            sender.send(np.full(1 << 18, i, np.float32))
+        sender.close()
+        tests = os.path.dirname(os.path.abspath(__file__))
+
+        def receive(token: str) -> subprocess.CompletedProcess:
+            return subprocess.run(
+                ["ip", "netns", "exec", namespace, "unshare", "--pid", "--fork", "--mount-proc",
+                 sys.executable, "-c", REMOTE_RECEIVER, server.address, token],
+                capture_output=True, text=True, timeout=60, cwd=tests,
+                env={**os.environ, "PYTHONPATH": tests})
+
+        refused = receive("")
+        assert refused.returncode != 0 and "token" in refused.stderr, refused.stderr
+        accepted = receive("t0ken")
+        assert accepted.returncode == 0, accepted.stderr
+        assert "received 5" in accepted.stdout
