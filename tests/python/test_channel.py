@@ -34,7 +34,7 @@ def objects():
     return [
         rng.random((5, 300, 100), dtype=np.float32),                     # an array, out of band
         [1, "two", (3.0, None)],                                         # a list
-        {"image": rng.integers(0, 255, (4, 64, 64, 3), dtype=np.uint8),  # a dict of arrays
+        {"image": rng.integers(0, 255, (4, 128, 128, 3), dtype=np.uint8),  # a dict of arrays
          "label": np.arange(4)},
         pandas.DataFrame({"a": np.arange(7), "b": list("abcdefg")}),       # a DataFrame
     ]
@@ -168,7 +168,7 @@ def test_a_receiver_waits_for_a_channel_up_to_its_timeout(server):
 
 
 def test_bad_arguments_and_a_second_sender_are_refused(server):
-    DataSender(address=server.address, dataset_name="taken", num_shards=2)
+    first = DataSender(address=server.address, dataset_name="taken", num_shards=2)  # noqa: F841 (alive)
     with pytest.raises(FileExistsError, match="taken"):
         DataSender(address=server.address, dataset_name="taken")
     with pytest.raises(InvalidArgumentError, match="shard_id 2 is out of range"):

@@ -1,28 +1,21 @@
 #include "headrace/cache/cache_client.h"
 
-#include <fcntl.h>
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
-#include <limits.h>
-#include <unistd.h>
 
 #include <cstring>
-#include <mutex>
-#include <set>
 #include <utility>
 
 #include "headrace/core/row_codec.h"
-#include "headrace/core/thread_annotations.h"
 #include "headrace/memory/shared_store.h"
+#include "headrace/server/client_connection.h"
 #include "headrace/server/server_options.h"
-#include "headrace/server/status_conversion.h"
 #include "headrace/v1/cache.grpc.pb.h"
 
 namespace headrace::cache {
 
 namespace {
 
-using server::FromGrpcStatus;
 using server::kMaxMessageBytes;
 
 // A WriteRows request is sent once its rows' bytes (inline or in blocks) reach this: far
@@ -33,15 +26,6 @@ constexpr int64_t kWriteBatchBytes = int64_t{64} << 20;
 constexpr int64_t kRowOverheadBytes = 64;
 // The most inline bytes one row may have to be sent at all.
 constexpr int64_t kMaxInlineRowBytes = kMaxMessageBytes - (int64_t{1} << 20);
-// How long Connect's last probe waits for the reason a server did not answer.
-constexpr std::chrono::milliseconds kProbeTimeout{200};
-
-Status NoServer(const std::string& address, int port, const std::string& reason) {
-  return Status::Unavailable("no headrace cache server at " + address + ": " + reason +
-                             "; start one with `headrace cache start` (or headrace-server "
-                             "--port " + std::to_string(port) + ")");
-}
-
 // Whether a failed WriteRows certainly left every block with the client: the server
 // validates a request before it takes any reference, and these codes come before or from
 // that. After any other failure (a deadline, a cancel, an unknown error) it may have
@@ -63,34 +47,6 @@ bool ServerTookNoBlocks(StatusCode code) {
   }
 }
 
-// The server's store, mapped through /proc/<pid>/fd/<fd>, or an error saying why not
-// (then the client sends bytes). The link's name proves that the fd is the segment of
-// that server ("headrace-<pid>-..."): a server on another machine (or in another pid
-// namespace) may name a pid and fd that exist here too.
-Result<std::shared_ptr<memory::SharedStore>> AttachServerStore(
-    const v1::GetSegmentResponse& segment) {
-  const std::string path =
-      "/proc/" + std::to_string(segment.pid()) + "/fd/" + std::to_string(segment.fd());
-  char target[PATH_MAX];
-  const ssize_t n = ::readlink(path.c_str(), target, sizeof(target) - 1);
-  if (n < 0) return Status::NotFound("cannot read " + path + ": " + std::strerror(errno));
-  target[n] = '\0';
-  const std::string name(target);
-  const std::string expected = "/headrace-" + std::to_string(segment.pid()) + "-";
-  if (name.find(expected) == std::string::npos) {
-    return Status::NotFound(path + " is " + name + ", not the server's segment");
-  }
-  const int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return Status::PermissionDenied("cannot open " + path + ": " + std::strerror(errno));
-  Result<std::shared_ptr<memory::SharedStore>> store = memory::SharedStore::Attach(fd);
-  ::close(fd);  // Attach dups it
-  if (!store.ok()) return store.status();
-  if ((*store)->capacity() != segment.capacity()) {
-    return Status::NotFound(path + " holds a store of another capacity");
-  }
-  return store;
-}
-
 }  // namespace
 
 struct CacheClient::Rep {
@@ -107,8 +63,7 @@ struct CacheClient::Rep {
   }
 
   // Calls in flight, so that CancelCalls can end them.
-  mutable std::mutex calls_mu;
-  mutable std::set<grpc::ClientContext*> calls HEADRACE_GUARDED_BY(calls_mu);
+  mutable server::CallSet calls;
 
   // One unary call. A server that has gone fails it at once (calls do not wait for a
   // connection); one that hangs (stopped, or behind a dead link, which keepalive finds)
@@ -121,25 +76,13 @@ struct CacheClient::Rep {
     grpc::ClientContext context;
     Prepare(&context);
     context.set_deadline(std::chrono::system_clock::now() + options.call_timeout);
+    grpc::Status status;
     {
-      std::lock_guard<std::mutex> lock(calls_mu);
-      calls.insert(&context);
-    }
-    const grpc::Status status = (stub.get()->*method)(&context, request, response);
-    {
-      std::lock_guard<std::mutex> lock(calls_mu);
-      calls.erase(&context);
+      server::ScopedCall in_flight(&calls, &context);
+      status = (stub.get()->*method)(&context, request, response);
     }
     if (status.ok()) return Status::OK();
-    if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      return Status::Unavailable(std::string(rpc) + ": the headrace cache server at " + address +
-                                 " is not answering (" + status.error_message() +
-                                 "); start one with `headrace cache start` (or "
-                                 "headrace-server --port " +
-                                 std::to_string(options.port) + ")");
-    }
-    return FromGrpcStatus(status).WithContext(std::string(rpc) +
-                                              " on the headrace cache server at " + address);
+    return server::CallError(rpc, "cache server", address, options.port, status);
   }
 
   void Release(const std::vector<int64_t>& blocks) const {
@@ -183,17 +126,7 @@ Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptio
   rep->options = options;
   rep->address = server::FormatAddress(options.host, options.port);
 
-  grpc::ChannelArguments args;
-  // The server is reached directly; an http_proxy set for the web must not capture it.
-  args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  args.SetMaxReceiveMessageSize(static_cast<int>(kMaxMessageBytes));
-  // A server behind a dead link is noticed within seconds, not at the call's deadline.
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
-  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 5000);
-  args.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
+  const grpc::ChannelArguments args = server::ClientChannelArguments();
   auto channel =
       grpc::CreateCustomChannel(rep->address, grpc::InsecureChannelCredentials(), args);
   if (channel == nullptr) {
@@ -201,36 +134,15 @@ Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptio
   }
   rep->stub = v1::Cache::NewStub(channel);
 
-  const auto deadline = std::chrono::system_clock::now() + options.connect_timeout;
-  v1::GetSegmentResponse segment;
-  {
-    grpc::ClientContext context;
-    rep->Prepare(&context);
-    // Waits for the connection until the deadline: a server started a moment ago counts.
-    context.set_wait_for_ready(true);
-    context.set_deadline(deadline);
-    const grpc::Status status = rep->stub->GetSegment(&context, v1::GetSegmentRequest(), &segment);
-    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
-        status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      // Ask once more without waiting, for gRPC's reason ("Connection refused", ...).
-      grpc::ClientContext probe;
-      rep->Prepare(&probe);
-      probe.set_deadline(std::chrono::system_clock::now() + kProbeTimeout);
-      v1::GetSegmentResponse ignored;
-      const grpc::Status why = rep->stub->GetSegment(&probe, v1::GetSegmentRequest(), &ignored);
-      std::string reason = "nothing answered within " +
-                           std::to_string(options.connect_timeout.count()) + " ms";
-      if (why.error_code() == grpc::StatusCode::UNAVAILABLE) reason = why.error_message();
-      return NoServer(rep->address, options.port, reason);
-    }
-    if (!status.ok()) {
-      return FromGrpcStatus(status).WithContext("connecting to the headrace cache server at " +
-                                                rep->address);
-    }
-  }
+  const Rep* const prepared = rep.get();
+  ASSIGN_OR_RETURN(const v1::GetSegmentResponse segment,
+                   server::ReachServer(
+                       rep->stub.get(),
+                       [prepared](grpc::ClientContext* context) { prepared->Prepare(context); },
+                       "cache server", rep->address, options.port, options.connect_timeout));
   if (options.use_shared_memory) {
     // Not being able to map the store only makes the client remote.
-    Result<std::shared_ptr<memory::SharedStore>> store = AttachServerStore(segment);
+    Result<std::shared_ptr<memory::SharedStore>> store = server::AttachServerStore(segment);
     if (store.ok()) {
       rep->store = std::move(store).value();
       rep->server_pid = std::to_string(segment.pid());
@@ -478,9 +390,6 @@ Result<bool> CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
   return response.complete();
 }
 
-void CacheClient::CancelCalls() {
-  std::lock_guard<std::mutex> lock(rep_->calls_mu);
-  for (grpc::ClientContext* context : rep_->calls) context->TryCancel();
-}
+void CacheClient::CancelCalls() { rep_->calls.CancelAll(); }
 
 }  // namespace headrace::cache

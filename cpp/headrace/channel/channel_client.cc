@@ -1,1 +1,334 @@
-// Placeholder while the channel issue is in progress.
+#include "headrace/channel/channel_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <cstring>
+#include <utility>
+
+#include "headrace/memory/shared_store.h"
+#include "headrace/server/client_connection.h"
+#include "headrace/server/server_options.h"
+#include "headrace/v1/cache.grpc.pb.h"
+#include "headrace/v1/channel.grpc.pb.h"
+
+namespace headrace::channel {
+
+namespace {
+
+constexpr char kWhat[] = "server";
+// The deadline of the calls that do not wait (Close, Drop) and the slack added to a
+// wait's own timeout: a server that hangs does not hang the client for ever (keepalive
+// notices a dead link sooner).
+constexpr std::chrono::seconds kCallTimeout{60};
+
+// Whether a failed Put certainly left every block with the client: the server takes the
+// blocks once the request passes validation (INVALID_ARGUMENT comes before), and the
+// others mean the request was never handled. After any other failure the server has
+// taken them (and released them itself if it refused the object), or it is gone with its
+// store: releasing them here could free a block someone else holds now.
+bool ServerTookNoBlocks(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kUnauthenticated:
+    case StatusCode::kResourceExhausted:  // the message was too large to be received
+    case StatusCode::kUnimplemented:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::chrono::system_clock::time_point After(std::chrono::milliseconds wait) {
+  return std::chrono::system_clock::now() + wait + kCallTimeout;
+}
+
+// The sender's open Attach call. Destroying it cancels the call, which the server takes
+// as the sender's end unless the channel was closed first.
+class GrpcSenderLease final : public SenderLease {
+ public:
+  GrpcSenderLease(std::shared_ptr<v1::Channel::Stub> stub,
+                  std::unique_ptr<grpc::ClientContext> context,
+                  std::unique_ptr<grpc::ClientReader<v1::AttachEvent>> reader, uint64_t channel_id)
+      : stub_(std::move(stub)),
+        context_(std::move(context)),
+        reader_(std::move(reader)),
+        channel_id_(channel_id) {}
+  ~GrpcSenderLease() override {
+    context_->TryCancel();
+    reader_->Finish().ok();  // CANCELLED, or OK after a Close: nothing to report
+  }
+  uint64_t channel_id() const override { return channel_id_; }
+
+ private:
+  const std::shared_ptr<v1::Channel::Stub> stub_;  // keeps the gRPC channel
+  const std::unique_ptr<grpc::ClientContext> context_;
+  const std::unique_ptr<grpc::ClientReader<v1::AttachEvent>> reader_;
+  const uint64_t channel_id_;
+};
+
+}  // namespace
+
+struct ChannelClient::Rep {
+  ChannelClientOptions options;
+  std::string address;
+  std::unique_ptr<v1::Cache::Stub> cache_stub;  // GetSegment
+  std::shared_ptr<v1::Channel::Stub> stub;
+  std::shared_ptr<memory::SharedStore> store;  // the server's, when local
+  std::string server_pid;                       // of the store's server, when local
+  mutable server::CallSet calls;
+
+  void Prepare(grpc::ClientContext* context) const {
+    if (!options.token.empty()) context->AddMetadata(server::kTokenMetadataKey, options.token);
+    // Offsets only mean something in the store of the process that answered GetSegment.
+    if (store != nullptr) context->AddMetadata(server::kSegmentPidMetadataKey, server_pid);
+  }
+
+  // One unary call, ended by `deadline` (none: only CancelCalls or the server's end).
+  template <class Request, class Response>
+  Status Call(const char* rpc,
+              grpc::Status (v1::Channel::Stub::*method)(grpc::ClientContext*, const Request&,
+                                                        Response*),
+              const Request& request, Response* response,
+              std::optional<std::chrono::system_clock::time_point> deadline) const {
+    grpc::ClientContext context;
+    Prepare(&context);
+    if (deadline.has_value()) context.set_deadline(*deadline);
+    grpc::Status status;
+    {
+      server::ScopedCall in_flight(&calls, &context);
+      status = (stub.get()->*method)(&context, request, response);
+    }
+    if (status.ok()) return Status::OK();
+    return server::CallError(rpc, kWhat, address, options.port, status);
+  }
+
+  void Release(const std::vector<int64_t>& blocks) const {
+    for (int64_t offset : blocks) store->Release(offset).IgnoreError();
+  }
+};
+
+Result<std::unique_ptr<ChannelClient>> ChannelClient::Connect(const ChannelClientOptions& options) {
+  if (options.host.empty()) return Status::InvalidArgument("host must not be empty");
+  if (options.port < 1 || options.port > 65535) {
+    return Status::InvalidArgument("port must be in [1, 65535], got " +
+                                   std::to_string(options.port));
+  }
+  if (options.connect_timeout.count() <= 0) {
+    return Status::InvalidArgument("connect_timeout must be positive, got " +
+                                   std::to_string(options.connect_timeout.count()) + " ms");
+  }
+  auto rep = std::make_unique<Rep>();
+  rep->options = options;
+  rep->address = server::FormatAddress(options.host, options.port);
+  auto channel = grpc::CreateCustomChannel(rep->address, grpc::InsecureChannelCredentials(),
+                                           server::ClientChannelArguments());
+  if (channel == nullptr) {
+    return Status::InvalidArgument("cannot make a channel to " + rep->address);
+  }
+  rep->cache_stub = v1::Cache::NewStub(channel);
+  rep->stub = v1::Channel::NewStub(channel);
+  const Rep* const prepared = rep.get();
+  ASSIGN_OR_RETURN(const v1::GetSegmentResponse segment,
+                   server::ReachServer(
+                       rep->cache_stub.get(),
+                       [prepared](grpc::ClientContext* context) { prepared->Prepare(context); },
+                       kWhat, rep->address, options.port, options.connect_timeout));
+  if (options.use_shared_memory) {
+    // Not being able to map the store only makes the client remote.
+    Result<std::shared_ptr<memory::SharedStore>> store = server::AttachServerStore(segment);
+    if (store.ok()) {
+      rep->store = std::move(store).value();
+      rep->server_pid = std::to_string(segment.pid());
+    }
+  }
+  return std::unique_ptr<ChannelClient>(new ChannelClient(std::move(rep)));
+}
+
+ChannelClient::ChannelClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+
+ChannelClient::~ChannelClient() = default;
+
+const std::string& ChannelClient::address() const { return rep_->address; }
+
+bool ChannelClient::is_local() const { return rep_->store != nullptr; }
+
+Result<std::unique_ptr<SenderLease>> ChannelClient::Attach(const std::string& name_space,
+                                                           const std::string& dataset_name,
+                                                           int32_t num_shards, bool full_batch,
+                                                           int32_t max_queue_size) {
+  v1::AttachRequest request;
+  request.set_namespace_(name_space);
+  request.set_dataset_name(dataset_name);
+  request.set_num_shards(num_shards);
+  request.set_full_batch(full_batch);
+  request.set_max_queue_size(max_queue_size);
+  // No deadline: the call lives as long as the lease.
+  auto context = std::make_unique<grpc::ClientContext>();
+  rep_->Prepare(context.get());
+  std::unique_ptr<grpc::ClientReader<v1::AttachEvent>> reader;
+  v1::AttachEvent event;
+  bool got_event = false;
+  {
+    // Until the channel id arrives CancelCalls may end the call; the lease then owns it.
+    server::ScopedCall in_flight(&rep_->calls, context.get());
+    reader = rep_->stub->Attach(context.get(), request);
+    got_event = reader->Read(&event);
+  }
+  if (!got_event) {
+    const grpc::Status status = reader->Finish();
+    return server::CallError("Attach", kWhat, rep_->address, rep_->options.port,
+                             status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL,
+                                                        "the server ended Attach without an id")
+                                         : status);
+  }
+  return std::unique_ptr<SenderLease>(new GrpcSenderLease(rep_->stub, std::move(context),
+                                                          std::move(reader), event.channel_id()));
+}
+
+Result<OutgoingBlob> ChannelClient::NewBlob(int64_t size) {
+  if (size < 0) {
+    return Status::InvalidArgument("NewBlob: size must be >= 0, got " + std::to_string(size));
+  }
+  const std::shared_ptr<memory::SharedStore>& store = rep_->store;
+  if (store != nullptr) {
+    // A full store sends the bytes instead.
+    if (Result<int64_t> offset = store->Allocate(size); offset.ok()) {
+      Result<BufferPtr> buffer = store->Adopt(*offset, size);
+      if (buffer.ok()) return OutgoingBlob{std::move(buffer).value(), *offset};
+      store->Release(*offset).IgnoreError();
+    }
+  }
+  ASSIGN_OR_RETURN(BufferPtr buffer, Buffer::Allocate(size));
+  return OutgoingBlob{std::move(buffer), -1};
+}
+
+Status ChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<OutgoingBlob> blobs) {
+  v1::PutRequest request;
+  request.set_channel_id(channel_id);
+  request.set_shard(shard);
+  // Each block's buffer holds our reference; the server gets one more of its own, so the
+  // buffers may go whatever happens.
+  std::vector<int64_t> handed;
+  auto fail = [&](Status status) {
+    rep_->Release(handed);
+    return status;
+  };
+  for (size_t i = 0; i < blobs.size(); ++i) {
+    const OutgoingBlob& blob = blobs[i];
+    const std::string field = "Put: blobs[" + std::to_string(i) + "]";
+    if (blob.buffer == nullptr) return fail(Status::InvalidArgument(field + " has no buffer"));
+    v1::Blob* out = request.mutable_object()->add_blobs();
+    out->set_size(blob.buffer->size());
+    if (blob.offset < 0) {
+      out->set_data(blob.buffer->data(), static_cast<size_t>(blob.buffer->size()));
+      continue;
+    }
+    if (rep_->store == nullptr) {
+      return fail(Status::InvalidArgument(field + " is a block of a store this client does not map"));
+    }
+    if (Status added = rep_->store->AddRef(blob.offset); !added.ok()) {
+      return fail(added.WithContext(field));
+    }
+    handed.push_back(blob.offset);
+    out->set_in_shared_memory(true);
+    out->set_offset(blob.offset);
+  }
+  blobs.clear();
+  v1::PutResponse response;
+  Status status =
+      rep_->Call("Put", &v1::Channel::Stub::Put, request, &response, std::nullopt);
+  if (!status.ok() && ServerTookNoBlocks(status.code())) rep_->Release(handed);
+  return status;
+}
+
+Status ChannelClient::Close(uint64_t channel_id) {
+  v1::CloseRequest request;
+  request.set_channel_id(channel_id);
+  v1::CloseResponse response;
+  return rep_->Call("Close", &v1::Channel::Stub::Close, request, &response,
+                    After(std::chrono::milliseconds(0)));
+}
+
+Result<ChannelInfo> ChannelClient::Describe(const std::string& name_space,
+                                            const std::string& dataset_name,
+                                            std::chrono::milliseconds timeout) {
+  v1::DescribeRequest request;
+  request.set_namespace_(name_space);
+  request.set_dataset_name(dataset_name);
+  request.set_timeout_ms(timeout.count());
+  v1::DescribeResponse response;
+  RETURN_IF_ERROR(rep_->Call("Describe", &v1::Channel::Stub::Describe, request, &response,
+                             timeout.count() < 0 ? std::nullopt
+                                                 : std::make_optional(After(timeout))));
+  ChannelInfo info;
+  info.channel_id = response.channel_id();
+  info.num_shards = response.num_shards();
+  info.full_batch = response.full_batch();
+  info.max_queue_size = response.max_queue_size();
+  return info;
+}
+
+Result<std::optional<std::vector<BufferPtr>>> ChannelClient::Get(
+    uint64_t channel_id, int32_t shard, std::chrono::milliseconds timeout, bool peek) {
+  v1::GetRequest request;
+  request.set_channel_id(channel_id);
+  request.set_shard(shard);
+  request.set_timeout_ms(timeout.count());
+  request.set_peek(peek);
+  request.set_shared_memory(rep_->store != nullptr);
+  v1::GetResponse response;
+  RETURN_IF_ERROR(rep_->Call("Get", &v1::Channel::Stub::Get, request, &response,
+                             timeout.count() < 0 ? std::nullopt
+                                                 : std::make_optional(After(timeout))));
+  if (response.end_of_stream()) return std::optional<std::vector<BufferPtr>>();
+
+  // Every lent block becomes a Buffer first, so that whatever fails below, each reference
+  // is released exactly once (by its buffer, or here for those not yet adopted).
+  const int count = response.object().blobs_size();
+  std::vector<BufferPtr> buffers(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const v1::Blob& blob = response.object().blobs(i);
+    if (!blob.in_shared_memory()) continue;
+    Result<BufferPtr> adopted =
+        rep_->store != nullptr
+            ? rep_->store->Adopt(blob.offset(), blob.size())
+            : Result<BufferPtr>(Status::Internal("the server lent a block to a remote client"));
+    if (!adopted.ok()) {
+      for (int j = i; j < count && rep_->store != nullptr; ++j) {
+        const v1::Blob& rest = response.object().blobs(j);
+        if (rest.in_shared_memory()) rep_->store->Release(rest.offset()).IgnoreError();
+      }
+      return adopted.status().WithContext("Get: blobs[" + std::to_string(i) + "]");
+    }
+    buffers[static_cast<size_t>(i)] = std::move(adopted).value();
+  }
+  for (int i = 0; i < count; ++i) {
+    v1::Blob* blob = response.mutable_object()->mutable_blobs(i);
+    if (blob->in_shared_memory()) continue;
+    if (blob->data().size() != static_cast<size_t>(blob->size())) {
+      return Status::DataLoss("Get: blobs[" + std::to_string(i) + "] came with " +
+                              std::to_string(blob->data().size()) + " bytes, announced " +
+                              std::to_string(blob->size()));
+    }
+    // The bytes stay in the answer's string (no copy); the buffer owns it.
+    auto bytes = std::make_shared<std::string>(std::move(*blob->mutable_data()));
+    uint8_t* data = reinterpret_cast<uint8_t*>(bytes->data());
+    buffers[static_cast<size_t>(i)] =
+        Buffer::Wrap(data, static_cast<int64_t>(bytes->size()), /*is_mutable=*/true,
+                     [bytes]() mutable { bytes.reset(); });
+  }
+  return std::optional<std::vector<BufferPtr>>(std::move(buffers));
+}
+
+Status ChannelClient::Drop(const std::string& name_space, const std::string& dataset_name) {
+  v1::DropRequest request;
+  request.set_namespace_(name_space);
+  request.set_dataset_name(dataset_name);
+  v1::DropResponse response;
+  return rep_->Call("Drop", &v1::Channel::Stub::Drop, request, &response,
+                    After(std::chrono::milliseconds(0)));
+}
+
+void ChannelClient::CancelCalls() { rep_->calls.CancelAll(); }
+
+}  // namespace headrace::channel

@@ -1,10 +1,9 @@
 #include "headrace/server/grpc_cache_service.h"
 
-#include <unistd.h>
-
 #include <string>
 #include <utility>
 
+#include "headrace/server/segment_check.h"
 #include "headrace/server/server_options.h"
 #include "headrace/server/status_conversion.h"
 #include "headrace/server/token_check.h"
@@ -29,21 +28,6 @@ class CallReactor final : public grpc::ServerUnaryReactor {
   grpc::CallbackServerContext* const context_;
   const std::function<void()> on_undelivered_;
 };
-
-// FAILED_PRECONDITION when the call says it comes from a client mapping the store of
-// another server process (see kSegmentPidMetadataKey); OK when it says nothing.
-grpc::Status CheckSegment(const grpc::ServerContextBase& context) {
-  const auto& metadata = context.client_metadata();
-  auto found = metadata.find(kSegmentPidMetadataKey);
-  if (found == metadata.end()) return grpc::Status::OK;
-  const std::string pid(found->second.data(), found->second.size());
-  const std::string mine = std::to_string(::getpid());
-  if (pid == mine) return grpc::Status::OK;
-  return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
-                      "this client maps the shared memory of headrace-server process " + pid +
-                          ", but this server is process " + mine +
-                          " (restarted since the client connected): connect again");
-}
 
 // Finishes a call that was refused before it reached the queue.
 grpc::ServerUnaryReactor* Refuse(grpc::CallbackServerContext* context, const grpc::Status& status) {

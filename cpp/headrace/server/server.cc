@@ -21,7 +21,9 @@
 #include "headrace/memory/byte_size.h"
 #include "headrace/memory/shared_store.h"
 #include "headrace/server/cache_service_impl.h"
+#include "headrace/server/channel_service_impl.h"
 #include "headrace/server/grpc_cache_service.h"
+#include "headrace/server/grpc_channel_service.h"
 #include "headrace/server/grpc_service.h"
 #include "headrace/server/log.h"
 #include "headrace/server/request_queue.h"
@@ -134,16 +136,18 @@ struct Server::Rep {
   const ServerOptions options;
 
   // Declared in dependency order, so destroyed in the reverse: the listener first, then
-  // the services, the queue, the caches (releasing blocks, deleting spill files), the
-  // store, and last the spill directory the server made.
+  // the services, the queue, the channels and the caches (releasing blocks, deleting
+  // spill files), the store, and last the spill directory the server made.
   std::unique_ptr<OwnedDirectory> owned_spill_dir;
   std::string spill_dir;
   std::shared_ptr<memory::SharedStore> store;
   ServerImpl impl;
   ControlService service;
   std::unique_ptr<CacheServiceImpl> cache_impl;
+  std::unique_ptr<ChannelServiceImpl> channel_impl;
   std::unique_ptr<RequestQueue> queue;
   std::unique_ptr<GrpcCacheService> cache_service;
+  std::unique_ptr<GrpcChannelService> channel_service;
   std::unique_ptr<grpc::Server> grpc_server;
   int bound_port = 0;
 
@@ -175,6 +179,11 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   rep->queue = std::make_unique<RequestQueue>(options.workers);
   rep->cache_service =
       std::make_unique<GrpcCacheService>(rep->cache_impl.get(), rep->queue.get(), options.token);
+  // Channels share the store (a local sender's blocks are the ones receivers map) and the
+  // token; their calls never block, so they need no worker.
+  rep->channel_impl = std::make_unique<ChannelServiceImpl>(rep->store);
+  rep->channel_service =
+      std::make_unique<GrpcChannelService>(rep->channel_impl.get(), options.token);
 
   grpc::ServerBuilder builder;
   // Batches of rows travel in one message; larger ones get RESOURCE_EXHAUSTED.
@@ -187,6 +196,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   builder.AddListeningPort(listen_address, grpc::InsecureServerCredentials(), &selected_port);
   builder.RegisterService(&rep->service);
   builder.RegisterService(rep->cache_service.get());
+  builder.RegisterService(rep->channel_service.get());
   rep->grpc_server = builder.BuildAndStart();
   if (rep->grpc_server == nullptr || selected_port == 0) {
     return Status::Unavailable("cannot listen on " + listen_address + ": " +
@@ -229,6 +239,9 @@ void Server::Shutdown(std::chrono::milliseconds deadline) {
   if (rep_->shut_down) return;
   // Wake Wait() first: a thread blocked there must not outlive the serving it waits on.
   rep_->impl.RequestStop();
+  // Senders' Attach streams and parked Puts and Gets would otherwise hold gRPC's shutdown
+  // until its deadline: end them (UNAVAILABLE) and free the channels first.
+  rep_->channel_service->Shutdown();
   // Blocks until every in-flight call has completed (or been cancelled at the deadline),
   // so a Stop reply finishes before the process goes on to exit.
   rep_->grpc_server->Shutdown(std::chrono::system_clock::now() + deadline);

@@ -1,6 +1,6 @@
 // Server: a running headrace-server in this process (the gRPC listener and its services:
-// the control service and the cache service, with the cache's shared-memory store, spill
-// directory and request queue).
+// the control service, the cache service and the channel service, with the shared-memory
+// store they share, the cache's spill directory and request queue).
 //
 // Start() binds and starts serving; with port 0 the system picks a free port and
 // BoundPort() tells which. Wait() blocks until a stop is requested, by the Stop RPC or by
