@@ -4,7 +4,9 @@ the same run: multiprocessing.Queue, a hand-made multiprocessing.shared_memory t
 ring of four blocks, the name and slot sent through a Pipe) and NumPy copying the same
 bytes. MB/s is bytes over the time from the first send to the last receipt; the 1 MB
 latency is the median one-way time of a send (the sender's clock travels in the message;
-time.monotonic is the same clock in both processes).
+time.monotonic is the same clock in both processes). Each way is run once to warm up (a
+shared-memory block is slow the first time a process touches its pages), then three times,
+in alternation with the others; the figures are the medians.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ SIZES = [(1, 50), (16, 10), (128, 10)]  # MB, sends
 SPAWN = multiprocessing.get_context("spawn")
 
 
-def _headrace_receive(address: str, count: int, results) -> None:
+def _headrace_receive(address: str, dataset: str, count: int, results) -> None:
     from headrace.channel import DataReceiver
 
-    receiver = DataReceiver(address=address, dataset_name="bench")
+    receiver = DataReceiver(address=address, dataset_name=dataset)
     latencies = []
     for _ in range(count):
         sent_at, array = receiver.recv(timeout=60)
@@ -36,18 +38,17 @@ def _headrace_receive(address: str, count: int, results) -> None:
     results.put((time.monotonic(), latencies))
 
 
-def headrace_run(address: str, array: np.ndarray, count: int) -> Dict[str, float]:
-    from headrace.channel import DataSender
-
+def headrace_run(sender, address: str, array: np.ndarray, count: int) -> Dict[str, float]:
+    """`count` sends of a long-lived sender (a processing process keeps its sender) to a
+    receiver process that reads them."""
     results = SPAWN.Queue()
-    receiver = SPAWN.Process(target=_headrace_receive, args=(address, count, results))
+    receiver = SPAWN.Process(target=_headrace_receive,
+                             args=(address, sender.dataset_name, count, results))
     receiver.start()
-    sender = DataSender(address=address, dataset_name="bench", max_queue_size=4)
     time.sleep(0.5)  # the receiver process is up and waiting
     start = time.monotonic()
     for _ in range(count):
         sender.send((time.monotonic(), array))
-    sender.close()
     end, latencies = results.get(timeout=120)
     receiver.join(30)
     return {"seconds": end - start, "latency": statistics.median(latencies)}
@@ -129,6 +130,7 @@ def copy_seconds(array: np.ndarray, count: int) -> float:
 
 
 def run(quick: bool = False) -> List[Figure]:
+    from headrace.channel import DataSender
     from headrace.server import ServerProcess
 
     figures = []
@@ -137,11 +139,20 @@ def run(quick: bool = False) -> List[Figure]:
             if quick:
                 count = max(2, count // 5)
             array = np.random.default_rng(0).random(megabytes * (1 << 18), dtype=np.float32)
-            headrace_run(server.address, array, 2)  # warm-up: the store's pages, the processes
-            ours = headrace_run(server.address, array, count)
-            queue = queue_run(array, count)
-            shm = shared_memory_run(array, count)
-            copy = copy_seconds(array, count)
+            sender = DataSender(address=server.address, dataset_name=f"bench-{megabytes}", max_queue_size=4)
+            ways = {"ours": lambda: headrace_run(sender, server.address, array, count),
+                    "queue": lambda: queue_run(array, count),
+                    "shm": lambda: shared_memory_run(array, count)}
+            runs = {name: [] for name in ways}
+            for round_ in range(1 if quick else 4):
+                for name, way in ways.items():
+                    result = way()
+                    if round_ > 0 or quick:  # the first round warms up
+                        runs[name].append(result)
+            ours, queue, shm = ({key: statistics.median(r[key] for r in runs[name]) for key in ("seconds", "latency")}
+                                for name in ("ours", "queue", "shm"))
+            sender.close()
+            copy = statistics.median(copy_seconds(array, count) for _ in range(3))
             total = megabytes * count
             rate = lambda seconds: total / seconds  # noqa: E731
             what = f"{megabytes} MB float32 x {count}, 2 processes"

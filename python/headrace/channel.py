@@ -118,6 +118,14 @@ class DataSender:
         return self._num_shards
 
     @property
+    def namespace(self) -> str:
+        return self._namespace
+
+    @property
+    def dataset_name(self) -> str:
+        return self._dataset_name
+
+    @property
     def full_batch(self) -> bool:
         return self._full_batch
 

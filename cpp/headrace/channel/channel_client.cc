@@ -1,7 +1,11 @@
 #include "headrace/channel/channel_client.h"
 
 #include <grpcpp/grpcpp.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <utility>
 
@@ -76,6 +80,8 @@ struct ChannelClient::Rep {
   std::shared_ptr<memory::SharedStore> store;  // the server's, when local
   std::string server_pid;                       // of the store's server, when local
   mutable server::CallSet calls;
+  // The end of the highest block this client has written: pages below it are mapped here.
+  std::atomic<int64_t> touched_end{0};
 
   void Prepare(grpc::ClientContext* context) const {
     if (!options.token.empty()) context->AddMetadata(server::kTokenMetadataKey, options.token);
@@ -185,6 +191,22 @@ Result<std::unique_ptr<SenderLease>> ChannelClient::Attach(const std::string& na
                                                           std::move(reader), event.channel_id()));
 }
 
+namespace {
+
+// Maps the pages of [data, data + size) into this process in one call before the caller
+// writes them: faulting them in one by one during the copy made a 128 MB send take three
+// times as long as the copy. MADV_POPULATE_WRITE is Linux 5.14+; elsewhere the copy faults.
+void PrefaultForWriting(uint8_t* data, int64_t size) {
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE, absent from older headers
+  if (size <= 0) return;
+  const auto page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t start = reinterpret_cast<uintptr_t>(data) & ~(page - 1);
+  const uintptr_t end = reinterpret_cast<uintptr_t>(data) + static_cast<uintptr_t>(size);
+  ::madvise(reinterpret_cast<void*>(start), end - start, kPopulateWrite);  // best effort
+}
+
+}  // namespace
+
 Result<OutgoingBlob> ChannelClient::NewBlob(int64_t size) {
   if (size < 0) {
     return Status::InvalidArgument("NewBlob: size must be >= 0, got " + std::to_string(size));
@@ -194,7 +216,21 @@ Result<OutgoingBlob> ChannelClient::NewBlob(int64_t size) {
     // A full store sends the bytes instead.
     if (Result<int64_t> offset = store->Allocate(size); offset.ok()) {
       Result<BufferPtr> buffer = store->Adopt(*offset, size);
-      if (buffer.ok()) return OutgoingBlob{std::move(buffer).value(), *offset};
+      if (buffer.ok()) {
+        // Only the part of a large blob beyond what this client wrote before: pages it has
+        // touched stay mapped (the store hands out low offsets first), and populating them
+        // again costs a tenth of the copy.
+        const int64_t end = *offset + size;
+        const int64_t touched = rep_->touched_end.load();
+        if (size >= (int64_t{1} << 20) && end > touched) {
+          const int64_t from = std::max(*offset, touched);
+          PrefaultForWriting((*buffer)->mutable_data() + (from - *offset), end - from);
+          int64_t expected = touched;
+          while (expected < end && !rep_->touched_end.compare_exchange_weak(expected, end)) {
+          }
+        }
+        return OutgoingBlob{std::move(buffer).value(), *offset};
+      }
       store->Release(*offset).IgnoreError();
     }
   }
