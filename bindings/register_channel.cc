@@ -112,6 +112,16 @@ void RegisterChannel(py::module_& m) {
         for (const BufferPtr& blob : *blobs) out.append(ViewOf(blob, false));
         return out;
       }, py::arg("channel_id"), py::arg("shard"), py::arg("timeout"), py::arg("peek") = false)
+      .def("queued", [](ChannelClient& c, uint64_t channel_id, int32_t shard) {
+        auto objects = ValueOrThrow(WithoutGil([&] { return c.Queued(channel_id, shard); }));
+        py::list out;
+        for (const auto& blobs : objects) {
+          py::list views;
+          for (const BufferPtr& blob : blobs) views.append(ViewOf(blob, false));
+          out.append(views);
+        }
+        return out;
+      }, py::arg("channel_id"), py::arg("shard"))
       .def("drop", [](ChannelClient& c, const std::string& name_space, const std::string& dataset_name) {
         ThrowIfError(WithoutGil([&] { return c.Drop(name_space, dataset_name); }));
       }, py::arg("namespace"), py::arg("dataset_name"))

@@ -160,10 +160,17 @@ class DataSender:
         self._client.put(self._channel_id, shard, blobs)
 
     def get_queue(self, shard_id: Optional[int] = None) -> List[Any]:
-        """The objects not yet received (of one shard, or of every shard as a list per
-        shard), read without removing them. Not supported yet: the server has no call that
-        lists a queue."""
-        raise NotImplementedError("DataSender.get_queue is not implemented yet")
+        """The objects sent and not yet received, oldest first, left in their queue: of
+        shard `shard_id`, or with None of every shard (one list per shard; a single list
+        when there is one shard)."""
+        if shard_id is not None:
+            check_int("shard_id", shard_id, minimum=0, maximum=self._num_shards - 1)
+            shards = [shard_id]
+        else:
+            shards = list(range(self._num_shards))
+        queues = [[pickle.loads(blobs[0], buffers=blobs[1:])
+                   for blobs in self._client.queued(self._channel_id, shard)] for shard in shards]
+        return queues[0] if shard_id is not None or self._num_shards == 1 else queues
 
     def close(self) -> None:
         """No more objects: receivers get what is queued, then the end of the stream."""

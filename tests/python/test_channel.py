@@ -297,3 +297,17 @@ def test_a_receiver_on_another_host_gets_every_object_over_tcp_with_the_token(se
         accepted = receive("t0ken")
         assert accepted.returncode == 0, accepted.stderr
         assert "received 5" in accepted.stdout
+
+
+def test_get_queue_shows_what_is_not_received_yet(server):
+    sender = DataSender(address=server.address, dataset_name="pending", num_shards=2)
+    sender.send(np.arange(4))
+    sender.send([10, 11, 12])
+    receiver = DataReceiver(address=server.address, dataset_name="pending", shard_id=1)
+    assert [list(a) for a in sender.get_queue(0)] == [[0, 1], [10, 11]]
+    assert receiver.recv(timeout=5).tolist() == [2, 3]
+    shard0, shard1 = sender.get_queue()
+    assert [list(a) for a in shard0] == [[0, 1], [10, 11]] and shard1 == [[12]]
+    with pytest.raises(InvalidArgumentError, match="shard_id"):
+        sender.get_queue(2)
+    sender.close()

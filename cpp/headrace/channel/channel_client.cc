@@ -318,12 +318,20 @@ Result<std::optional<std::vector<BufferPtr>>> ChannelClient::Get(
                                                  : std::make_optional(After(timeout))));
   if (response.end_of_stream()) return std::optional<std::vector<BufferPtr>>();
 
+  ASSIGN_OR_RETURN(std::vector<BufferPtr> buffers, ReceiveObject(response.mutable_object(), "Get"));
+  return std::optional<std::vector<BufferPtr>>(std::move(buffers));
+}
+
+// The blobs of a received object as Buffers: lent blocks adopted (each reference released
+// exactly once, by its buffer or here when something fails), bytes kept in the answer's
+// strings without a copy.
+Result<std::vector<BufferPtr>> ChannelClient::ReceiveObject(v1::ChannelObject* object, const char* rpc) const {
   // Every lent block becomes a Buffer first, so that whatever fails below, each reference
   // is released exactly once (by its buffer, or here for those not yet adopted).
-  const int count = response.object().blobs_size();
+  const int count = object->blobs_size();
   std::vector<BufferPtr> buffers(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
-    const v1::Blob& blob = response.object().blobs(i);
+    const v1::Blob& blob = object->blobs(i);
     if (!blob.in_shared_memory()) continue;
     Result<BufferPtr> adopted =
         rep_->store != nullptr
@@ -331,18 +339,18 @@ Result<std::optional<std::vector<BufferPtr>>> ChannelClient::Get(
             : Result<BufferPtr>(Status::Internal("the server lent a block to a remote client"));
     if (!adopted.ok()) {
       for (int j = i; j < count && rep_->store != nullptr; ++j) {
-        const v1::Blob& rest = response.object().blobs(j);
+        const v1::Blob& rest = object->blobs(j);
         if (rest.in_shared_memory()) rep_->store->Release(rest.offset()).IgnoreError();
       }
-      return adopted.status().WithContext("Get: blobs[" + std::to_string(i) + "]");
+      return adopted.status().WithContext(std::string(rpc) + ": blobs[" + std::to_string(i) + "]");
     }
     buffers[static_cast<size_t>(i)] = std::move(adopted).value();
   }
   for (int i = 0; i < count; ++i) {
-    v1::Blob* blob = response.mutable_object()->mutable_blobs(i);
+    v1::Blob* blob = object->mutable_blobs(i);
     if (blob->in_shared_memory()) continue;
     if (blob->data().size() != static_cast<size_t>(blob->size())) {
-      return Status::DataLoss("Get: blobs[" + std::to_string(i) + "] came with " +
+      return Status::DataLoss(std::string(rpc) + ": blobs[" + std::to_string(i) + "] came with " +
                               std::to_string(blob->data().size()) + " bytes, announced " +
                               std::to_string(blob->size()));
     }
@@ -353,7 +361,30 @@ Result<std::optional<std::vector<BufferPtr>>> ChannelClient::Get(
         Buffer::Wrap(data, static_cast<int64_t>(bytes->size()), /*is_mutable=*/true,
                      [bytes]() mutable { bytes.reset(); });
   }
-  return std::optional<std::vector<BufferPtr>>(std::move(buffers));
+  return buffers;
+}
+
+Result<std::vector<std::vector<BufferPtr>>> ChannelClient::Queued(uint64_t channel_id, int32_t shard) {
+  v1::QueuedRequest request;
+  request.set_channel_id(channel_id);
+  request.set_shard(shard);
+  request.set_shared_memory(rep_->store != nullptr);
+  v1::QueuedResponse response;
+  RETURN_IF_ERROR(rep_->Call("Queued", &v1::Channel::Stub::Queued, request, &response,
+                             After(std::chrono::milliseconds(0))));
+  // Every object's blocks are adopted, even after a failure, so none is left referenced.
+  std::vector<std::vector<BufferPtr>> objects;
+  Status first_error;
+  for (v1::ChannelObject& object : *response.mutable_objects()) {
+    Result<std::vector<BufferPtr>> buffers = ReceiveObject(&object, "Queued");
+    if (buffers.ok()) {
+      objects.push_back(std::move(buffers).value());
+    } else if (first_error.ok()) {
+      first_error = buffers.status();
+    }
+  }
+  if (!first_error.ok()) return first_error;
+  return objects;
 }
 
 Status ChannelClient::Drop(const std::string& name_space, const std::string& dataset_name) {

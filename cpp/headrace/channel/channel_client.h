@@ -26,6 +26,10 @@
 #include "headrace/core/buffer.h"
 #include "headrace/core/result.h"
 
+namespace headrace::v1 {
+class ChannelObject;
+}  // namespace headrace::v1
+
 namespace headrace::channel {
 
 struct ChannelClientOptions {
@@ -87,6 +91,9 @@ class ChannelClient {
                                                      std::chrono::milliseconds timeout, bool peek);
 
   Status Drop(const std::string& name_space, const std::string& dataset_name);
+  // The blobs of every object queued on `shard` and not yet received, oldest first; they
+  // stay queued.
+  Result<std::vector<std::vector<BufferPtr>>> Queued(uint64_t channel_id, int32_t shard);
 
   // Ends every call in flight now (they return Cancelled).
   void CancelCalls();
@@ -94,6 +101,8 @@ class ChannelClient {
  private:
   struct Rep;
   explicit ChannelClient(std::unique_ptr<Rep> rep);
+  // Buffers over a received object's blobs (v1::ChannelObject, declared in the .cc).
+  Result<std::vector<BufferPtr>> ReceiveObject(v1::ChannelObject* object, const char* rpc) const;
   std::unique_ptr<Rep> rep_;
 };
 

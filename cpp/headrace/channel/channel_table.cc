@@ -292,6 +292,24 @@ Status ChannelTable::Close(uint64_t channel_id) {
   return Status::OK();
 }
 
+Result<std::vector<ChannelObjectBlobs>> ChannelTable::Queued(uint64_t channel_id, int32_t shard) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Channel* channel = FindLocked(channel_id);
+  if (channel == nullptr) return Status::NotFound(Id(channel_id) + " does not exist");
+  if (shard < 0 || shard >= static_cast<int32_t>(channel->shards.size())) {
+    return Status::OutOfRange("shard " + std::to_string(shard) + " is outside [0, " +
+                              std::to_string(channel->shards.size()) + ")");
+  }
+  std::vector<ChannelObjectBlobs> objects(channel->shards[static_cast<size_t>(shard)].queue.begin(),
+                                          channel->shards[static_cast<size_t>(shard)].queue.end());
+  for (const ChannelObjectBlobs& object : objects) {
+    for (const ChannelBlob& blob : object) {
+      if (blob.in_shared_memory) store_->AddRef(blob.offset).IgnoreError();
+    }
+  }
+  return objects;
+}
+
 Status ChannelTable::Drop(const std::string& name_space, const std::string& dataset_name) {
   Completions completions;
   {

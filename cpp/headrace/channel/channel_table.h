@@ -96,6 +96,9 @@ class ChannelTable {
   Status Close(uint64_t channel_id);
   // Removes the channel and frees everything queued in it; NotFound when there is none.
   Status Drop(const std::string& name_space, const std::string& dataset_name);
+  // Copies of the objects queued on `shard`, oldest first, each store block with one more
+  // reference for the caller (as a peek). NotFound, OutOfRange.
+  Result<std::vector<ChannelObjectBlobs>> Queued(uint64_t channel_id, int32_t shard);
 
   // Queues `object` on `shard` (-1: every shard) once there is room (FIFO among parked
   // Puts). `done`: OK, or NotFound / OutOfRange / FailedPrecondition (closed) / Aborted

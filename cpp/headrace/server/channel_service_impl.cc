@@ -66,6 +66,15 @@ Status ChannelServiceImpl::Drop(const v1::DropRequest& request, v1::DropResponse
   return table_.Drop(request.namespace_(), request.dataset_name());
 }
 
+Status ChannelServiceImpl::Queued(const v1::QueuedRequest& request, v1::QueuedResponse* response) {
+  ASSIGN_OR_RETURN(std::vector<channel::ChannelObjectBlobs> objects,
+                   table_.Queued(request.channel_id(), request.shard()));
+  for (channel::ChannelObjectBlobs& object : objects) {
+    Answer(std::move(object), request.shared_memory(), response->add_objects());
+  }
+  return Status::OK();
+}
+
 Status ChannelServiceImpl::ValidateObject(const v1::ChannelObject& object) const {
   // Each blob hands over one reference: a block named twice would be released twice.
   std::unordered_map<int64_t, int> first_use;

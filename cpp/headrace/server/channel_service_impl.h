@@ -42,6 +42,7 @@ class ChannelServiceImpl {
   void SenderGone(uint64_t channel_id);
   Status Close(const v1::CloseRequest& request, v1::CloseResponse* response);
   Status Drop(const v1::DropRequest& request, v1::DropResponse* response);
+  Status Queued(const v1::QueuedRequest& request, v1::QueuedResponse* response);
 
   // The blobs' bytes are moved out of `request` (no copy). `done` gets the outcome.
   uint64_t Put(v1::PutRequest* request, Done done);

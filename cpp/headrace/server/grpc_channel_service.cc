@@ -203,4 +203,11 @@ grpc::ServerUnaryReactor* GrpcChannelService::Drop(grpc::CallbackServerContext* 
   return Answer(context, ToGrpcStatus(impl_->Drop(*request, response)));
 }
 
+grpc::ServerUnaryReactor* GrpcChannelService::Queued(grpc::CallbackServerContext* context,
+                                                     const v1::QueuedRequest* request,
+                                                     v1::QueuedResponse* response) {
+  if (grpc::Status token = CheckToken(*context, token_); !token.ok()) return Answer(context, token);
+  return Answer(context, ToGrpcStatus(impl_->Queued(*request, response)));
+}
+
 }  // namespace headrace::server

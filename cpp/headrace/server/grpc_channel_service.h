@@ -50,6 +50,9 @@ class GrpcChannelService final : public v1::Channel::CallbackService {
   grpc::ServerUnaryReactor* Drop(grpc::CallbackServerContext* context,
                                  const v1::DropRequest* request,
                                  v1::DropResponse* response) override;
+  grpc::ServerUnaryReactor* Queued(grpc::CallbackServerContext* context,
+                                   const v1::QueuedRequest* request,
+                                   v1::QueuedResponse* response) override;
 
   // Ends every Attach stream and every wait; later calls get UNAVAILABLE. Idempotent.
   void Shutdown();

@@ -166,6 +166,42 @@ TEST_F(ChannelServiceTest, GetLendsBlocksToLocalReceiversAndCopiesForRemoteOnes)
   EXPECT_EQ(store_->used_bytes(), 0);
 }
 
+TEST_F(ChannelServiceTest, QueuedListsTheUnreceivedObjectsAndLeavesThemQueued) {
+  uint64_t id = 0;
+  ASSERT_TRUE(Attach("q", 2, 4, &id).ok());
+  for (int i = 0; i < 2; ++i) {
+    v1::PutRequest put;
+    put.set_channel_id(id);
+    put.set_shard(1);
+    v1::Blob* blob = put.mutable_object()->add_blobs();
+    blob->set_in_shared_memory(true);
+    blob->set_offset(BlockWith("obj" + std::to_string(i)));
+    blob->set_size(4);
+    ASSERT_TRUE(Put(put).ok());
+  }
+  v1::QueuedRequest request;
+  request.set_channel_id(id);
+  request.set_shard(1);
+  v1::QueuedResponse copied;
+  ASSERT_TRUE(impl_->Queued(request, &copied).ok());
+  ASSERT_EQ(copied.objects_size(), 2);
+  EXPECT_EQ(copied.objects(0).blobs(0).data(), "obj0");
+  EXPECT_EQ(copied.objects(1).blobs(0).data(), "obj1");
+  request.set_shard(0);
+  v1::QueuedResponse empty;
+  ASSERT_TRUE(impl_->Queued(request, &empty).ok());
+  EXPECT_EQ(empty.objects_size(), 0);
+  request.set_shard(2);
+  EXPECT_EQ(impl_->Queued(request, &empty).code(), StatusCode::kOutOfRange);
+  // Still queued: a Get receives them in order; then nothing is left in the store.
+  for (const char* expected : {"obj0", "obj1"}) {
+    v1::GetResponse got;
+    ASSERT_TRUE(Get(id, 1, /*lend=*/false, &got).ok());
+    EXPECT_EQ(got.object().blobs(0).data(), expected);
+  }
+  EXPECT_EQ(store_->used_bytes(), 0);
+}
+
 TEST_F(ChannelServiceTest, DescribeAnswersTheChannel) {
   uint64_t id = 0;
   ASSERT_TRUE(Attach("d", 2, 3, &id).ok());
