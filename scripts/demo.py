@@ -5,13 +5,15 @@ says which), asks it for its status over gRPC, runs a pipeline through the threa
 (a Python map on 2 worker threads, a native TypeCast, shuffle, batch), then an image
 pipeline over JPEG files (ImageFolderDataset, native Decode + Resize + CenterCrop in C++
 threads) with a DatasetCache on the server: epoch 1 computes and writes the rows, epoch 2
-reads them from the server's shared memory. It hands NumPy arrays to headrace's C++ core
-and back without copying, shows an error crossing from C++ as a Python exception, and
-stops the server with SIGTERM. The channel joins this demo when it lands (see `issues`).
+reads them from the server's shared memory; the batches then go through a channel
+(DataSender) to a training process (DataReceiver), which gets them as views of the same
+shared memory. It hands NumPy arrays to headrace's C++ core and back without copying, shows
+an error crossing from C++ as a Python exception, and stops the server with SIGTERM.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import tempfile
 import time
@@ -39,6 +41,17 @@ def write_jpegs(directory: str, count: int) -> None:
         Image.fromarray(pixels.astype(np.uint8)).save(os.path.join(folder, f"{i:03d}.jpg"), quality=90)
 
 
+def train(address: str, report) -> None:
+    """The training process: receives batches until the sender closes the channel."""
+    from headrace.channel import DataReceiver
+
+    receiver = DataReceiver(address=address, dataset_name="demo-batches")
+    seen = []
+    for images, labels in receiver:
+        seen.append((images.shape, bool(images.flags.writeable), int(labels.sum())))
+    report.put(seen)
+
+
 def cached_images(server: ServerProcess) -> None:
     session = _cache.CacheClient(server.host, server.port).create_session()
     cache = ds.DatasetCache(session_id=session, port=server.port)
@@ -57,11 +70,33 @@ def cached_images(server: ServerProcess) -> None:
             seconds = time.perf_counter() - start
             print(f"epoch {epoch}: {len(batches)} batches of {batches[0][0]} uint8 in {seconds * 1000:.0f} ms"
                   f" ({'read from the cache' if epoch == 2 else 'decoded, resized, written to the cache'})")
+        send_to_training(server, data)
     (stats,) = cache.get_stat()["caches"]
     print(f"cache of session {session}: {stats['rows_in_memory']} rows, "
           f"{stats['bytes_in_memory'] / 2**20:.1f} MB in shared memory, {stats['hits']} hits, "
           f"{stats['misses']} misses")
-    assert stats["hits"] == 300
+    assert stats["hits"] == 600  # epoch 2 and the epoch sent to training
+
+
+def send_to_training(server: ServerProcess, data) -> None:
+    """One more epoch, each batch sent through a channel to a training process."""
+    from headrace.channel import DataSender
+
+    context = multiprocessing.get_context("spawn")
+    report = context.Queue()
+    trainer = context.Process(target=train, args=(server.address, report))
+    trainer.start()
+    sender = DataSender(address=server.address, dataset_name="demo-batches", max_queue_size=2)
+    start = time.perf_counter()
+    for image, label in data.create_tuple_iterator(num_epochs=1):
+        sender.send((image, label))
+    sender.close()
+    seen = report.get(timeout=60)
+    trainer.join(30)
+    print(f"channel: {len(seen)} batches of {seen[0][0]} sent to training process {trainer.pid} in "
+          f"{(time.perf_counter() - start) * 1000:.0f} ms; received as read-only views of shared memory: "
+          f"{not seen[0][1]}")
+    assert sum(s[2] for s in seen) == sum(i % 3 for i in range(300)) and not seen[0][1]
 
 
 def main() -> None:
