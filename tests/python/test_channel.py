@@ -67,7 +67,7 @@ def assert_same(a, b):
         assert a == b
 
 
-def test_objects_of_every_kind_cross_from_a_sender_process_to_a_receiver_process(server):
+def test_objects_of_every_kind_cross_from_a_sender_process_to_a_receiver_process(server, nothing_left_behind):
     items = objects()
     sender = SPAWN.Process(target=_send, args=(server.address, items, {"dataset_name": "kinds"}))
     sender.start()
@@ -81,10 +81,13 @@ def test_objects_of_every_kind_cross_from_a_sender_process_to_a_receiver_process
     # The large arrays were not copied on the way in: they view the server's store.
     assert in_shared_memory(got[0]) and in_shared_memory(got[2]["image"])
     assert not got[0].flags.writeable
+    del got, receiver, a, b  # the views and the client go: nothing of the server stays mapped
 
 
 def test_shards_split_evenly_and_each_receiver_gets_its_part_in_order(server):
-    items = [np.arange(10) + 100 * i for i in range(3)] + [list(range(7))]
+    pandas = pytest.importorskip("pandas")
+    items = [np.arange(10) + 100 * i for i in range(3)] + [list(range(7)),
+                                                           pandas.DataFrame({"a": np.arange(5)})]
     queue = SPAWN.Queue()
     options = {"dataset_name": "sharded"}
     receivers = [SPAWN.Process(target=_receive, args=(server.address, i, queue, options)) for i in range(3)]
@@ -101,6 +104,7 @@ def test_shards_split_evenly_and_each_receiver_gets_its_part_in_order(server):
     # 10 rows in 3 shards: 4, 3, 3; 7 in 3: 3, 2, 2 (the first shards one longer).
     assert [len(parts[0]) for parts in by_first] == [4, 3, 3]
     assert [len(parts[3]) for parts in by_first] == [3, 2, 2]
+    assert [parts[4]["a"].tolist() for parts in by_first] == [[0, 1], [2, 3], [4]]
 
 
 def test_full_batch_gives_every_receiver_the_whole_object(server):
@@ -110,11 +114,17 @@ def test_full_batch_gives_every_receiver_the_whole_object(server):
     for item in items:
         sender.send(item)
     sender.close()
+    from headrace._core import cache as _cache
+
+    store = _cache.CacheClient(server.host, server.port)
     for receiver in receivers:
         got = list(receiver)
         assert len(got) == 2
         assert_same(items[0], got[0]) and got[1] == {"x": 1}
     assert sender.num_shards == 2 and sender.full_batch and receivers[1].num_shards == 2
+    del got
+    # Every receiver has let go of the objects: the server's store is empty again.
+    assert store.list_sessions()["memory_used"] == 0
 
 
 def test_send_waits_while_the_queue_is_full_and_wakes_at_the_next_recv(server):
@@ -205,6 +215,12 @@ def test_a_killed_sender_leaves_its_receivers_an_error_not_a_hang(server):
     assert time.monotonic() - started < 5
 
 
+def _receive_nothing(address, ready):
+    receiver = DataReceiver(address=address, dataset_name="orphans")  # noqa: F841 (connected)
+    ready.set()
+    time.sleep(60)
+
+
 def test_objects_a_killed_receiver_left_are_freed_when_the_channel_is_dropped(server):
     from headrace._core import cache as _cache
     from headrace._core import channel as _channel
@@ -212,8 +228,14 @@ def test_objects_a_killed_receiver_left_are_freed_when_the_channel_is_dropped(se
     store = _cache.CacheClient(server.host, server.port)
     used_before = store.list_sessions()["memory_used"]
     sender = DataSender(address=server.address, dataset_name="orphans", max_queue_size=20)
+    ready = SPAWN.Event()
+    receiver = SPAWN.Process(target=_receive_nothing, args=(server.address, ready))
+    receiver.start()
+    assert ready.wait(30)
     for _ in range(5):
-        sender.send(np.ones(1 << 20, np.uint8))  # 1 MB each, unread
+        sender.send(np.ones(1 << 20, np.uint8))  # 1 MB each, never read
+    os.kill(receiver.pid, signal.SIGKILL)
+    receiver.join(10)
     sender.close()
     assert store.list_sessions()["memory_used"] >= used_before + 5 * (1 << 20)
     _channel.ChannelClient(server.host, server.port).drop("default", "orphans")
