@@ -113,15 +113,7 @@ struct CacheClient::Rep {
 };
 
 Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptions& options) {
-  if (options.host.empty()) return Status::InvalidArgument("host must not be empty");
-  if (options.port < 1 || options.port > 65535) {
-    return Status::InvalidArgument("port must be in [1, 65535], got " +
-                                   std::to_string(options.port));
-  }
-  if (options.connect_timeout.count() <= 0) {
-    return Status::InvalidArgument("connect_timeout must be positive, got " +
-                                   std::to_string(options.connect_timeout.count()) + " ms");
-  }
+  RETURN_IF_ERROR(server::CheckClientOptions(options.host, options.port, options.connect_timeout));
   auto rep = std::make_unique<Rep>();
   rep->options = options;
   rep->address = server::FormatAddress(options.host, options.port);
@@ -140,14 +132,9 @@ Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptio
                        rep->stub.get(),
                        [prepared](grpc::ClientContext* context) { prepared->Prepare(context); },
                        "cache server", rep->address, options.port, options.connect_timeout));
-  if (options.use_shared_memory) {
-    // Not being able to map the store only makes the client remote.
-    Result<std::shared_ptr<memory::SharedStore>> store = server::AttachServerStore(segment);
-    if (store.ok()) {
-      rep->store = std::move(store).value();
-      rep->server_pid = std::to_string(segment.pid());
-    }
-  }
+  server::LocalStore local = server::MapStoreIfLocal(options.use_shared_memory, segment);
+  rep->store = std::move(local.store);
+  rep->server_pid = std::move(local.server_pid);
   return std::unique_ptr<CacheClient>(new CacheClient(std::move(rep)));
 }
 

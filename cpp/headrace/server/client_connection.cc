@@ -123,4 +123,23 @@ Result<std::shared_ptr<memory::SharedStore>> AttachServerStore(
   return store;
 }
 
+LocalStore MapStoreIfLocal(bool use_shared_memory, const v1::GetSegmentResponse& segment) {
+  if (!use_shared_memory) return {};
+  Result<std::shared_ptr<memory::SharedStore>> store = AttachServerStore(segment);
+  if (!store.ok()) return {};
+  return LocalStore{std::move(store).value(), std::to_string(segment.pid())};
+}
+
+Status CheckClientOptions(const std::string& host, int port, std::chrono::milliseconds connect_timeout) {
+  if (host.empty()) return Status::InvalidArgument("host must not be empty");
+  if (port < 1 || port > 65535) {
+    return Status::InvalidArgument("port must be in [1, 65535], got " + std::to_string(port));
+  }
+  if (connect_timeout.count() <= 0) {
+    return Status::InvalidArgument("connect_timeout must be positive, got " +
+                                   std::to_string(connect_timeout.count()) + " ms");
+  }
+  return Status::OK();
+}
+
 }  // namespace headrace::server

@@ -45,12 +45,25 @@ Result<v1::GetSegmentResponse> ReachServer(
     const std::string& what, const std::string& address, int port,
     std::chrono::milliseconds timeout);
 
+// InvalidArgument naming the option: an empty host, a port outside [1, 65535], a timeout
+// that is not positive.
+Status CheckClientOptions(const std::string& host, int port, std::chrono::milliseconds connect_timeout);
+
 // The server's store, mapped through /proc/<pid>/fd/<fd>, or an error saying why not (then
 // the client sends bytes). The link's name proves that the fd is the segment of that
 // server ("headrace-<pid>-..."): a server on another machine (or in another pid
 // namespace) may name a pid and fd that exist here too.
 Result<std::shared_ptr<memory::SharedStore>> AttachServerStore(
     const v1::GetSegmentResponse& segment);
+
+// The server's store as a client that may use shared memory sees it: mapped, with the
+// server's pid for the segment-pid metadata; or empty when the client is not to use it or
+// cannot map it from here (another host, another pid namespace): it then sends bytes.
+struct LocalStore {
+  std::shared_ptr<memory::SharedStore> store;
+  std::string server_pid;
+};
+LocalStore MapStoreIfLocal(bool use_shared_memory, const v1::GetSegmentResponse& segment);
 
 // The calls in flight of one client, so that CancelCalls can end them.
 class CallSet {
