@@ -344,7 +344,27 @@ void RegisterEngine(py::module_& m) {
       .def("get_next", &GetNext,
            "(0, columns) for a row, (1, None) at the end of an epoch, (2, None) at the end.")
       .def("stop", [](engine::ExecutionTree& tree) { WithoutGil([&] { tree.Stop(); }); })
-      .def("tree_string", &engine::ExecutionTree::TreeString);
+      .def("tree_string", &engine::ExecutionTree::TreeString)
+      .def("statistics", [](const engine::ExecutionTree& tree) {
+        py::list ops;
+        for (const engine::OpStatistics& s : tree.Statistics()) {
+          py::dict d;
+          d["name"] = s.name;
+          d["depth"] = s.depth;
+          d["num_workers"] = s.num_workers;
+          d["rows_in"] = s.rows_in;
+          d["rows_out"] = s.rows_out;
+          d["worker_seconds"] = s.worker_seconds;
+          d["input_wait_seconds"] = s.input_wait_seconds;
+          d["output_wait_seconds"] = s.output_wait_seconds;
+          d["busy_seconds"] = s.busy_seconds;
+          d["queued_rows"] = s.queued_rows;
+          d["capacity_rows"] = s.capacity_rows;
+          ops.append(d);
+        }
+        return ops;
+      }, "Every op's statistics so far, root first (see engine/op_statistics.h).")
+      .def("consumer_wait_seconds", &engine::ExecutionTree::ConsumerWaitSeconds);
 }
 
 }  // namespace headrace::bindings

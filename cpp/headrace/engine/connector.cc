@@ -4,8 +4,35 @@
 
 namespace headrace::engine {
 
+namespace {
+
+int64_t NanosecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
+Connector::Counters& Connector::Counters::operator+=(const Counters& other) {
+  rows_pushed += other.rows_pushed;
+  rows_popped += other.rows_popped;
+  push_wait_ns += other.push_wait_ns;
+  pop_wait_ns += other.pop_wait_ns;
+  return *this;
+}
+
+Connector::Counters Connector::counters() const {
+  Counters c;
+  c.rows_pushed = counted_pushed_rows_.load(std::memory_order_relaxed);
+  c.rows_popped = counted_popped_rows_.load(std::memory_order_relaxed);
+  c.push_wait_ns = counted_push_wait_ns_.load(std::memory_order_relaxed);
+  c.pop_wait_ns = counted_pop_wait_ns_.load(std::memory_order_relaxed);
+  return c;
+}
+
 Connector::Connector(int num_producers, int num_consumers, int64_t capacity_rows)
-    : num_consumers_(num_consumers < 1 ? 1 : num_consumers) {
+    : num_consumers_(num_consumers < 1 ? 1 : num_consumers),
+      capacity_rows_(capacity_rows < 1 ? 1 : capacity_rows) {
   const int producers = num_producers < 1 ? 1 : num_producers;
   queues_.reserve(producers);
   for (int i = 0; i < producers; ++i) {
@@ -19,21 +46,35 @@ Status Connector::Push(int producer_id, RowBlock block) {
                             " of " + std::to_string(num_producers()));
   }
   const auto rows = static_cast<int64_t>(block.size());
-  return queues_[producer_id]->Push(std::move(block), rows);
+  const auto start = std::chrono::steady_clock::now();
+  Status pushed = queues_[producer_id]->Push(std::move(block), rows);
+  counted_push_wait_ns_.fetch_add(NanosecondsSince(start), std::memory_order_relaxed);
+  if (pushed.ok()) counted_pushed_rows_.fetch_add(rows, std::memory_order_relaxed);
+  return pushed;
 }
 
 Status Connector::Pop(int consumer_id, RowBlock* block) {
-  return PopImpl(consumer_id, block, {}, nullptr);
+  return Pop(consumer_id, block, nullptr);
 }
 
 Status Connector::Pop(int consumer_id, RowBlock* block, int64_t* first_row) {
-  return PopImpl(consumer_id, block, {}, nullptr, first_row);
+  const auto start = std::chrono::steady_clock::now();
+  Status popped = PopImpl(consumer_id, block, {}, nullptr, first_row);
+  counted_pop_wait_ns_.fetch_add(NanosecondsSince(start), std::memory_order_relaxed);
+  if (popped.ok()) counted_popped_rows_.fetch_add(static_cast<int64_t>(block->size()), std::memory_order_relaxed);
+  return popped;
 }
 
 Status Connector::PopUntil(int consumer_id, RowBlock* block,
                            std::chrono::steady_clock::time_point deadline, bool* timed_out) {
   *timed_out = false;
-  return PopImpl(consumer_id, block, deadline, timed_out);
+  const auto start = std::chrono::steady_clock::now();
+  Status popped = PopImpl(consumer_id, block, deadline, timed_out);
+  counted_pop_wait_ns_.fetch_add(NanosecondsSince(start), std::memory_order_relaxed);
+  if (popped.ok() && !*timed_out) {
+    counted_popped_rows_.fetch_add(static_cast<int64_t>(block->size()), std::memory_order_relaxed);
+  }
+  return popped;
 }
 
 Status Connector::PopImpl(int consumer_id, RowBlock* block,

@@ -19,6 +19,12 @@ void NameThisThread(const std::string& op_name, int worker_id) {
   pthread_setname_np(pthread_self(), name.c_str());
 }
 
+int64_t SteadyNanoseconds() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 DatasetOp::DatasetOp(std::string name, int num_workers)
@@ -47,8 +53,11 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
   // Checked again: Cancel() may have run while the children were launching, and then it
   // did not see this pass's connector.
   if (cancelled() || context->stopping) return Status::Cancelled(name_ + " is stopping");
+  if (output_) earlier_output_ += output_->counters();
   output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->settings.prefetch_rows);
   ++passes_launched_;
+  pass_started_ns_.store(SteadyNanoseconds());
+  running_workers_.fetch_add(num_workers_);
   threads_.reserve(num_workers_);
   for (int w = 0; w < num_workers_; ++w) {
     threads_.emplace_back(&DatasetOp::WorkerMain, this, w);
@@ -62,6 +71,49 @@ void DatasetOp::WorkerMain(int worker_id) {
   if (!status.ok() && status.code() != StatusCode::kCancelled) {
     output()->Fail(std::move(status));
   }
+  worker_ns_.fetch_add(SteadyNanoseconds() - pass_started_ns_.load());
+  running_workers_.fetch_sub(1);
+}
+
+Connector::Counters DatasetOp::OutputCounters() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  Connector::Counters counters = earlier_output_;
+  if (output_) counters += output_->counters();
+  return counters;
+}
+
+OpStatistics DatasetOp::Statistics() const {
+  OpStatistics stats;
+  stats.name = Describe();
+  stats.num_workers = num_workers_;
+  const Connector::Counters out = OutputCounters();
+  stats.rows_out = out.rows_pushed;
+  stats.output_wait_seconds = static_cast<double>(out.push_wait_ns) * 1e-9;
+  for (const auto& child : children_) {
+    const Connector::Counters in = child->OutputCounters();
+    stats.rows_in += in.rows_popped;
+    stats.input_wait_seconds += static_cast<double>(in.pop_wait_ns) * 1e-9;
+  }
+  int64_t worker_ns = worker_ns_.load();
+  const int running = running_workers_.load();
+  if (running > 0) {
+    worker_ns += running * (SteadyNanoseconds() - pass_started_ns_.load());
+  }
+  stats.worker_seconds = static_cast<double>(worker_ns) * 1e-9;
+  stats.busy_seconds =
+      std::max(0.0, stats.worker_seconds - stats.input_wait_seconds - stats.output_wait_seconds);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (output_) {
+    stats.queued_rows = output_->queued_rows();
+    stats.capacity_rows = output_->capacity_rows();
+  }
+  return stats;
+}
+
+void DatasetOp::CollectStatistics(int depth, std::vector<OpStatistics>* out) const {
+  out->push_back(Statistics());
+  out->back().depth = depth;
+  for (const auto& child : children_) child->CollectStatistics(depth + 1, out);
 }
 
 void DatasetOp::Cancel() {

@@ -33,6 +33,7 @@
 #include "headrace/core/thread_annotations.h"
 #include "headrace/engine/connector.h"
 #include "headrace/engine/execution_context.h"
+#include "headrace/engine/op_statistics.h"
 
 namespace headrace::engine {
 
@@ -78,6 +79,13 @@ class DatasetOp {
 
   // One line per op of the subtree, indented: "Batch(workers=1)".
   std::string TreeString(int indent = 0) const;
+
+  // What this op has done over all its passes so far (any thread, while it runs too).
+  OpStatistics Statistics() const;
+  // This op's output connector's counters, over all passes.
+  Connector::Counters OutputCounters() const;
+  // Statistics of this op and every op below it, in tree order (depth-first).
+  void CollectStatistics(int depth, std::vector<OpStatistics>* out) const;
 
  protected:
   // The body of worker thread `worker_id` for one pass. It must end the pass by writing
@@ -139,9 +147,16 @@ class DatasetOp {
   int64_t block_rows_limit_ = 0;  // 0: none
   // Written by Launch() before the pass's threads start, so they read it without a lock.
   int64_t passes_launched_ = 0;
+  // When the current pass started (steady clock, ns); read by Statistics() from any thread.
+  std::atomic<int64_t> pass_started_ns_{0};
+  // Wall time of the workers of finished passes, and how many workers run now.
+  std::atomic<int64_t> worker_ns_{0};
+  std::atomic<int> running_workers_{0};
 
   mutable std::mutex mu_;
   std::shared_ptr<Connector> output_ HEADRACE_GUARDED_BY(mu_);
+  // Counters of the output connectors of earlier passes.
+  Connector::Counters earlier_output_ HEADRACE_GUARDED_BY(mu_);
   std::vector<std::thread> threads_ HEADRACE_GUARDED_BY(mu_);
   // Written under mu_ (so Launch's check under mu_ cannot miss a Cancel); read anywhere.
   std::atomic<bool> cancelled_{false};

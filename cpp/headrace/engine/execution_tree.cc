@@ -29,6 +29,16 @@ Status ExecutionTree::GetNext(TensorRow* row) {
   return status;
 }
 
+std::vector<OpStatistics> ExecutionTree::Statistics() const {
+  std::vector<OpStatistics> out;
+  root_->CollectStatistics(0, &out);
+  return out;
+}
+
+double ExecutionTree::ConsumerWaitSeconds() const {
+  return static_cast<double>(root_->OutputCounters().pop_wait_ns) * 1e-9;
+}
+
 void ExecutionTree::Stop() {
   std::lock_guard<std::mutex> lock(stop_mu_);
   if (stopped_) return;

@@ -12,10 +12,12 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "headrace/core/status.h"
 #include "headrace/engine/dataset_op.h"
 #include "headrace/engine/execution_context.h"
+#include "headrace/engine/op_statistics.h"
 #include "headrace/engine/row_reader.h"
 
 namespace headrace::engine {
@@ -34,6 +36,11 @@ class ExecutionTree {
   // The next row. An error of the pipeline is returned as the status; after an error or
   // end of data the tree has stopped.
   Status GetNext(TensorRow* row);
+
+  // Every op's statistics so far, root first, depth-first (any thread; also after Stop).
+  std::vector<OpStatistics> Statistics() const;
+  // Seconds the consumer of the root (the training loop) has waited for rows so far.
+  double ConsumerWaitSeconds() const;
 
   // True when the next GetNext returns a data row at once, without waiting for an op or
   // stopping the tree; a caller holding a lock the ops may need (the GIL) can then call

@@ -198,6 +198,14 @@ class Dataset:
 
     # -- iteration --------------------------------------------------------------------
 
+    def profile(self, num_epochs: int = 1, interval: float = 0.01) -> Any:
+        """Runs this pipeline for `num_epochs`, reading every row, and returns where it
+        spent its time: a headrace.dataset.profile.Profile (table(), bottleneck(),
+        suggestion(), plot(path))."""
+        from headrace.dataset.profile import profile
+
+        return profile(self, num_epochs, interval)
+
     def create_tuple_iterator(self, columns: Optional[Sequence[str]] = None,
                               num_epochs: int = -1, output_numpy: bool = False,
                               do_copy: bool = True) -> "TupleIterator":

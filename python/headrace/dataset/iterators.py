@@ -87,6 +87,7 @@ class _Iterator:
         tree = getattr(self, "_tree", None)
         if tree is not None:
             tree.stop()
+            self._final_statistics = tree.statistics()
             # Drop the stopped tree now: it holds the error that ended it, and that
             # exception's traceback holds this iterator, a cycle through C++ that the
             # garbage collector cannot see (it kept the tree and its rows forever).
@@ -97,6 +98,15 @@ class _Iterator:
 
     def __del__(self) -> None:
         self.stop()
+
+    def get_statistics(self) -> List[Dict[str, Any]]:
+        """Every op's statistics so far, root first (rows, worker time split into busy,
+        waiting for input and blocked on output; see headrace.dataset.profile); after the
+        iterator stopped, as they were then."""
+        tree = self._tree
+        if tree is not None:
+            return tree.statistics()
+        return list(getattr(self, "_final_statistics", []))
 
     def get_tree_string(self) -> str:
         """The launched tree, one op per line (for debugging), while the iterator runs."""
