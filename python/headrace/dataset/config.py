@@ -16,10 +16,12 @@ __all__ = [
     "get_multiprocessing_start_method",
     "get_num_parallel_workers",
     "get_prefetch_size",
+    "get_progress_bar",
     "get_seed",
     "set_multiprocessing_start_method",
     "set_num_parallel_workers",
     "set_prefetch_size",
+    "set_progress_bar",
     "set_seed",
 ]
 
@@ -30,6 +32,7 @@ _engine.set_eager_seed(_DEFAULT_SEED)
 _prefetch_size = 16
 _num_parallel_workers = min(8, os.cpu_count() or 1)
 _multiprocessing_start_method = "fork"
+_progress_bar = False
 
 
 def set_seed(seed: int) -> None:
@@ -54,6 +57,19 @@ def set_prefetch_size(size: int) -> None:
 
 def get_prefetch_size() -> int:
     return _prefetch_size
+
+
+def set_progress_bar(enabled: bool) -> None:
+    """Whether iterators made from now on show a progress bar (tqdm, when installed) with
+    rows per second. Off by default."""
+    global _progress_bar
+    if not isinstance(enabled, bool):
+        raise InvalidArgumentError(f"enabled must be a bool, got {enabled!r}")
+    _progress_bar = enabled
+
+
+def get_progress_bar() -> bool:
+    return _progress_bar
 
 
 def set_num_parallel_workers(num: int) -> None:

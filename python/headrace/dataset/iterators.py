@@ -39,6 +39,23 @@ def _stop_all() -> None:
         iterator.stop()
 
 
+def _progress_bar(dataset: Any, num_epochs: int) -> Any:
+    """A tqdm bar over the rows of `num_epochs` epochs (rows/s shown), or None without tqdm."""
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        import warnings
+
+        warnings.warn("config.set_progress_bar(True) needs tqdm (pip install tqdm); no bar is shown",
+                      RuntimeWarning, stacklevel=3)
+        return None
+    try:
+        total = dataset.get_dataset_size() * num_epochs if num_epochs > 0 else None
+    except Exception:  # a size that cannot be known without reading: no total
+        total = None
+    return tqdm(total=total, unit="row", desc="headrace", dynamic_ncols=True)
+
+
 class _Iterator:
     def __init__(self, dataset: Any, num_epochs: int) -> None:
         from headrace.dataset.dataset import build_pipeline
@@ -55,6 +72,7 @@ class _Iterator:
             close_resources(self._resources)
             raise
         self._finished = False
+        self._progress = _progress_bar(dataset, num_epochs) if config.get_progress_bar() else None
         _live.add(self)
 
     def __iter__(self) -> "_Iterator":
@@ -73,6 +91,8 @@ class _Iterator:
             self.stop()
             raise
         if kind == _ROW:
+            if self._progress is not None:
+                self._progress.update(1)
             return columns
         if kind == _END_OF_DATA:
             self._finished = True
@@ -94,6 +114,10 @@ class _Iterator:
             self._tree = None
             del tree
         close_resources(getattr(self, "_resources", []))
+        progress = getattr(self, "_progress", None)
+        if progress is not None:
+            progress.close()
+            self._progress = None
         self._finished = True
 
     def __del__(self) -> None:
