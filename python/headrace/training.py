@@ -49,13 +49,15 @@ class Prefetcher:
         self._empty_steps = 0
         self._ready_sum = 0
         self._wait_seconds = 0.0
+        self.last_iterator: Any = None  # the pipeline iterator of the latest pass (for profiles)
 
     def statistics(self) -> Dict[str, float]:
         """Over every pass so far: steps, steps that found no batch ready (the step waited),
         the seconds it waited, and the mean number of batches ready when a step asked."""
         return {"steps": self._steps, "empty_steps": self._empty_steps,
                 "wait_seconds": self._wait_seconds,
-                "mean_ready": self._ready_sum / self._steps if self._steps else 0.0}
+                "mean_ready": self._ready_sum / self._steps if self._steps else 0.0,
+                "prefetch": self._prefetch}
 
     def __iter__(self) -> Iterator[Any]:
         ready: "queue.Queue[Any]" = queue.Queue(maxsize=self._prefetch)
@@ -65,6 +67,7 @@ class Prefetcher:
             iterator = None
             try:
                 iterator = self._make_iterator()
+                self.last_iterator = iterator
                 for batch in iterator:
                     item = self._convert(batch)
                     while not stop.is_set():

@@ -75,3 +75,16 @@ def test_the_chart_is_written(tmp_path):
     path = tmp_path / "profile.png"
     report.plot(str(path))
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 10_000
+
+
+def test_a_training_loader_s_send_queue_shows_in_its_profile():
+    pytest.importorskip("torch")
+    from headrace.dataset.profile import profile_loader
+    from headrace.training import to_torch
+
+    loader = to_torch(pipeline(1), prefetch=3)
+    report = profile_loader(loader, step=lambda batch: time.sleep(0.001))
+    assert report.rows == 30 and "ops=[slow]" in report.bottleneck()["name"]
+    text = report.table()
+    assert "send queue:" in text and "of 3 batches ready" in text
+    assert report.send_queue["steps"] == 30

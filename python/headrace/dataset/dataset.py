@@ -198,7 +198,7 @@ class Dataset:
 
     # -- iteration --------------------------------------------------------------------
 
-    def profile(self, num_epochs: int = 1, interval: float = 0.01) -> Any:
+    def profile(self, num_epochs: int = 1, interval: float = 0.05) -> Any:
         """Runs this pipeline for `num_epochs`, reading every row, and returns where it
         spent its time: a headrace.dataset.profile.Profile (table(), bottleneck(),
         suggestion(), plot(path))."""

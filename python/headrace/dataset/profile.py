@@ -20,7 +20,7 @@ import threading
 import time
 from typing import Any, Dict, List, Optional
 
-__all__ = ["Profile", "profile"]
+__all__ = ["Profile", "profile", "profile_loader"]
 
 # An op whose workers are busy this share of their time holds the pipeline back.
 _BUSY = 0.5
@@ -31,11 +31,12 @@ class Profile:
     """The figures of one profiled run."""
 
     def __init__(self, ops: List[Dict[str, Any]], seconds: float, rows: int,
-                 samples: List[Dict[str, Any]]) -> None:
+                 samples: List[Dict[str, Any]], send_queue: Optional[Dict[str, float]] = None) -> None:
         self.ops = ops          # root first; see Iterator.get_statistics
         self.seconds = seconds  # wall time of the run
         self.rows = rows        # rows the iterator handed out
         self.samples = samples  # {"t": seconds, "rows_out": [...], "queued": [...]} per interval
+        self.send_queue = send_queue  # a training loader's queue (headrace.training), if profiled
 
     @property
     def rows_per_second(self) -> float:
@@ -98,6 +99,11 @@ class Profile:
                          f"{self.share(op, 'output_wait'):>6.0%} {queue:>6}")
         lines.append("busy: its own work; input: waiting for rows from below; output: blocked on a full "
                      "queue above; queue: mean occupancy of its output queue")
+        if self.send_queue is not None:
+            q = self.send_queue
+            lines.append(f"send queue: {q['mean_ready']:.1f} of {q['prefetch']} batches ready on average "
+                         f"when the step asked; the step waited {q['empty_steps']} of {q['steps']} times "
+                         f"({q['wait_seconds']:.3f} s)")
         op = self.bottleneck()
         lines.append(f"bottleneck: {op['name'] if op else 'the consumer of the pipeline'}")
         lines.append(f"suggestion: {self.suggestion()}")
@@ -148,7 +154,23 @@ class Profile:
         plt.close(figure)
 
 
-def profile(dataset: Any, num_epochs: int = 1, interval: float = 0.01) -> Profile:
+def profile_loader(loader: Any, step: Any = None) -> Profile:
+    """Runs one pass of a training loader (headrace.training.to_torch / to_jax), calling
+    `step(batch)` for each batch if given, and returns the pipeline's Profile with the
+    loader's send queue in it."""
+    start = time.perf_counter()
+    rows = 0
+    for batch in loader:
+        if step is not None:
+            step(batch)
+        rows += 1
+    seconds = time.perf_counter() - start
+    iterator = loader.last_iterator
+    ops = iterator.get_statistics() if iterator is not None else []
+    return Profile(ops, seconds, rows, [], loader.statistics())
+
+
+def profile(dataset: Any, num_epochs: int = 1, interval: float = 0.05) -> Profile:
     """Runs `dataset` for `num_epochs`, reading every row as a training loop would, and
     returns its Profile."""
     iterator = dataset.create_tuple_iterator(num_epochs=num_epochs)
