@@ -12,6 +12,7 @@
 
 #include "bindings/deferred_decref.h"
 #include "bindings/numpy_conversion.h"
+#include "bindings/python_timeout.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/cache/cache_client.h"
@@ -89,8 +90,7 @@ void RegisterCache(py::module_& m) {
              options.host = std::move(host);
              options.port = port;
              options.token = std::move(token);
-             options.connect_timeout =
-                 std::chrono::milliseconds(static_cast<int64_t>(connect_timeout * 1000.0 + 0.5));
+             options.connect_timeout = ValueOrThrow(TimeoutFromSeconds(connect_timeout));
              options.use_shared_memory = use_shared_memory;
              Result<std::unique_ptr<CacheClient>> client =
                  WithoutGil([&] { return CacheClient::Connect(options); });

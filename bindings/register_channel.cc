@@ -13,6 +13,7 @@
 #include <string>
 
 #include "bindings/deferred_decref.h"
+#include "bindings/python_timeout.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/channel/channel_client.h"
@@ -35,17 +36,6 @@ py::array ViewOf(const BufferPtr& buffer, bool writable) {
   return view;
 }
 
-// Python's timeouts: None waits without limit, else seconds (>= 0).
-std::chrono::milliseconds Timeout(const py::object& seconds) {
-  if (seconds.is_none()) return std::chrono::milliseconds(-1);
-  const double value = seconds.cast<double>();
-  if (!std::isfinite(value) || value < 0) {
-    throw py::value_error("timeout must be None or a non-negative number of seconds, got " +
-                          std::string(py::str(seconds)));
-  }
-  return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(value * 1000.0)));
-}
-
 }  // namespace
 
 void RegisterChannel(py::module_& m) {
@@ -65,8 +55,7 @@ void RegisterChannel(py::module_& m) {
              options.host = std::move(host);
              options.port = port;
              options.token = std::move(token);
-             options.connect_timeout =
-                 std::chrono::milliseconds(static_cast<int64_t>(connect_timeout * 1000.0 + 0.5));
+             options.connect_timeout = ValueOrThrow(TimeoutFromSeconds(connect_timeout));
              options.use_shared_memory = use_shared_memory;
              auto client = WithoutGil([&] { return ChannelClient::Connect(options); });
              return std::shared_ptr<ChannelClient>(ValueOrThrow(std::move(client)));
@@ -93,7 +82,7 @@ void RegisterChannel(py::module_& m) {
       }, py::arg("channel_id"))
       .def("describe", [](ChannelClient& c, const std::string& name_space, const std::string& dataset_name,
                           const py::object& timeout) {
-        const std::chrono::milliseconds wait = Timeout(timeout);
+        const std::chrono::milliseconds wait = WaitFromSeconds(timeout);
         channel::ChannelInfo info =
             ValueOrThrow(WithoutGil([&] { return c.Describe(name_space, dataset_name, wait); }));
         py::dict d;
@@ -105,7 +94,7 @@ void RegisterChannel(py::module_& m) {
       }, py::arg("namespace"), py::arg("dataset_name"), py::arg("timeout"))
       .def("get", [](ChannelClient& c, uint64_t channel_id, int32_t shard, const py::object& timeout,
                      bool peek) -> py::object {
-        const std::chrono::milliseconds wait = Timeout(timeout);
+        const std::chrono::milliseconds wait = WaitFromSeconds(timeout);
         auto blobs = ValueOrThrow(WithoutGil([&] { return c.Get(channel_id, shard, wait, peek); }));
         if (!blobs.has_value()) return py::none();
         py::list out;

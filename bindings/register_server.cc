@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "bindings/python_timeout.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/server/server_client.h"
@@ -22,20 +23,6 @@ namespace {
 
 using server::ServerClient;
 using server::ServerStatusInfo;
-
-// Longer waits are clamped: a deadline must stay representable in system_clock.
-constexpr double kMaxTimeoutSeconds = 365.0 * 24 * 3600;
-
-// Python timeouts are float seconds; the C++ client takes milliseconds.
-Result<std::chrono::milliseconds> TimeoutFromSeconds(double seconds) {
-  if (!std::isfinite(seconds) || seconds <= 0) {
-    return Status::InvalidArgument("timeout must be a positive number of seconds, got " +
-                                   std::string(py::str(py::float_(seconds))));
-  }
-  // Rounded up, so that a small positive timeout never becomes zero.
-  const double ms = std::ceil(std::fmin(seconds, kMaxTimeoutSeconds) * 1000.0);
-  return std::chrono::milliseconds(static_cast<int64_t>(ms));
-}
 
 py::dict StatusToDict(const ServerStatusInfo& info) {
   py::dict d;

@@ -25,7 +25,6 @@ started if none runs.
 
 from __future__ import annotations
 
-import os
 import pickle
 from typing import Any, Iterator, List, Optional, Tuple
 
@@ -38,8 +37,6 @@ __all__ = ["DataReceiver", "DataSender"]
 
 # Buffers at least this large leave the pickle stream and travel as blocks of their own.
 OUT_OF_BAND_BYTES = 64 << 10
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 50052
 # recv/send waits are cut into calls of at most this long, so that Ctrl-C is seen between
 # them; each call still returns the moment its queue changes.
 _WAIT_SLICE = 1.0
@@ -48,8 +45,9 @@ _WAIT_SLICE = 1.0
 def _address(address: Optional[str]) -> Tuple[str, int, bool]:
     """(host, port, is the default local server)."""
     if address is None:
-        host = os.environ.get("HEADRACE_CACHE_HOST", DEFAULT_HOST)
-        return host, int(os.environ.get("HEADRACE_CACHE_PORT", DEFAULT_PORT)), True
+        from headrace.server import default_address
+
+        return (*default_address(), True)
     if not isinstance(address, str) or ":" not in address:
         raise InvalidArgumentError(f"address must be 'host:port' or None, got {address!r}")
     host, _, port = address.rpartition(":")
@@ -60,13 +58,14 @@ def _address(address: Optional[str]) -> Tuple[str, int, bool]:
 
 def _connect(address: Optional[str], token: Optional[str]) -> Any:
     from headrace._core import channel as _channel
+    from headrace.server import default_token
 
     host, port, local_default = _address(address)
     if local_default:
         from headrace.server import ensure_local_server
 
         ensure_local_server(host, port)
-    return _channel.ChannelClient(host, port, token if token is not None else os.environ.get("HEADRACE_TOKEN", ""))
+    return _channel.ChannelClient(host, port, default_token(token))
 
 
 def _check_name(name: str, value: Any) -> str:

@@ -16,14 +16,11 @@ HEADRACE_TOKEN. Exit code 0 on success, 1 when the server refuses or cannot be r
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import List, Optional
 
 from headrace.errors import HeadraceError
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 50052
 
 
 def _size(value: int) -> str:
@@ -112,10 +109,14 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="headrace", description="Run and inspect headrace's cache server.")
     groups = top.add_subparsers(dest="group", required=True)
 
+    from headrace.server import default_address, default_token
+
+    host, port = default_address()
+
     def with_address(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        p.add_argument("--host", default=os.environ.get("HEADRACE_CACHE_HOST", DEFAULT_HOST))
-        p.add_argument("--port", type=int, default=int(os.environ.get("HEADRACE_CACHE_PORT", DEFAULT_PORT)))
-        p.add_argument("--token", default=os.environ.get("HEADRACE_TOKEN", ""))
+        p.add_argument("--host", default=host)
+        p.add_argument("--port", type=int, default=port)
+        p.add_argument("--token", default=default_token())
         return p
 
     cache = groups.add_parser("cache", help="start, stop or inspect the server").add_subparsers(

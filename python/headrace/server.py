@@ -34,6 +34,19 @@ __all__ = ["ServerProcess", "daemon_log_path", "ensure_local_server", "server_bi
 
 BINARY_NAME = "headrace-server"
 DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 50052
+
+
+def default_address() -> "tuple[str, int]":
+    """The server a client uses when none is named: HEADRACE_CACHE_HOST and
+    HEADRACE_CACHE_PORT, else 127.0.0.1:50052 (headrace-server reads the same variables)."""
+    return (os.environ.get("HEADRACE_CACHE_HOST", DEFAULT_HOST),
+            int(os.environ.get("HEADRACE_CACHE_PORT", DEFAULT_PORT)))
+
+
+def default_token(token: Optional[str] = None) -> str:
+    """`token`, or HEADRACE_TOKEN when it is None, or "" (no token)."""
+    return token if token is not None else os.environ.get("HEADRACE_TOKEN", "")
 
 _LISTENING = re.compile(rb"^headrace-server listening on (?P<host>.+):(?P<port>\d+)\s*$")
 
@@ -98,7 +111,7 @@ def daemon_log_path(port: int) -> str:
     return os.path.join(tempfile.gettempdir(), f"headrace-server-{port}.log")
 
 
-def start_daemon(host: str = DEFAULT_HOST, port: int = 50052, args: Sequence[str] = (),
+def start_daemon(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, args: Sequence[str] = (),
                  timeout: float = 10.0, token: str = "") -> int:
     """Starts ``headrace-server`` as a daemon that outlives this process and returns its pid
     once it listens. What ``headrace cache start`` does; stop it with :func:`stop`.
@@ -156,7 +169,7 @@ def _read_line(fd: int, timeout: float) -> bytes:
     return output.split(b"\n", 1)[0]
 
 
-def ensure_local_server(host: str = DEFAULT_HOST, port: int = 50052) -> None:
+def ensure_local_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
     """Makes sure a headrace-server answers at host:port, starting a daemon there if none
     does (what a DatasetCache without a session id needs, so that no manual step is
     needed for the common case)."""

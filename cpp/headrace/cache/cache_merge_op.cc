@@ -6,12 +6,6 @@
 
 namespace headrace::cache {
 
-namespace {
-// How long the end of a pass waits for the rows still being written: the next pass asks
-// the cache which rows it holds, and should find this pass's.
-constexpr std::chrono::milliseconds kFlushAtPassEnd{10000};
-}  // namespace
-
 CacheMergeOp::CacheMergeOp(std::shared_ptr<CacheClient> client, uint64_t cache_id,
                            std::shared_ptr<CachePassPlan> plan)
     : DatasetOp("CacheMerge", 1), client_(std::move(client)), cache_id_(cache_id), plan_(std::move(plan)),
@@ -99,7 +93,7 @@ Status CacheMergeOp::RunWorker(int /*worker_id*/) {
   TensorRow end;
   RETURN_IF_ERROR(reader.Next(&end, &writer));
   RETURN_IF_ERROR(writer.Flush());  // the rows are on their way before this waits for the cache
-  writer_->Flush(kFlushAtPassEnd);
+  writer_->Flush(CacheWriter::kPassEndFlush);
   return writer.Write(TensorRow::EndOfData());
 }
 

@@ -36,7 +36,6 @@ bool CacheWriter::Offer(int64_t id, TensorRow row) {
     std::lock_guard<std::mutex> lock(mu_);
     // One row larger than the whole queue still goes when the queue is empty.
     if (failed_ || stopping_ || (queued_bytes_ + bytes > queue_bytes_ && !queue_.empty())) {
-      ++not_cached_;
       return false;
     }
     queue_.emplace_back(id, std::move(row));
@@ -71,16 +70,6 @@ bool CacheWriter::failed() const {
   return failed_;
 }
 
-int64_t CacheWriter::admitted() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return admitted_;
-}
-
-int64_t CacheWriter::not_cached() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return not_cached_;
-}
-
 void CacheWriter::Run() {
   pthread_setname_np(pthread_self(), "hr-cachewrite");
   std::vector<std::pair<int64_t, TensorRow>> group;
@@ -100,11 +89,7 @@ void CacheWriter::Run() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       in_flight_ = 0;
-      if (result.ok()) {
-        admitted_ += result->admitted;
-        not_cached_ += result->refused;
-      } else {
-        not_cached_ += static_cast<int64_t>(group.size() + queue_.size());
+      if (!result.ok()) {
         queue_.clear();
         queued_bytes_ = 0;
         if (!failed_) {

@@ -31,6 +31,9 @@ class CacheWriter {
  public:
   static constexpr int64_t kDefaultQueueBytes = int64_t{256} << 20;
   static constexpr size_t kRowsPerRequest = 32;
+  // How long a cache op waits at the end of a pass for the rows still being written: the
+  // next pass asks the cache which rows it holds, and should find this pass's.
+  static constexpr std::chrono::milliseconds kPassEndFlush{10000};
 
   CacheWriter(std::shared_ptr<CacheClient> client, uint64_t cache_id,
               int64_t queue_bytes = kDefaultQueueBytes);
@@ -52,9 +55,6 @@ class CacheWriter {
   void ClearCancel();
 
   bool failed() const;
-  int64_t admitted() const;
-  // Rows not cached: dropped (queue full, failure) or refused by the server.
-  int64_t not_cached() const;
 
  private:
   void Run();
@@ -68,8 +68,6 @@ class CacheWriter {
   std::deque<std::pair<int64_t, TensorRow>> queue_ HEADRACE_GUARDED_BY(mu_);
   int64_t queued_bytes_ HEADRACE_GUARDED_BY(mu_) = 0;
   int64_t in_flight_ HEADRACE_GUARDED_BY(mu_) = 0;  // rows taken by the thread, not yet answered
-  int64_t admitted_ HEADRACE_GUARDED_BY(mu_) = 0;
-  int64_t not_cached_ HEADRACE_GUARDED_BY(mu_) = 0;
   bool failed_ HEADRACE_GUARDED_BY(mu_) = false;
   bool stopping_ HEADRACE_GUARDED_BY(mu_) = false;
   bool cancelled_ HEADRACE_GUARDED_BY(mu_) = false;

@@ -9,10 +9,6 @@
 
 namespace headrace::cache {
 
-namespace {
-constexpr std::chrono::milliseconds kFlushAtPassEnd{10000};
-}  // namespace
-
 StreamCacheOp::StreamCacheOp(std::shared_ptr<CacheClient> client, uint64_t cache_id, bool complete,
                              int64_t rows)
     : DatasetOp("Cache", 1), client_(std::move(client)), cache_id_(cache_id), complete_(complete),
@@ -58,7 +54,7 @@ Status StreamCacheOp::RunSubtree(engine::RowWriter* writer, int64_t skip, bool w
     // The server says whether it now holds the whole pass (rows it refused, or that an
     // earlier pass wrote, count as it finds them).
     if (writer_->failed()) cache_lost_ = true;  // it has warned
-    if (writer_->Flush(kFlushAtPassEnd) && !writer_->failed()) {
+    if (writer_->Flush(CacheWriter::kPassEndFlush) && !writer_->failed()) {
       Result<bool> complete = client_->SetComplete(cache_id_, position);
       if (complete.ok()) {
         complete_ = *complete;

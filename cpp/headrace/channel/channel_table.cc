@@ -292,14 +292,18 @@ Status ChannelTable::Close(uint64_t channel_id) {
   return Status::OK();
 }
 
+Status ChannelTable::CheckShard(const Channel& channel, int32_t shard, bool every_shard_allowed) {
+  const int32_t shards = channel.description.num_shards;
+  if (shard >= (every_shard_allowed ? -1 : 0) && shard < shards) return Status::OK();
+  return Status::OutOfRange("shard " + std::to_string(shard) + " is outside [0, " + std::to_string(shards) +
+                            ") of " + Id(channel.id) + (every_shard_allowed ? " (-1: every shard)" : ""));
+}
+
 Result<std::vector<ChannelObjectBlobs>> ChannelTable::Queued(uint64_t channel_id, int32_t shard) {
   std::lock_guard<std::mutex> lock(mu_);
   Channel* channel = FindLocked(channel_id);
   if (channel == nullptr) return Status::NotFound(Id(channel_id) + " does not exist");
-  if (shard < 0 || shard >= static_cast<int32_t>(channel->shards.size())) {
-    return Status::OutOfRange("shard " + std::to_string(shard) + " is outside [0, " +
-                              std::to_string(channel->shards.size()) + ")");
-  }
+  RETURN_IF_ERROR(CheckShard(*channel, shard, /*every_shard_allowed=*/false));
   std::vector<ChannelObjectBlobs> objects(channel->shards[static_cast<size_t>(shard)].queue.begin(),
                                           channel->shards[static_cast<size_t>(shard)].queue.end());
   for (const ChannelObjectBlobs& object : objects) {
@@ -339,10 +343,8 @@ uint64_t ChannelTable::Put(uint64_t channel_id, int32_t shard, ChannelObjectBlob
       refused = Stopping();
     } else if (channel == nullptr) {
       refused = Status::NotFound(Id(channel_id) + " does not exist");
-    } else if (shard < -1 || shard >= channel->description.num_shards) {
-      refused = Status::OutOfRange("shard " + std::to_string(shard) + " is outside [0, " +
-                                   std::to_string(channel->description.num_shards) + ") of " +
-                                   Id(channel_id) + " (-1: every shard)");
+    } else if (Status bad = CheckShard(*channel, shard, /*every_shard_allowed=*/true); !bad.ok()) {
+      refused = std::move(bad);
     } else if (channel->state == State::kClosed) {
       refused = Status::FailedPrecondition(Id(channel_id) + " is closed");
     } else if (channel->state == State::kFailed) {
@@ -381,10 +383,8 @@ uint64_t ChannelTable::Get(uint64_t channel_id, int32_t shard, std::chrono::mill
       refused = Stopping();
     } else if (channel == nullptr) {
       refused = Status::NotFound(Id(channel_id) + " does not exist");
-    } else if (shard < 0 || shard >= channel->description.num_shards) {
-      refused = Status::OutOfRange("shard " + std::to_string(shard) + " is outside [0, " +
-                                   std::to_string(channel->description.num_shards) + ") of " +
-                                   Id(channel_id));
+    } else if (Status bad = CheckShard(*channel, shard, /*every_shard_allowed=*/false); !bad.ok()) {
+      refused = std::move(bad);
     } else if (channel->state == State::kFailed) {
       refused = Status::Aborted("the sender of " + Id(channel_id) +
                                 " went away without closing it");

@@ -160,6 +160,9 @@ class ChannelTable {
   Channel* FindLocked(uint64_t channel_id) HEADRACE_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Whether `shard` (-1: all) of `channel` has room for one more object.
   static bool HasRoom(const Channel& channel, int32_t shard);
+  // OutOfRange naming the shard and the channel unless 0 <= shard < num_shards (or -1,
+  // every shard, when allowed).
+  static Status CheckShard(const Channel& channel, int32_t shard, bool every_shard_allowed);
   // Queues `object` (AddRefs for the extra copies of a full batch).
   void Enqueue(Channel* channel, int32_t shard, ChannelObjectBlobs object)
       HEADRACE_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -20,7 +20,6 @@ left out).
 from __future__ import annotations
 
 import ipaddress
-import os
 import types
 import weakref
 import zlib
@@ -34,8 +33,6 @@ from headrace.errors import HeadraceError, InvalidArgumentError
 
 __all__ = ["DatasetCache"]
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 50052
 # Arguments that change how a pipeline runs, not which rows it gives.
 _NOT_DATA = {"children", "cache", "num_parallel_workers", "python_multiprocessing", "callbacks",
              "max_rowsize", "offload"}
@@ -74,18 +71,19 @@ class DatasetCache:
         self.session_id = session_id
         self.size = check_int("size", size, minimum=0)
         self.spilling = check_bool("spilling", spilling)
-        self.hostname = hostname if hostname is not None else os.environ.get("HEADRACE_CACHE_HOST", DEFAULT_HOST)
+        from headrace.server import default_address, default_token
+
+        default_host, default_port = default_address()
+        self.hostname = hostname if hostname is not None else default_host
         if not isinstance(self.hostname, str) or not self.hostname:
             raise InvalidArgumentError(f"hostname must be a non-empty string, got {hostname!r}")
-        if port is None:
-            port = int(os.environ.get("HEADRACE_CACHE_PORT", DEFAULT_PORT))
-        self.port = check_int("port", port, minimum=1, maximum=65535)
+        self.port = check_int("port", default_port if port is None else port, minimum=1, maximum=65535)
         if num_connections is not None:
             check_int("num_connections", num_connections, minimum=1)
         if prefetch_size is not None:
             check_int("prefetch_size", prefetch_size, minimum=1)
         self.num_connections, self.prefetch_size = num_connections, prefetch_size
-        self.token = token if token is not None else os.environ.get("HEADRACE_TOKEN", "")
+        self.token = default_token(token)
         self._client: Any = None
 
     def client(self) -> Any:
