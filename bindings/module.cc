@@ -16,6 +16,11 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterTransforms(m);
   headrace::bindings::RegisterVisionGeometry(m);
   headrace::bindings::RegisterVisionColor(m);
+  headrace::bindings::RegisterRecordFiles(m);
+  headrace::bindings::RegisterMindRecord(m);
+  headrace::bindings::RegisterTFRecord(m);
+  headrace::bindings::RegisterTextFormats(m);
+  headrace::bindings::RegisterImageSets(m);
   headrace::bindings::RegisterMemory(m);
   headrace::bindings::RegisterCache(m);
   headrace::bindings::RegisterChannel(m);

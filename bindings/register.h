@@ -18,6 +18,14 @@ void RegisterTransforms(pybind11::module_& m);
 void RegisterVisionGeometry(pybind11::module_& m);  // resize, crops, flips, pad, rotation
 void RegisterVisionColor(pybind11::module_& m);     // normalize, colour adjustments
 
+// Sources over files (module headrace._core.records): the record-file op and its shard
+// plan, then one Register*() per format. After RegisterEngine.
+void RegisterRecordFiles(pybind11::module_& m);
+void RegisterMindRecord(pybind11::module_& m);   // MindRecord reader and writer
+void RegisterTFRecord(pybind11::module_& m);     // TFRecord of tf.train.Example
+void RegisterTextFormats(pybind11::module_& m);  // CSV and text lines
+void RegisterImageSets(pybind11::module_& m);    // MNIST and CIFAR
+
 // The shared-memory store (module headrace._core.memory).
 void RegisterMemory(pybind11::module_& m);
 // The cache client: sessions and caches of headrace-server (module headrace._core.cache).

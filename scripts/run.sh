@@ -21,6 +21,7 @@ DEBIAN_PACKAGES=(
   build-essential ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libturbojpeg0-dev libjpeg62-turbo-dev libpng-dev libmimalloc2.0
+  nlohmann-json3-dev libsqlite3-dev zlib1g-dev
 )
 PYTHON_PACKAGES=(
   "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" "ninja"

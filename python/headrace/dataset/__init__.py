@@ -9,11 +9,16 @@
 
 from headrace.dataset import callback, config, transforms, vision
 from headrace.dataset.cache import DatasetCache
+from headrace.dataset.cifar import Cifar10Dataset, Cifar100Dataset
 from headrace.dataset.combine import ZipDataset
+from headrace.dataset.csv import CSVDataset
 from headrace.dataset.dataset import Dataset
 from headrace.dataset.generator import GeneratorDataset
 from headrace.dataset.image_folder import ImageFolderDataset
+from headrace.dataset.mind_dataset import MindDataset
+from headrace.dataset.mnist import MnistDataset
 from headrace.dataset.numpy_slices import NumpySlicesDataset
+from headrace.dataset.record_files import Shuffle
 from headrace.dataset.samplers import (
     DistributedSampler,
     RandomSampler,
@@ -22,6 +27,8 @@ from headrace.dataset.samplers import (
     SubsetRandomSampler,
     SubsetSampler,
 )
+from headrace.dataset.text_file import TextFileDataset
+from headrace.dataset.tfrecord import TFRecordDataset
 
 
 def zip(datasets):  # noqa: A001 - mirrors mindspore.dataset.zip
@@ -30,17 +37,25 @@ def zip(datasets):  # noqa: A001 - mirrors mindspore.dataset.zip
 
 
 __all__ = [
+    "CSVDataset",
+    "Cifar100Dataset",
+    "Cifar10Dataset",
     "Dataset",
     "DatasetCache",
     "DistributedSampler",
     "GeneratorDataset",
     "ImageFolderDataset",
+    "MindDataset",
+    "MnistDataset",
     "NumpySlicesDataset",
     "RandomSampler",
     "Sampler",
     "SequentialSampler",
+    "Shuffle",
     "SubsetRandomSampler",
     "SubsetSampler",
+    "TFRecordDataset",
+    "TextFileDataset",
     "callback",
     "config",
     "transforms",

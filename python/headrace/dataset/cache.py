@@ -35,7 +35,9 @@ __all__ = ["DatasetCache"]
 
 # Arguments that change how a pipeline runs, not which rows it gives.
 _NOT_DATA = {"children", "cache", "num_parallel_workers", "python_multiprocessing", "callbacks",
-             "max_rowsize", "offload"}
+             "max_rowsize", "offload",
+             # what a record-file source derives from its other arguments (record_files.py)
+             "_format_object", "_file_rows"}
 
 
 def _is_loopback(host: str) -> bool:

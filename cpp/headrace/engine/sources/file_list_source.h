@@ -26,9 +26,6 @@ class FileListSource : public RandomAccessSource {
   const std::vector<std::string>& column_names() const override { return names_; }
   Status Get(int64_t index, TensorRow* row) override;
 
-  // The whole file as a 1-D uint8 tensor whose buffer's origin is the path.
-  static Result<TensorPtr> ReadFile(const std::string& path);
-
  private:
   FileListSource(std::vector<std::string> paths, std::vector<int32_t> labels,
                  std::vector<std::string> names)

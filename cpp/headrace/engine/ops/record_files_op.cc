@@ -1,0 +1,137 @@
+#include "headrace/engine/ops/record_files_op.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "headrace/engine/row_writer.h"
+
+namespace headrace::engine {
+
+namespace {
+
+// Rows a reader puts in one piece, and pieces its queue holds: enough to keep the worker
+// busy while the reader waits on the disk, little enough to bound memory by the blocks.
+constexpr int64_t kQueuePieces = 2;
+
+}  // namespace
+
+RecordFilesOp::RecordFilesOp(std::shared_ptr<RecordFormat> format, std::vector<std::string> files,
+                             FileShardPlan plan, int num_readers, int64_t num_samples)
+    : DatasetOp(format->name(), 1), format_(std::move(format)), files_(std::move(files)),
+      plan_(std::move(plan)), num_readers_(std::max(1, num_readers)), num_samples_(num_samples) {}
+
+Status RecordFilesOp::PreparePass() {
+  spans_ = plan_.Spans(pass_index());
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_ = false;
+  return Status::OK();
+}
+
+void RecordFilesOp::OnCancel() { CancelQueues(); }
+
+void RecordFilesOp::CancelQueues() {
+  std::lock_guard<std::mutex> lock(mu_);
+  cancelled_ = true;
+  for (PieceQueue* queue : queues_) queue->Cancel();
+}
+
+Status RecordFilesOp::RunWorker(int worker_id) {
+  const int readers = std::min<int>(num_readers_, std::max<size_t>(1, spans_.size()));
+  std::vector<std::unique_ptr<PieceQueue>> queues;
+  for (int r = 0; r < readers; ++r) queues.push_back(std::make_unique<PieceQueue>(kQueuePieces));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queues_.clear();
+    for (auto& queue : queues) {
+      if (cancelled_) queue->Cancel();
+      queues_.push_back(queue.get());
+    }
+  }
+  std::vector<std::thread> threads;
+  for (int r = 0; r < readers; ++r) {
+    threads.emplace_back([this, r, queue = queues[static_cast<size_t>(r)].get()] {
+      const std::string name = ("hr-read:" + std::to_string(r)).substr(0, 15);
+      pthread_setname_np(pthread_self(), name.c_str());
+      ReadSpans(r, queue);
+    });
+  }
+  Status status = MergeSpans(queues);
+  // Whatever ended the pass (its end, num_samples, an error, a cancel), the readers stop
+  // and are joined before the queues go.
+  for (auto& queue : queues) queue->Cancel();
+  for (std::thread& thread : threads) thread.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queues_.clear();
+  }
+  RETURN_IF_ERROR(status);
+  return output()->Push(worker_id, RowBlock{TensorRow::EndOfData()});
+}
+
+void RecordFilesOp::ReadSpans(int reader, PieceQueue* queue) {
+  for (size_t index = static_cast<size_t>(reader); index < spans_.size();
+       index += static_cast<size_t>(num_readers_)) {
+    Status status = ReadSpan(spans_[index], queue);
+    if (status.code() == StatusCode::kCancelled) return;
+    if (!status.ok()) {
+      Piece failed;
+      failed.status = std::move(status);
+      queue->Push(std::move(failed)).IgnoreError();
+      return;
+    }
+    Piece end;
+    end.span_end = true;
+    if (!queue->Push(std::move(end)).ok()) return;
+  }
+}
+
+Status RecordFilesOp::ReadSpan(const FileSpan& span, PieceQueue* queue) {
+  const std::string& path = files_[static_cast<size_t>(span.file)];
+  ASSIGN_OR_RETURN(std::unique_ptr<RecordFileReader> reader, format_->Open(path));
+  bool end = false;
+  if (span.first_row > 0) RETURN_IF_ERROR(reader->SkipRows(span.first_row, &end));
+  int64_t left = span.end_row >= 0 ? span.end_row - span.first_row : -1;
+  const int64_t block_rows = output_block_rows();
+  while (!end && left != 0) {
+    if (cancelled()) return Status::Cancelled(name() + " cancelled");
+    Piece piece;
+    const int64_t want = left > 0 ? std::min(left, block_rows) : block_rows;
+    RETURN_IF_ERROR(reader->ReadRows(want, &piece.rows, &end));
+    if (left > 0) left -= static_cast<int64_t>(piece.rows.size());
+    if (!piece.rows.empty()) RETURN_IF_ERROR(queue->Push(std::move(piece)));
+  }
+  if (left > 0) {
+    return Status::DataLoss(path + " has fewer rows than it had when the data set was made (" +
+                            std::to_string(left) + " missing)");
+  }
+  return Status::OK();
+}
+
+Status RecordFilesOp::MergeSpans(const std::vector<std::unique_ptr<PieceQueue>>& queues) {
+  int64_t next_id = 0;
+  for (size_t index = 0; index < spans_.size(); ++index) {
+    PieceQueue* queue = queues[index % queues.size()].get();
+    while (true) {
+      Piece piece;
+      RETURN_IF_ERROR(queue->Pop(&piece));
+      RETURN_IF_ERROR(piece.status);
+      if (piece.span_end) break;
+      if (num_samples_ > 0 && next_id + static_cast<int64_t>(piece.rows.size()) > num_samples_) {
+        piece.rows.resize(static_cast<size_t>(num_samples_ - next_id));
+      }
+      for (TensorRow& row : piece.rows) row.set_id(next_id++);
+      RETURN_IF_ERROR(output()->Push(0, std::move(piece.rows)));
+      if (num_samples_ > 0 && next_id >= num_samples_) return Status::OK();
+    }
+  }
+  return Status::OK();
+}
+
+std::string RecordFilesOp::Describe() const {
+  return name() + "(" + plan_.Describe() + ", workers=" + std::to_string(num_readers_) +
+         (num_samples_ > 0 ? ", num_samples=" + std::to_string(num_samples_) : std::string()) + ")";
+}
+
+}  // namespace headrace::engine
