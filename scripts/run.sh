@@ -25,7 +25,7 @@ DEBIAN_PACKAGES=(
 )
 PYTHON_PACKAGES=(
   "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" "ninja"
-  "numpy>=1.24" "pytest>=7" "pillow" "grpcio" "grpcio-tools" "pandas" "matplotlib" "tqdm" "torch==2.13.0"
+  "numpy>=1.24" "pytest>=7" "pillow" "grpcio" "grpcio-tools" "pandas" "matplotlib" "tqdm" "torch==2.13.0" "google-crc32c"
 )
 
 log() { printf '\n==> %s\n' "$*"; }

@@ -27,6 +27,7 @@ from headrace.dataset.samplers import (
     SubsetRandomSampler,
     SubsetSampler,
 )
+from headrace.dataset.schema import Schema
 from headrace.dataset.text_file import TextFileDataset
 from headrace.dataset.tfrecord import TFRecordDataset
 
@@ -50,6 +51,7 @@ __all__ = [
     "NumpySlicesDataset",
     "RandomSampler",
     "Sampler",
+    "Schema",
     "SequentialSampler",
     "Shuffle",
     "SubsetRandomSampler",
