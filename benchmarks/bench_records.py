@@ -9,7 +9,8 @@ Figures, each measured in alternating rounds with its anchors:
 - the same beside PyTorch's DataLoader (num_workers=2) over a map-style dataset that reads
   the same records with Python (an index of record offsets made beforehand; each item is a
   seek, a read, and for TFRecord the Example parsed with protobuf, as a PyTorch user's
-  TFRecord dataset does; for MindRecord the image blob, its label taken from the index);
+  TFRecord dataset does; for MindRecord the image blob, its label taken from the index;
+  items are (bytes, int), which the DataLoader moves fastest);
 - Decode + RandomResizedCrop(224) + batch(32) on 2 workers over 2,000 of the records from
   MindRecord, beside ImageFolderDataset over the same 2,000 JPEGs as files.
 """
@@ -293,14 +294,14 @@ def run(quick: bool = False) -> List[Figure]:
         if have_torch:
             example_pb2 = example_module(os.path.join(folder, "stubs"))
 
+            # Items are (bytes, int): the cheapest thing for the DataLoader to move (NumPy
+            # arrays would become tensors, each sent through its own shared-memory file).
             def parse_example(data: bytes, i: int) -> tuple:
-                example = example_pb2.Example.FromString(data)
-                feature = example.features.feature
-                return (np.frombuffer(feature["image"].bytes_list.value[0], dtype=np.uint8),
-                        np.int64(feature["label"].int64_list.value[0]))
+                feature = example_pb2.Example.FromString(data).features.feature
+                return feature["image"].bytes_list.value[0], feature["label"].int64_list.value[0]
 
             def parse_blob(data: bytes, i: int) -> tuple:
-                return np.frombuffer(data, dtype=np.uint8), np.int64(i)
+                return data, i
 
             runners["mind_loader"] = dataloader_runner(RecordsOnDisk(mindrecord_index(mind_paths), parse_blob))
             runners["tf_loader"] = dataloader_runner(RecordsOnDisk(tfrecord_index(tf_paths), parse_example))

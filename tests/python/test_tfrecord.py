@@ -366,3 +366,67 @@ def test_not_an_example_and_missing_feature_name_the_record(tmp_path):
     schema.add_column("a", "string")
     with pytest.raises(DataLossError, match="feature 'a' is a int64_list, which cannot be read as string"):
         rows_of(ds.TFRecordDataset(str(path), schema=schema, shuffle=False))
+
+
+# -- many records: pieces read by several readers, a cache, shutdown ----------------------
+
+def write_numbered(tmp_path, files: int, per_file: int, payload: int = 70_000):
+    """`files` files of `per_file` records {id, image}; images of 64 KiB or more are viewed
+    in the mapped file, not copied. Checksummed with google_crc32c (fast, for many bytes)."""
+    import google_crc32c
+
+    def masked(data: bytes) -> int:
+        crc = google_crc32c.value(data)
+        return (((crc >> 15) | (crc << 17)) + 0xA282EAD8) & 0xFFFFFFFF
+
+    paths = []
+    for f in range(files):
+        path = str(tmp_path / f"part-{f}.tfrecord")
+        with open(path, "wb") as out:
+            for i in range(per_file):
+                n = f * per_file + i
+                data = example([("id", "int64", [n]), ("image", "bytes", [bytes([n % 251]) * payload])])
+                length = struct.pack("<Q", len(data))
+                out.write(length + struct.pack("<I", masked(length)) + data + struct.pack("<I", masked(data)))
+        paths.append(path)
+    return paths
+
+
+def test_long_files_read_in_pieces_give_every_row_in_order_with_any_worker_count(tmp_path):
+    paths = write_numbered(tmp_path, files=3, per_file=300)
+    for workers in (1, 2, 4):
+        data = ds.TFRecordDataset(paths, shuffle=False, num_parallel_workers=workers)
+        rows = list(data.create_tuple_iterator(output_numpy=True, num_epochs=1))
+        assert [int(image_id[0]) for image_id, image in rows] == list(range(900))
+        for image_id, image in rows[::97]:
+            assert image.shape == (70_000,) and image[0] == int(image_id[0]) % 251 and image[-1] == image[0]
+            assert not image.flags.writeable  # a view of the mapped file, not a copy
+
+
+def test_a_cache_on_tfrecord_serves_later_epochs_without_reading(tmp_path):
+    from headrace._core import cache as _cache
+    from headrace.server import ServerProcess
+
+    paths = write_numbered(tmp_path, files=2, per_file=20, payload=100)
+    with ServerProcess.start(port=0) as server:
+        client = _cache.CacheClient(server.host, server.port)
+        cache = ds.DatasetCache(session_id=client.create_session(), port=server.port)
+        ds.config.set_seed(5)
+        data = ds.TFRecordDataset(paths, columns_list=["id"], cache=cache)  # Shuffle.GLOBAL
+        iterator = data.create_tuple_iterator(output_numpy=True, num_epochs=3)
+        epochs = [[int(row[0][0]) for row in iterator] for _ in range(3)]
+        assert all(sorted(epoch) == list(range(40)) for epoch in epochs)
+        assert epochs[1] != epochs[2]  # shuffled above the cache, so epochs still differ
+        for path in paths:
+            os.remove(path)  # epoch 2 came from the cache; a new pass must not need the files
+        more = [int(row[0][0]) for row in data.create_tuple_iterator(output_numpy=True, num_epochs=1)]
+        assert sorted(more) == list(range(40))
+
+
+def test_an_iterator_dropped_mid_epoch_leaves_no_thread(nothing_left_behind, tmp_path):
+    paths = write_numbered(tmp_path, files=4, per_file=200)
+    data = ds.TFRecordDataset(paths, shuffle=False, num_parallel_workers=3)
+    iterator = data.create_tuple_iterator(output_numpy=True, num_epochs=2)
+    for _ in range(5):
+        next(iterator)
+    del iterator

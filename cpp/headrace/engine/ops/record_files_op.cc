@@ -24,8 +24,38 @@ RecordFilesOp::RecordFilesOp(std::shared_ptr<RecordFormat> format, std::vector<s
 
 Status RecordFilesOp::PreparePass() {
   spans_ = plan_.Spans(pass_index());
+  if (format_->SeeksRows()) RETURN_IF_ERROR(CutSpans());
   std::lock_guard<std::mutex> lock(mu_);
   cancelled_ = false;
+  return Status::OK();
+}
+
+Status RecordFilesOp::CutSpans() {
+  // Pieces of two blocks: while the worker takes one reader's piece, the others read
+  // theirs, so several readers work on one long file at once.
+  const int64_t piece_rows = 2 * output_block_rows();
+  // The spans' row counts, counted by num_readers_ threads at once (the format keeps
+  // them, so later passes only look them up).
+  std::vector<Result<int64_t>> ends(spans_.size(), int64_t{0});
+  std::vector<std::thread> counters;
+  for (int t = 0; t < num_readers_; ++t) {
+    counters.emplace_back([&, t] {
+      for (size_t i = static_cast<size_t>(t); i < spans_.size(); i += static_cast<size_t>(num_readers_)) {
+        ends[i] = spans_[i].end_row >= 0 ? Result<int64_t>(spans_[i].end_row)
+                                         : format_->CountRows(files_[static_cast<size_t>(spans_[i].file)]);
+      }
+    });
+  }
+  for (std::thread& counter : counters) counter.join();
+  std::vector<FileSpan> pieces;
+  for (size_t i = 0; i < spans_.size(); ++i) {
+    const FileSpan& span = spans_[i];
+    ASSIGN_OR_RETURN(int64_t end, std::move(ends[i]));
+    for (int64_t first = span.first_row; first < end; first += piece_rows) {
+      pieces.push_back(FileSpan{span.file, first, std::min(end, first + piece_rows)});
+    }
+  }
+  spans_ = std::move(pieces);
   return Status::OK();
 }
 
@@ -89,9 +119,8 @@ void RecordFilesOp::ReadSpans(int reader, PieceQueue* queue) {
 
 Status RecordFilesOp::ReadSpan(const FileSpan& span, PieceQueue* queue) {
   const std::string& path = files_[static_cast<size_t>(span.file)];
-  ASSIGN_OR_RETURN(std::unique_ptr<RecordFileReader> reader, format_->Open(path));
+  ASSIGN_OR_RETURN(std::unique_ptr<RecordFileReader> reader, format_->OpenAt(path, span.first_row));
   bool end = false;
-  if (span.first_row > 0) RETURN_IF_ERROR(reader->SkipRows(span.first_row, &end));
   int64_t left = span.end_row >= 0 ? span.end_row - span.first_row : -1;
   const int64_t block_rows = output_block_rows();
   while (!end && left != 0) {

@@ -7,7 +7,9 @@
 // reader 0's queue up to its marker, then span 1 from reader 1's, and so on, numbers the
 // rows 0, 1, 2, ... and writes them out. So the output is the spans one after another,
 // whatever the reader count, while up to R files are being read (and decompressed,
-// parsed) at the same time. Memory: each reader's queue holds at most two blocks.
+// parsed) at the same time. Memory: each reader's queue holds at most two blocks. When
+// the format can open a file at any row (RecordFormat::SeeksRows), spans are cut into
+// pieces of two blocks, so that the readers share the work of one long file too.
 //
 // An error of a reader travels in its queue and surfaces in order, as the rows before it
 // were delivered. num_samples > 0 ends the pass after that many rows. Cancel wakes the
@@ -53,6 +55,8 @@ class RecordFilesOp : public DatasetOp {
   // Takes the pieces in span order and writes rows until the pass (or num_samples) ends.
   Status MergeSpans(const std::vector<std::unique_ptr<PieceQueue>>& queues);
   void CancelQueues();
+  // Cuts spans_ into pieces of a few blocks, for a format that opens files at any row.
+  Status CutSpans();
 
   const std::shared_ptr<RecordFormat> format_;
   const std::vector<std::string> files_;

@@ -12,4 +12,12 @@ Status RecordFileReader::SkipRows(int64_t count, bool* end) {
   return Status::OK();
 }
 
+Result<std::unique_ptr<RecordFileReader>> RecordFormat::OpenAt(const std::string& path,
+                                                              int64_t first_row) const {
+  ASSIGN_OR_RETURN(std::unique_ptr<RecordFileReader> reader, Open(path));
+  bool end = false;
+  if (first_row > 0) RETURN_IF_ERROR(reader->SkipRows(first_row, &end));
+  return reader;
+}
+
 }  // namespace headrace::engine

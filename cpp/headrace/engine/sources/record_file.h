@@ -48,6 +48,13 @@ class RecordFormat {
   // naming the path.
   virtual Result<std::unique_ptr<RecordFileReader>> Open(const std::string& path) const = 0;
 
+  // True when OpenAt costs no more than Open (the format knows where each row starts):
+  // the op then cuts long files into pieces that several readers read at once.
+  virtual bool SeeksRows() const { return false; }
+  // `path` opened at row `first_row`. The default opens it and skips the rows before.
+  virtual Result<std::unique_ptr<RecordFileReader>> OpenAt(const std::string& path,
+                                                           int64_t first_row) const;
+
   // The number of rows in `path`, as cheaply as the format allows (TFRecord reads only the
   // record headers; text has to count lines). For get_dataset_size and equal-row shards.
   virtual Result<int64_t> CountRows(const std::string& path) const = 0;

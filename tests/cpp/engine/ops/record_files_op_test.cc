@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <chrono>
 #include <fstream>
 #include <random>
@@ -28,8 +29,8 @@ int ThreadCount() {
 // sleep a little at random, so that readers finish out of order.
 class FakeReader : public RecordFileReader {
  public:
-  FakeReader(int64_t rows, int64_t tag, int64_t fail_at)
-      : rows_(rows), tag_(tag), fail_at_(fail_at), random_(static_cast<uint32_t>(tag)) {}
+  FakeReader(int64_t rows, int64_t tag, int64_t fail_at, int64_t first_row = 0)
+      : rows_(rows), tag_(tag), fail_at_(fail_at), next_(first_row), random_(static_cast<uint32_t>(tag)) {}
 
   Status ReadRows(int64_t max_rows, RowBlock* block, bool* end) override {
     std::this_thread::sleep_for(std::chrono::microseconds(random_() % 300));
@@ -45,13 +46,27 @@ class FakeReader : public RecordFileReader {
 
  private:
   const int64_t rows_, tag_, fail_at_;
-  int64_t next_ = 0;
+  int64_t next_;
   std::mt19937 random_;
 };
 
 class FakeFormat : public RecordFormat {
  public:
+  // `seeks`: files open at any row (as plain TFRecord files do), so the op cuts them.
+  explicit FakeFormat(bool seeks = false) : seeks_(seeks) {}
+
   std::string name() const override { return "Fake"; }
+  bool SeeksRows() const override { return seeks_; }
+  Result<std::unique_ptr<RecordFileReader>> OpenAt(const std::string& path,
+                                                   int64_t first_row) const override {
+    if (!seeks_) return RecordFormat::OpenAt(path, first_row);
+    ++opened_at_;
+    int64_t rows = 0, tag = 0, fail_at = -1;
+    std::sscanf(path.c_str(), "%ld:%ld:%ld", &rows, &tag, &fail_at);
+    return std::unique_ptr<RecordFileReader>(new FakeReader(rows, tag, fail_at, first_row));
+  }
+  // How many pieces were opened at a row.
+  int opened_at() const { return opened_at_; }
   const std::vector<std::string>& column_names() const override { return names_; }
   Result<std::unique_ptr<RecordFileReader>> Open(const std::string& path) const override {
     int64_t rows = 0, tag = 0, fail_at = -1;
@@ -66,11 +81,13 @@ class FakeFormat : public RecordFormat {
 
  private:
   std::vector<std::string> names_ = {"value"};
+  const bool seeks_;
+  mutable std::atomic<int> opened_at_{0};
 };
 
 std::shared_ptr<RecordFilesOp> MakeOp(const std::vector<std::string>& files, int readers,
-                                      ShardOptions options = {}, int64_t num_samples = 0) {
-  auto format = std::make_shared<FakeFormat>();
+                                      ShardOptions options = {}, int64_t num_samples = 0,
+                                      std::shared_ptr<FakeFormat> format = std::make_shared<FakeFormat>()) {
   std::vector<int64_t> rows;
   for (const std::string& file : files) rows.push_back(*format->CountRows(file));
   auto plan = FileShardPlan::Make(static_cast<int64_t>(files.size()), options, rows);
@@ -119,6 +136,24 @@ TEST(RecordFilesOpTest, FilesComeOneAfterAnotherWithAnyReaderCount) {
     ASSERT_GE(epochs.size(), 2u);
     EXPECT_EQ(epochs[0], expected) << readers << " readers";
     EXPECT_EQ(epochs[1], expected) << readers << " readers";
+  }
+}
+
+TEST(RecordFilesOpTest, FilesThatOpenAtAnyRowAreReadInPiecesInOrder) {
+  const std::vector<std::string> files = {"1000:1", "3:2", "517:3"};
+  const auto expected = Concatenated({{1000, 1}, {3, 2}, {517, 3}});
+  for (int readers : {1, 2, 3}) {
+    auto format = std::make_shared<FakeFormat>(/*seeks=*/true);
+    PipelineSettings settings;
+    settings.num_epochs = 2;
+    settings.block_rows = 32;  // pieces of 64 rows
+    ExecutionTree tree(MakeOp(files, readers, {}, 0, format), settings);
+    ASSERT_TRUE(tree.Launch().ok());
+    auto epochs = ReadAll(&tree);
+    EXPECT_EQ(epochs[0], expected) << readers << " readers";
+    EXPECT_EQ(epochs[1], expected) << readers << " readers";
+    // ceil(1000 / 64) + 1 + ceil(517 / 64) pieces a pass.
+    EXPECT_EQ(format->opened_at(), 2 * (16 + 1 + 9));
   }
 }
 

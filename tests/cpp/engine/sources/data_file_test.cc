@@ -53,6 +53,30 @@ TEST(DataFileTest, MissingUnreadableAndDirectoryAreNamed) {
   }
 }
 
+TEST(DataFileTest, ViewsShareOneMappingAndOutliveTheFile) {
+  const std::string path = TempFile("0123456789");
+  BufferPtr first, second;
+  {
+    auto a = DataFile::Open(path);
+    auto b = DataFile::Open(path);
+    ASSERT_TRUE(a.ok() && b.ok());
+    auto view_a = (*a)->View(2, 3);
+    auto view_b = (*b)->View(0, 10);
+    ASSERT_TRUE(view_a.ok() && view_b.ok());
+    first = *view_a;
+    second = *view_b;
+    EXPECT_EQ((*view_b)->data() + 2, (*view_a)->data()) << "one mapping for both files";
+    auto past = (*a)->View(8, 4, "record");
+    EXPECT_EQ(past.status().code(), StatusCode::kDataLoss);
+    EXPECT_EQ(past.status().message(), path + " is truncated at byte 8: 4 bytes of record wanted, 2 there");
+  }  // the files close; the views keep the mapping
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(first->data()), 3), "234");
+  EXPECT_FALSE(first->is_mutable());
+  EXPECT_EQ(first->origin(), path);
+  std::remove(path.c_str());
+  EXPECT_EQ(second->data()[9], '9');
+}
+
 TEST(DataFileTest, ReadWholeRecordsTheOrigin) {
   const std::string path = TempFile("abc");
   auto tensor = DataFile::ReadWhole(path);

@@ -239,10 +239,9 @@ Status MindRecordSource::GetBlock(const int64_t* indices, size_t count, RowBlock
     const Row& first = rows_[static_cast<size_t>(indices[i])];
     const Row& last = rows_[static_cast<size_t>(indices[end - 1])];
     const int64_t span_bytes = last.blob_offset + last.blob_length - first.blob_offset;
-    ASSIGN_OR_RETURN(BufferPtr span, Buffer::Allocate(span_bytes));
+    // The run viewed in the mapped file: its rows' bytes columns view it in turn.
     const File& file = files_[first.file];
-    RETURN_IF_ERROR(file.data->ReadExactlyAt(first.blob_offset, span_bytes, span->mutable_data(), "blob"));
-    span->set_origin(file.data->path());
+    ASSIGN_OR_RETURN(BufferPtr span, file.data->View(first.blob_offset, span_bytes, "blob"));
     for (size_t k = i; k < end; ++k) {
       TensorRow row(indices[k], {});
       RETURN_IF_ERROR(ReadRow(rows_[static_cast<size_t>(indices[k])], span, first.blob_offset, &row));
@@ -271,9 +270,7 @@ Status MindRecordSource::ReadRow(const Row& location, const BufferPtr& span, int
   BufferPtr blob;
   std::vector<std::string_view> blob_columns;
   if (any_blob_ && !direct_blob_) {
-    ASSIGN_OR_RETURN(blob, Buffer::Allocate(location.blob_length));
-    RETURN_IF_ERROR(file.data->ReadExactlyAt(location.blob_offset, location.blob_length, blob->mutable_data(), "blob"));
-    blob->set_origin(path);
+    ASSIGN_OR_RETURN(blob, file.data->View(location.blob_offset, location.blob_length, "blob"));
     const std::string_view bytes(reinterpret_cast<const char*>(blob->data()), static_cast<size_t>(location.blob_length));
     const size_t blob_count = header().blob_fields.size();
     if (blob_count == 1) {
@@ -292,8 +289,13 @@ Status MindRecordSource::ReadRow(const Row& location, const BufferPtr& span, int
       const std::string_view bytes(reinterpret_cast<const char*>(span->data()) + (location.blob_offset - span_start),
                                    static_cast<size_t>(location.blob_length));
       ASSIGN_OR_RETURN(tensor, BlobColumn(column, span, bytes, where()));
+    } else if (direct_blob_ && column.spec->type == "bytes") {
+      // The blob is this bytes column: a view of it in the mapped file.
+      ASSIGN_OR_RETURN(BufferPtr view, file.data->View(location.blob_offset, location.blob_length, "blob"));
+      ASSIGN_OR_RETURN(tensor, Tensor::FromBuffer(DataType::kUInt8, Shape{location.blob_length}, std::move(view)));
     } else if (direct_blob_) {
-      // The blob is this column: one read into the tensor's own memory.
+      // The blob is this (typed array) column: one read into the tensor's own memory, which
+      // is aligned for its type where the file is not.
       Shape shape{location.blob_length};
       if (column.spec->has_shape) {
         ASSIGN_OR_RETURN(shape, MindRecordArrayShape(*column.spec, location.blob_length, where()));

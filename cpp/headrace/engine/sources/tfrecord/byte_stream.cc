@@ -14,7 +14,7 @@ constexpr int64_t kCompressedChunk = 1 << 20;
 
 class PlainStream : public ByteStream {
  public:
-  explicit PlainStream(std::unique_ptr<DataFile> file) : file_(std::move(file)) {}
+  PlainStream(std::unique_ptr<DataFile> file, int64_t start) : file_(std::move(file)), position_(start) {}
 
   Result<int64_t> Read(int64_t count, uint8_t* destination) override {
     ASSIGN_OR_RETURN(int64_t got, file_->ReadAt(position_, count, destination));
@@ -30,10 +30,13 @@ class PlainStream : public ByteStream {
 
   int64_t position() const override { return position_; }
   bool is_compressed() const override { return false; }
+  Result<BufferPtr> ViewAt(int64_t position, int64_t count) override {
+    return file_->View(position, count, "record");
+  }
 
  private:
   std::unique_ptr<DataFile> file_;
-  int64_t position_ = 0;
+  int64_t position_;
 };
 
 // zlib's inflate over the file, GZIP (window bits 16 + MAX_WBITS: the gzip header and
@@ -167,8 +170,12 @@ const char* CompressionName(Compression compression) {
 
 std::unique_ptr<ByteStream> MakeByteStream(std::unique_ptr<DataFile> file,
                                            Compression compression) {
-  if (compression == Compression::kNone) return std::make_unique<PlainStream>(std::move(file));
+  if (compression == Compression::kNone) return std::make_unique<PlainStream>(std::move(file), 0);
   return std::make_unique<InflateStream>(std::move(file), compression);
+}
+
+std::unique_ptr<ByteStream> MakePlainByteStreamAt(std::unique_ptr<DataFile> file, int64_t start) {
+  return std::make_unique<PlainStream>(std::move(file), start);
 }
 
 }  // namespace headrace::engine::tfrecord

@@ -39,10 +39,15 @@ class ByteStream {
   virtual int64_t position() const = 0;
   // False for a plain file: offsets are the file's own.
   virtual bool is_compressed() const = 0;
+  // Bytes [position, position + count) of the file without a copy (see DataFile::View),
+  // or null when the stream cannot (a compressed one). Does not move the stream.
+  virtual Result<BufferPtr> ViewAt(int64_t position, int64_t count) { return BufferPtr(); }
 };
 
 // `file` read as `compression` says. The stream owns the file.
 std::unique_ptr<ByteStream> MakeByteStream(std::unique_ptr<DataFile> file,
                                            Compression compression);
+// A plain file's bytes from byte `start` on (a record's header, for reading from a row).
+std::unique_ptr<ByteStream> MakePlainByteStreamAt(std::unique_ptr<DataFile> file, int64_t start);
 
 }  // namespace headrace::engine::tfrecord

@@ -241,9 +241,10 @@ Result<TensorPtr> ExampleDecoder::DecodeBytes(const ColumnSpec& column, const Fe
   if (values_.size() == 1 && record.owner != nullptr && longest >= kViewBytes) {
     // The tensor views the record's buffer and keeps it alive.
     const Span value = values_.front();
-    uint8_t* start = record.owner->mutable_data() + (value.data - record.owner->data());
+    // The owner is a buffer of the reader's (writable) or a view of the mapped file (not).
+    uint8_t* start = const_cast<uint8_t*>(value.data);
     BufferPtr owner = record.owner;
-    BufferPtr view = Buffer::Wrap(start, static_cast<int64_t>(value.size), /*is_mutable=*/true,
+    BufferPtr view = Buffer::Wrap(start, static_cast<int64_t>(value.size), owner->is_mutable(),
                                   [owner]() mutable { owner.reset(); });
     view->set_origin(origin);
     return Tensor::FromBuffer(column.dtype, std::move(shape), std::move(view));

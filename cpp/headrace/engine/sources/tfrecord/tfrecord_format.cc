@@ -127,7 +127,46 @@ Result<std::unique_ptr<RecordFileReader>> TFRecordFormat::Open(const std::string
   return std::unique_ptr<RecordFileReader>(new TFRecordReader(std::move(framing), columns_));
 }
 
+Result<std::shared_ptr<const std::vector<int64_t>>> TFRecordFormat::RecordStarts(
+    const std::string& path) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = record_starts_.find(path);
+    if (found != record_starts_.end()) return found->second;
+  }
+  // Walked without the lock: two threads may walk one file at once, and both get the
+  // same starts.
+  ASSIGN_OR_RETURN(std::unique_ptr<FramingReader> framing, OpenFraming(path, compression_));
+  auto starts = std::make_shared<std::vector<int64_t>>();
+  bool end = false;
+  while (true) {
+    const int64_t start = framing->offset();
+    RETURN_IF_ERROR(framing->Skip(&end));
+    if (end) break;
+    starts->push_back(start);
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  return record_starts_.emplace(path, std::move(starts)).first->second;
+}
+
+Result<std::unique_ptr<RecordFileReader>> TFRecordFormat::OpenAt(const std::string& path,
+                                                                 int64_t first_row) const {
+  if (!SeeksRows() || first_row == 0) return RecordFormat::OpenAt(path, first_row);
+  ASSIGN_OR_RETURN(auto starts, RecordStarts(path));
+  ASSIGN_OR_RETURN(std::unique_ptr<DataFile> file, DataFile::Open(path));
+  // Past the last row: a reader at the end of the file.
+  const int64_t at = first_row < static_cast<int64_t>(starts->size())
+                         ? (*starts)[static_cast<size_t>(first_row)]
+                         : file->size();
+  auto framing = std::make_unique<FramingReader>(path, MakePlainByteStreamAt(std::move(file), at), at);
+  return std::unique_ptr<RecordFileReader>(new TFRecordReader(std::move(framing), columns_));
+}
+
 Result<int64_t> TFRecordFormat::CountRows(const std::string& path) const {
+  if (SeeksRows()) {
+    ASSIGN_OR_RETURN(auto starts, RecordStarts(path));
+    return static_cast<int64_t>(starts->size());
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<FramingReader> framing, OpenFraming(path, compression_));
   int64_t rows = 0;
   bool end = false;

@@ -11,15 +11,22 @@
 // turns it into tensors, large bytes values viewing that buffer. CountRows reads only the
 // record headers of a plain file and inflates a compressed one.
 //
-// Threading: immutable after Make; Open and CountRows may be called from several threads;
-// a reader belongs to one thread.
+// A plain file can be opened at any row (SeeksRows): the first CountRows or OpenAt of a
+// file walks its record headers once and keeps where each record starts (8 bytes a
+// record), so that the op's readers can read pieces of one file at the same time.
+//
+// Threading: Open, OpenAt and CountRows may be called from several threads (the record
+// starts are kept under a lock); a reader belongs to one thread.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "headrace/core/result.h"
+#include "headrace/core/thread_annotations.h"
 #include "headrace/engine/sources/record_file.h"
 #include "headrace/engine/sources/tfrecord/byte_stream.h"
 #include "headrace/engine/sources/tfrecord/example_decoder.h"
@@ -43,6 +50,9 @@ class TFRecordFormat : public RecordFormat {
   Compression compression() const { return compression_; }
 
   Result<std::unique_ptr<RecordFileReader>> Open(const std::string& path) const override;
+  bool SeeksRows() const override { return compression_ == Compression::kNone; }
+  Result<std::unique_ptr<RecordFileReader>> OpenAt(const std::string& path,
+                                                   int64_t first_row) const override;
   Result<int64_t> CountRows(const std::string& path) const override;
 
   // Checks that `path` opens and that its first record header (if any) is sound, without
@@ -52,9 +62,16 @@ class TFRecordFormat : public RecordFormat {
  private:
   TFRecordFormat(std::vector<ColumnSpec> columns, Compression compression);
 
+  // Where each record of plain file `path` starts, walked once and kept.
+  Result<std::shared_ptr<const std::vector<int64_t>>> RecordStarts(const std::string& path) const;
+
   const std::vector<ColumnSpec> columns_;
   const std::vector<std::string> names_;
   const Compression compression_;
+
+  mutable std::mutex mu_;
+  mutable std::map<std::string, std::shared_ptr<const std::vector<int64_t>>> record_starts_
+      HEADRACE_GUARDED_BY(mu_);
 };
 
 // The framing of `path` opened as `compression` says (NotFound etc. naming the path).

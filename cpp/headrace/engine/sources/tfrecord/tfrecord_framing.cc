@@ -25,8 +25,8 @@ uint32_t LoadLittle32(const uint8_t* p) {
 
 }  // namespace
 
-FramingReader::FramingReader(std::string path, std::unique_ptr<ByteStream> stream)
-    : path_(std::move(path)), stream_(std::move(stream)) {}
+FramingReader::FramingReader(std::string path, std::unique_ptr<ByteStream> stream, int64_t start)
+    : path_(std::move(path)), stream_(std::move(stream)), offset_(start) {}
 
 Status FramingReader::RecordError(int64_t offset, const std::string& what) const {
   return Status::DataLoss(path_ + ": TFRecord record at byte " + std::to_string(offset) +
@@ -90,9 +90,13 @@ Status FramingReader::CheckDataCrc(int64_t offset, const uint8_t* data, int64_t 
 Status FramingReader::Next(Record* record, bool* end) {
   int64_t offset = 0;
   int64_t length = 0;
-  RETURN_IF_ERROR(ReadHeader(&offset, &length, end, kChunkBytes));
+  // After a large record, read just the next header: its data, if large too, is viewed
+  // or read into its own buffer, not copied through the chunk.
+  RETURN_IF_ERROR(ReadHeader(&offset, &length, end,
+                             last_record_bytes_ < kOwnBufferBytes ? kChunkBytes : kHeaderBytes));
   if (*end) return Status::OK();
   const int64_t total = length + kFooterBytes;
+  last_record_bytes_ = total;
   auto truncated = [&](int64_t there) {
     return RecordError(offset, "the file ends inside the record: " + std::to_string(total) +
                                    " bytes of data and CRC wanted, " + std::to_string(there) +
@@ -107,6 +111,22 @@ Status FramingReader::Next(Record* record, bool* end) {
     *record = Record{offset, data, length, nullptr};
     begin_ += total;
     offset_ += total;
+    return Status::OK();
+  }
+
+  // A plain file: the record viewed in the mapped file, checked, and passed over. (A
+  // record that passes the end of the file, or a file that cannot be mapped, takes the
+  // path below, which reads and reports it.)
+  Result<BufferPtr> viewed = stream_->ViewAt(offset + kHeaderBytes, total);
+  if (viewed.ok() && *viewed != nullptr) {
+    BufferPtr view = std::move(*viewed);
+    const int64_t from_chunk = std::min(buffered(), total);
+    begin_ += from_chunk;
+    ASSIGN_OR_RETURN(int64_t skipped, stream_->Skip(total - from_chunk));
+    if (skipped < total - from_chunk) return truncated(from_chunk + skipped);
+    offset_ += total;
+    RETURN_IF_ERROR(CheckDataCrc(offset, view->data(), length));
+    *record = Record{offset, view->data(), length, std::move(view)};
     return Status::OK();
   }
 
@@ -143,9 +163,13 @@ Status FramingReader::CheckFirstHeader() {
 Status FramingReader::Skip(bool* end) {
   int64_t offset = 0;
   int64_t length = 0;
-  RETURN_IF_ERROR(ReadHeader(&offset, &length, end, kSkipChunkBytes));
+  // Small records: one read brings many headers. Large ones: read just the next header,
+  // not the start of its data.
+  const int64_t want = last_skipped_bytes_ < kSkipChunkBytes ? kSkipChunkBytes : kHeaderBytes;
+  RETURN_IF_ERROR(ReadHeader(&offset, &length, end, want));
   if (*end) return Status::OK();
   const int64_t total = length + kFooterBytes;
+  last_skipped_bytes_ = total;
   const int64_t from_chunk = std::min(buffered(), total);
   begin_ += from_chunk;
   const int64_t rest = total - from_chunk;

@@ -49,7 +49,8 @@ class FramingReader {
   // A length above this is corrupt whatever the CRC says (protobuf messages stop at 2 GiB).
   static constexpr int64_t kMaxRecordBytes = (int64_t{1} << 31) - 1;
 
-  FramingReader(std::string path, std::unique_ptr<ByteStream> stream);
+  // `stream` starts at byte `start` of the file (a record's header).
+  FramingReader(std::string path, std::unique_ptr<ByteStream> stream, int64_t start = 0);
 
   // The next record into `*record`, or `*end` when the stream ends cleanly between records.
   Status Next(Record* record, bool* end);
@@ -62,6 +63,8 @@ class FramingReader {
   Status CheckFirstHeader();
 
   const std::string& path() const { return path_; }
+  // The stream position of the next record's header.
+  int64_t offset() const { return offset_; }
   bool is_compressed() const { return stream_->is_compressed(); }
 
   // DataLoss "<path>: TFRecord record at byte <offset>[ of the inflated stream]: <what>".
@@ -83,6 +86,10 @@ class FramingReader {
   int64_t end_ = 0;
   // The stream position of chunk_[begin_].
   int64_t offset_ = 0;
+  // The size of the record Next read last (how much to read for the next header).
+  int64_t last_record_bytes_ = 0;
+  // The size of the record Skip passed over last (how much to read for the next header).
+  int64_t last_skipped_bytes_ = 0;
 };
 
 }  // namespace headrace::engine::tfrecord

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "test_records.h"
@@ -189,6 +191,31 @@ TEST(TFRecordFormatTest, SkipRowsThenReadAndCheckFile) {
   EXPECT_EQ(from_empty.status().message(),
             "cannot take the columns from " + empty.path() + ": it has no records (give a schema)");
   EXPECT_TRUE(ReadFile(*format, empty.path()).empty());
+}
+
+TEST(TFRecordFormatTest, PlainFilesOpenAtAnyRowCompressedOnesSkip) {
+  const std::string plain = kDir + "tfrecord/sample-1.tfrecord";
+  const std::string gzip = kDir + "tfrecord/sample-gzip.tfrecord.gz";
+  auto format = Inferred(Compression::kNone, plain, {"id"});
+  auto gzipped = Inferred(Compression::kGzip, gzip, {"id"});
+  ASSERT_NE(format, nullptr);
+  ASSERT_NE(gzipped, nullptr);
+  EXPECT_TRUE(format->SeeksRows());
+  EXPECT_FALSE(gzipped->SeeksRows());
+  for (int64_t first : {0, 1, 7, 19, 20, 25}) {
+    for (auto [fmt, path, rows, id0] : {std::tuple{format.get(), plain, 20, 20}, std::tuple{gzipped.get(), gzip, 10, 0}}) {
+      auto reader = fmt->OpenAt(path, first);
+      ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+      RowBlock block;
+      bool end = false;
+      while (!end) ASSERT_TRUE((*reader)->ReadRows(4, &block, &end).ok());
+      ASSERT_EQ(static_cast<int64_t>(block.size()), std::max<int64_t>(0, rows - first)) << path << " from " << first;
+      for (size_t i = 0; i < block.size(); ++i) {
+        EXPECT_EQ(block[i][0]->data_as<int64_t>()[0], id0 + first + static_cast<int64_t>(i));
+      }
+    }
+  }
+  EXPECT_EQ(*format->CountRows(plain), 20);
 }
 
 TEST(TFRecordFormatTest, CorruptRecordInTheMiddleStopsWithItsOffset) {
