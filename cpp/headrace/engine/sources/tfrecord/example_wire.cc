@@ -1,91 +1,119 @@
 #include "headrace/engine/sources/tfrecord/example_wire.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
+#include <climits>
 #include <cstring>
 
 namespace headrace::engine::tfrecord {
 namespace {
 
-enum WireType : uint32_t { kVarint = 0, kFixed64 = 1, kLength = 2, kStartGroup = 3, kEndGroup = 4, kFixed32 = 5 };
+using google::protobuf::io::CodedInputStream;
+using WireFormat = google::protobuf::internal::WireFormatLite;
+using WireType = WireFormat::WireType;
+constexpr WireType kVarint = WireFormat::WIRETYPE_VARINT;
+constexpr WireType kFixed64 = WireFormat::WIRETYPE_FIXED64;
+constexpr WireType kLength = WireFormat::WIRETYPE_LENGTH_DELIMITED;
+constexpr WireType kStartGroup = WireFormat::WIRETYPE_START_GROUP;
+constexpr WireType kEndGroup = WireFormat::WIRETYPE_END_GROUP;
+constexpr WireType kFixed32 = WireFormat::WIRETYPE_FIXED32;
 
 // protobuf's own limit on nested groups.
-constexpr int kMaxDepth = 100;
+constexpr int kMaxGroupDepth = 100;
 
-// A cursor over serialized protobuf bytes.
-class Cursor {
- public:
-  explicit Cursor(Span span) : p_(span.data), end_(span.data + span.size) {}
+// A field's tag. Read as a 64-bit varint because CodedInputStream::ReadTag keeps the low 32
+// bits of a longer one, where protobuf's parser refuses it; field 0 is refused too.
+bool ReadTag(CodedInputStream* input, uint32_t* field, WireType* wire_type) {
+  uint64_t tag = 0;
+  if (!input->ReadVarint64(&tag) || tag > UINT32_MAX) return false;
+  *field = WireFormat::GetTagFieldNumber(static_cast<uint32_t>(tag));
+  *wire_type = WireFormat::GetTagWireType(static_cast<uint32_t>(tag));
+  return *field != 0;
+}
 
-  bool done() const { return p_ == end_; }
+// The bytes from `input`'s position to its limit, as a span of the record, passed over.
+// (A flat CodedInputStream's direct buffer ends at its limit.)
+Span TakeRest(CodedInputStream* input) {
+  const void* data = nullptr;
+  int size = 0;
+  input->GetDirectBufferPointerInline(&data, &size);
+  input->Skip(size);
+  return Span{static_cast<const uint8_t*>(data), static_cast<size_t>(size)};
+}
 
-  bool Varint(uint64_t* value) {
-    uint64_t result = 0;
-    for (int shift = 0; shift < 70 && p_ < end_; shift += 7) {
-      const uint8_t byte = *p_++;
-      result |= static_cast<uint64_t>(byte & 0x7f) << shift;
-      if ((byte & 0x80) == 0) {
-        *value = result;
-        return true;
-      }
-    }
-    return false;  // ran off the end, or more than 10 bytes
-  }
-
-  bool Tag(uint32_t* field, uint32_t* wire_type) {
-    uint64_t tag = 0;
-    if (!Varint(&tag) || (tag >> 3) == 0 || (tag >> 3) > 0x1fffffff) return false;
-    *field = static_cast<uint32_t>(tag >> 3);
-    *wire_type = static_cast<uint32_t>(tag & 7);
-    return true;
-  }
-
-  bool Length(Span* span) {
-    uint64_t size = 0;
-    if (!Varint(&size) || size > static_cast<uint64_t>(end_ - p_)) return false;
-    *span = Span{p_, static_cast<size_t>(size)};
-    p_ += size;
-    return true;
-  }
-
-  bool Fixed(size_t bytes, const uint8_t** at) {
-    if (static_cast<size_t>(end_ - p_) < bytes) return false;
-    *at = p_;
-    p_ += bytes;
-    return true;
-  }
-
-  // Passes over the value of a field of `wire_type` (the tag already read).
-  bool SkipValue(uint32_t field, uint32_t wire_type, int depth = 0) {
-    uint64_t ignored = 0;
-    const uint8_t* at = nullptr;
-    Span span;
-    switch (wire_type) {
-      case kVarint:
-        return Varint(&ignored);
-      case kFixed64:
-        return Fixed(8, &at);
-      case kLength:
-        return Length(&span);
-      case kFixed32:
-        return Fixed(4, &at);
-      case kStartGroup: {
-        if (depth >= kMaxDepth) return false;
-        uint32_t inner_field = 0;
-        uint32_t inner_type = 0;
-        while (Tag(&inner_field, &inner_type)) {
-          if (inner_type == kEndGroup) return inner_field == field;
-          if (!SkipValue(inner_field, inner_type, depth + 1)) return false;
+// Passes over the value of a field of `wire_type` (the tag already read). Not
+// WireFormatLite::SkipField: it reads tags and lengths as 32-bit varints, dropping the high
+// bits of longer ones, where protobuf's parser refuses them.
+bool SkipValue(CodedInputStream* input, uint32_t field, WireType wire_type) {
+  uint64_t ignored = 0;
+  int size = 0;
+  switch (wire_type) {
+    case kVarint:
+      return input->ReadVarint64(&ignored);
+    case kFixed64:
+      return input->Skip(8);
+    case kLength:
+      return input->ReadVarintSizeAsInt(&size) && input->Skip(size);
+    case kFixed32:
+      return input->Skip(4);
+    case kStartGroup: {
+      if (!input->IncrementRecursionDepth()) return false;
+      uint32_t inner_field = 0;
+      WireType inner_type{};
+      while (ReadTag(input, &inner_field, &inner_type)) {
+        if (inner_type == kEndGroup) {
+          input->DecrementRecursionDepth();
+          return inner_field == field;
         }
+        if (!SkipValue(input, inner_field, inner_type)) return false;
+      }
+      return false;
+    }
+    case kEndGroup:
+      break;  // an end-group without a start
+  }
+  return false;  // and wire types 6 and 7
+}
+
+// Reads the fields of one message, from `input`'s position to its limit. A length-delimited
+// field, and a field of `scalar_type` (-1 for none), goes to `on_field(number, wire_type)`:
+// a length-delimited one with a limit pushed at its end, what `on_field` leaves of it passed
+// over afterwards; a scalar one for `on_field` to read. Every other field is skipped. False,
+// with `*error` set unless `on_field` failed, on bad wire data or if `on_field` returns false.
+template <typename OnField>
+bool ReadFields(CodedInputStream* input, const char* message, int scalar_type, std::string* error,
+                OnField on_field) {
+  while (!input->ExpectAtEnd()) {
+    uint32_t field = 0;
+    WireType wire_type{};
+    if (!ReadTag(input, &field, &wire_type)) {
+      *error = std::string("bad field tag in ") + message;
+      return false;
+    }
+    if (wire_type == kLength) {
+      int size = 0;
+      const void* data = nullptr;
+      int available = 0;  // up to the limit
+      const bool sized = input->ReadVarintSizeAsInt(&size);
+      input->GetDirectBufferPointerInline(&data, &available);
+      if (!sized || size > available) {
+        *error = "field " + std::to_string(field) + " of " + message + " runs past its end";
         return false;
       }
-      default:
-        return false;  // an end-group without a start, or wire types 6 and 7
+      const CodedInputStream::Limit limit = input->PushLimit(size);
+      if (!on_field(field, wire_type)) return false;
+      TakeRest(input);
+      input->PopLimit(limit);
+    } else if (static_cast<int>(wire_type) == scalar_type) {
+      if (!on_field(field, wire_type)) return false;
+    } else if (!SkipValue(input, field, wire_type)) {
+      *error = "bad unknown field " + std::to_string(field) + " in " + message;
+      return false;
     }
   }
-
- private:
-  const uint8_t* p_;
-  const uint8_t* end_;
-};
+  return true;
+}
 
 }  // namespace
 
@@ -108,190 +136,129 @@ bool ExampleWire::Parse(const uint8_t* data, size_t size) {
   features_.clear();
   lists_.clear();
   error_.clear();
-  Cursor example(Span{data, size});
-  uint32_t field = 0;
-  uint32_t wire_type = 0;
-  while (!example.done()) {
-    if (!example.Tag(&field, &wire_type)) return error_ = "bad field tag in the Example", false;
-    if (field == 1 && wire_type == kLength) {
-      Span features;
-      if (!example.Length(&features)) return error_ = "Example.features runs past the record", false;
-      if (!ParseFeatures(features)) return false;
-    } else if (!example.SkipValue(field, wire_type)) {
-      return error_ = "bad unknown field " + std::to_string(field) + " in the Example", false;
-    }
+  if (size > static_cast<size_t>(INT_MAX)) {
+    return error_ = std::to_string(size) + " bytes, over protobuf's 2 GiB limit", false;
   }
-  return true;
+  CodedInputStream input(data, static_cast<int>(size));
+  input.SetRecursionLimit(kMaxGroupDepth);
+  return ReadFields(&input, "the Example", -1, &error_, [&](uint32_t field, WireType) {
+    return field != 1 || ParseFeatures(&input);
+  });
 }
 
-bool ExampleWire::ParseFeatures(Span features) {
-  Cursor cursor(features);
-  uint32_t field = 0;
-  uint32_t wire_type = 0;
-  while (!cursor.done()) {
-    if (!cursor.Tag(&field, &wire_type)) return error_ = "bad field tag in Features", false;
-    if (field == 1 && wire_type == kLength) {
-      Span entry;
-      if (!cursor.Length(&entry)) return error_ = "a Features.feature entry runs past its message", false;
-      if (!ParseEntry(entry)) return false;
-    } else if (!cursor.SkipValue(field, wire_type)) {
-      return error_ = "bad unknown field " + std::to_string(field) + " in Features", false;
-    }
-  }
-  return true;
+bool ExampleWire::ParseFeatures(Input* input) {
+  return ReadFields(input, "Features", -1, &error_, [&](uint32_t field, WireType) {
+    return field != 1 || ParseEntry(input);
+  });
 }
 
-bool ExampleWire::ParseEntry(Span entry) {
-  Cursor cursor(entry);
+bool ExampleWire::ParseEntry(Input* input) {
   Span key;  // an entry without a key has the empty key, as in protobuf
   FeatureRef ref;
   ref.first_list = static_cast<uint32_t>(lists_.size());
-  uint32_t field = 0;
-  uint32_t wire_type = 0;
-  while (!cursor.done()) {
-    if (!cursor.Tag(&field, &wire_type)) return error_ = "bad field tag in a feature map entry", false;
-    if (field == 1 && wire_type == kLength) {
-      if (!cursor.Length(&key)) return error_ = "a feature name runs past its entry", false;
-    } else if (field == 2 && wire_type == kLength) {
-      Span value;
-      if (!cursor.Length(&value)) return error_ = "a Feature runs past its entry", false;
-      if (!ParseFeature(value, &ref)) return false;
-    } else if (!cursor.SkipValue(field, wire_type)) {
-      return error_ = "bad unknown field " + std::to_string(field) + " in a feature map entry", false;
-    }
-  }
+  auto on_field = [&](uint32_t field, WireType) {
+    if (field == 1) key = TakeRest(input);
+    return field != 2 || ParseFeature(input, &ref);
+  };
+  if (!ReadFields(input, "a feature map entry", -1, &error_, on_field)) return false;
   names_.push_back(key);
   features_.push_back(ref);
   return true;
 }
 
-bool ExampleWire::ParseFeature(Span feature, FeatureRef* ref) {
-  Cursor cursor(feature);
-  uint32_t field = 0;
-  uint32_t wire_type = 0;
-  while (!cursor.done()) {
-    if (!cursor.Tag(&field, &wire_type)) return error_ = "bad field tag in a Feature", false;
-    if (field >= 1 && field <= 3 && wire_type == kLength) {
-      Span list;
-      if (!cursor.Length(&list)) return error_ = "a Feature's list runs past the Feature", false;
-      const auto kind = static_cast<FeatureKind>(field);
-      if (kind != ref->kind) {
-        // Another member of the oneof replaces the one set so far.
-        ref->kind = kind;
-        ref->first_list = static_cast<uint32_t>(lists_.size());
-        ref->num_lists = 0;
-      }
-      lists_.push_back(list);
-      ++ref->num_lists;
-    } else if (!cursor.SkipValue(field, wire_type)) {
-      return error_ = "bad unknown field " + std::to_string(field) + " in a Feature", false;
+bool ExampleWire::ParseFeature(Input* input, FeatureRef* ref) {
+  return ReadFields(input, "a Feature", -1, &error_, [&](uint32_t field, WireType) {
+    if (field < 1 || field > 3) return true;
+    const auto kind = static_cast<FeatureKind>(field);
+    if (kind != ref->kind) {
+      // Another member of the oneof replaces the one set so far.
+      ref->kind = kind;
+      ref->first_list = static_cast<uint32_t>(lists_.size());
+      ref->num_lists = 0;
     }
+    lists_.push_back(TakeRest(input));
+    ++ref->num_lists;
+    return true;
+  });
+}
+
+// Calls `on_value(wire_type, input)` for each `value` field (number 1) of each list message
+// of `feature`, in order, that is length-delimited (packed numbers, or one bytes value; the
+// input limited to it) or of `scalar_type` (one unpacked number, for `on_value` to read).
+template <typename OnValue>
+bool ExampleWire::ForEachValue(const FeatureRef& feature, int scalar_type, OnValue on_value) const {
+  std::string ignored;
+  for (uint32_t i = 0; i < feature.num_lists; ++i) {
+    const Span& list = lists_[feature.first_list + i];
+    CodedInputStream input(list.data, static_cast<int>(list.size));
+    input.SetRecursionLimit(kMaxGroupDepth);
+    auto on_field = [&](uint32_t field, WireType type) {
+      if (field == 1) return on_value(type, &input);
+      return type == kLength || SkipValue(&input, field, type);  // an unknown field
+    };
+    if (!ReadFields(&input, "a list", scalar_type, &ignored, on_field)) return false;
   }
   return true;
 }
 
 bool ExampleWire::CountNumbers(const FeatureRef& feature, size_t* count) const {
   *count = 0;
-  for (uint32_t i = 0; i < feature.num_lists; ++i) {
-    Cursor cursor(lists_[feature.first_list + i]);
-    uint32_t field = 0;
-    uint32_t wire_type = 0;
-    while (!cursor.done()) {
-      if (!cursor.Tag(&field, &wire_type)) return false;
-      if (field == 1 && wire_type == kLength) {
-        Span packed;
-        if (!cursor.Length(&packed)) return false;
-        if (feature.kind == FeatureKind::kFloat) {
-          if (packed.size % 4 != 0) return false;
-          *count += packed.size / 4;
-        } else {
-          // Varints: one ends at each byte below 0x80.
-          size_t ends = 0;
-          for (size_t b = 0; b < packed.size; ++b) ends += packed.data[b] < 0x80;
-          if (packed.size > 0 && packed.data[packed.size - 1] >= 0x80) return false;
-          *count += ends;
-        }
-      } else if (field == 1 && ((feature.kind == FeatureKind::kFloat && wire_type == kFixed32) ||
-                                (feature.kind == FeatureKind::kInt64 && wire_type == kVarint))) {
-        if (!cursor.SkipValue(field, wire_type)) return false;
-        ++*count;
-      } else if (!cursor.SkipValue(field, wire_type)) {
-        return false;
-      }
+  const bool floats = feature.kind == FeatureKind::kFloat;
+  const int scalar_type = floats ? kFixed32 : feature.kind == FeatureKind::kInt64 ? kVarint : -1;
+  return ForEachValue(feature, scalar_type, [&](WireType wire_type, CodedInputStream* input) {
+    if (wire_type != kLength) {
+      ++*count;
+      return SkipValue(input, 1, wire_type);
     }
-  }
-  return true;
+    const Span packed = TakeRest(input);
+    if (floats) {
+      *count += packed.size / 4;
+      return packed.size % 4 == 0;
+    }
+    // Varints: one ends at each byte below 0x80.
+    for (size_t b = 0; b < packed.size; ++b) *count += packed.data[b] < 0x80;
+    return packed.size == 0 || packed.data[packed.size - 1] < 0x80;
+  });
 }
 
 bool ExampleWire::ReadInt64s(const FeatureRef& feature, int64_t* out) const {
-  for (uint32_t i = 0; i < feature.num_lists; ++i) {
-    Cursor cursor(lists_[feature.first_list + i]);
-    uint32_t field = 0;
-    uint32_t wire_type = 0;
-    while (!cursor.done()) {
-      if (!cursor.Tag(&field, &wire_type)) return false;
-      uint64_t value = 0;
-      if (field == 1 && wire_type == kLength) {
-        Span packed;
-        if (!cursor.Length(&packed)) return false;
-        Cursor values(packed);
-        while (!values.done()) {
-          if (!values.Varint(&value)) return false;
-          *out++ = static_cast<int64_t>(value);
-        }
-      } else if (field == 1 && wire_type == kVarint) {
-        if (!cursor.Varint(&value)) return false;
-        *out++ = static_cast<int64_t>(value);
-      } else if (!cursor.SkipValue(field, wire_type)) {
-        return false;
-      }
+  return ForEachValue(feature, kVarint, [&](WireType wire_type, CodedInputStream* input) {
+    uint64_t value = 0;
+    if (wire_type != kLength) {
+      if (!input->ReadVarint64(&value)) return false;
+      *out++ = static_cast<int64_t>(value);
+      return true;
     }
-  }
-  return true;
+    while (!input->ExpectAtEnd()) {
+      if (!input->ReadVarint64(&value)) return false;
+      *out++ = static_cast<int64_t>(value);
+    }
+    return true;
+  });
 }
 
 bool ExampleWire::ReadFloats(const FeatureRef& feature, float* out) const {
-  for (uint32_t i = 0; i < feature.num_lists; ++i) {
-    Cursor cursor(lists_[feature.first_list + i]);
-    uint32_t field = 0;
-    uint32_t wire_type = 0;
-    while (!cursor.done()) {
-      if (!cursor.Tag(&field, &wire_type)) return false;
-      if (field == 1 && wire_type == kLength) {
-        Span packed;
-        if (!cursor.Length(&packed) || packed.size % 4 != 0) return false;
-        std::memcpy(out, packed.data, packed.size);  // little-endian IEEE floats on the wire
-        out += packed.size / 4;
-      } else if (field == 1 && wire_type == kFixed32) {
-        const uint8_t* at = nullptr;
-        if (!cursor.Fixed(4, &at)) return false;
-        std::memcpy(out++, at, 4);
-      } else if (!cursor.SkipValue(field, wire_type)) {
-        return false;
-      }
+  return ForEachValue(feature, kFixed32, [&](WireType wire_type, CodedInputStream* input) {
+    if (wire_type != kLength) {
+      uint32_t bits = 0;
+      if (!input->ReadLittleEndian32(&bits)) return false;
+      std::memcpy(out++, &bits, 4);
+      return true;
     }
-  }
-  return true;
+    const Span packed = TakeRest(input);
+    if (packed.size % 4 != 0) return false;
+    std::memcpy(out, packed.data, packed.size);  // little-endian IEEE floats on the wire
+    out += packed.size / 4;
+    return true;
+  });
 }
 
 bool ExampleWire::ReadBytes(const FeatureRef& feature, std::vector<Span>* out) const {
   out->clear();
-  for (uint32_t i = 0; i < feature.num_lists; ++i) {
-    Cursor cursor(lists_[feature.first_list + i]);
-    uint32_t field = 0;
-    uint32_t wire_type = 0;
-    while (!cursor.done()) {
-      if (!cursor.Tag(&field, &wire_type)) return false;
-      if (field == 1 && wire_type == kLength) {
-        Span value;
-        if (!cursor.Length(&value)) return false;
-        out->push_back(value);
-      } else if (!cursor.SkipValue(field, wire_type)) {
-        return false;
-      }
-    }
-  }
-  return true;
+  return ForEachValue(feature, -1, [&](WireType, CodedInputStream* input) {
+    out->push_back(TakeRest(input));
+    return true;
+  });
 }
 
 }  // namespace headrace::engine::tfrecord

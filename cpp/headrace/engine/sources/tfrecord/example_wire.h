@@ -1,18 +1,18 @@
 // ExampleWire: a tf.train.Example read straight from its serialized bytes, without copying
-// them, following protobuf's rules for the wire format.
+// them, with protobuf's wire-level reader (io::CodedInputStream over the record's buffer).
 //
-// protobuf's generated parser (proto/headrace/v1/example.proto) copies every bytes value
-// into a std::string, which the decoder would copy again into a tensor: for a 100 KB image
-// that is two copies of the record after the read. This reader instead records where each
-// feature's values lie in the record, so that a bytes value becomes a tensor with at most
-// one copy, or none where the tensor views the record's buffer. Tests check it against the
-// generated parser.
+// protobuf's generated parser (proto/headrace/v1/example.proto) is not used because it copies
+// every bytes value into a std::string, which the decoder would copy again into a tensor: for
+// a 100 KB image that is two copies of the record after the read. This reader instead records
+// where each feature's values lie in the record, so that a bytes value becomes a tensor with at
+// most one copy, or none where the tensor views the record's buffer. Tests check it against
+// the generated parser.
 //
 // Protobuf's rules it keeps: fields come in any order; unknown fields are skipped (every
 // wire type, groups included); a repeated message field merges (two `features` fields are
 // one map; a map entry whose key repeats replaces the earlier one; a Feature whose oneof
 // field repeats merges that list, a different oneof field replaces it); repeated numbers
-// may be packed or not, or both.
+// may be packed or not, or both. Records of 2 GiB or more are refused, as protobuf does.
 #pragma once
 
 #include <cstddef>
@@ -20,6 +20,11 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+// Only example_wire.cc reads protobuf; this header names its reader without including it.
+namespace google::protobuf::io {
+class CodedInputStream;
+}  // namespace google::protobuf::io
 
 namespace headrace::engine::tfrecord {
 
@@ -66,9 +71,15 @@ class ExampleWire {
   bool ReadBytes(const FeatureRef& feature, std::vector<Span>* out) const;
 
  private:
-  bool ParseFeatures(Span features);
-  bool ParseEntry(Span entry);
-  bool ParseFeature(Span feature, FeatureRef* ref);
+  using Input = google::protobuf::io::CodedInputStream;
+
+  // The messages inside an Example, each read from `input` up to its limit.
+  bool ParseFeatures(Input* input);
+  bool ParseEntry(Input* input);
+  bool ParseFeature(Input* input, FeatureRef* ref);
+  // Visits field 1 (`value`) of each list message of `feature`; see example_wire.cc.
+  template <typename OnValue>
+  bool ForEachValue(const FeatureRef& feature, int scalar_type, OnValue on_value) const;
 
   std::vector<Span> names_;
   std::vector<FeatureRef> features_;
