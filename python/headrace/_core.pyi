@@ -11,6 +11,9 @@ engine: types.ModuleType
 transforms: types.ModuleType
 # The shared-memory store (SharedStore); used by headrace.dataset.workers only.
 memory: types.ModuleType
+# Sources over files (RecordFormat, record_files_op, the MindRecord, TFRecord, CSV, text,
+# MNIST and CIFAR readers, MindRecordWriter); used by headrace.dataset and headrace.mindrecord.
+records: types.ModuleType
 
 class HeadraceError(Exception):
     code: str
