@@ -62,7 +62,8 @@ Result<std::shared_ptr<DataFile::Mapping>> DataFile::SharedMapping() const {
   return mapping;
 }
 
-Result<BufferPtr> DataFile::View(int64_t offset, int64_t count, const char* what) const {
+Result<BufferPtr> DataFile::View(int64_t offset, int64_t count, const char* what,
+                                 bool map_pages) const {
   if (offset < 0 || count < 0 || offset + count > size_) {
     return TruncatedError(path_, offset, count, std::max<int64_t>(0, std::min(count, size_ - offset)), what);
   }
@@ -79,7 +80,7 @@ Result<BufferPtr> DataFile::View(int64_t offset, int64_t count, const char* what
   // The view's pages are mapped now, on the reader's thread, in one call: a view is bytes
   // in memory, as a read would give, and whoever reads it later (NumPy, a decoder) does not
   // take a page fault per page. (Kernels before 5.14 do not know the advice: no harm.)
-  if (count > 0) {
+  if (map_pages && count > 0) {
     const auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
     const uintptr_t first = reinterpret_cast<uintptr_t>(start) & ~(page - 1);
     madvise(reinterpret_cast<void*>(first), reinterpret_cast<uintptr_t>(start) + count - first,

@@ -49,7 +49,10 @@ class DataFile {
   // Bytes [offset, offset + count) as a read-only buffer over the mapped file, its pages
   // mapped in before it returns, or DataLoss naming the file when they pass its end. Any
   // thread.
-  Result<BufferPtr> View(int64_t offset, int64_t count, const char* what = "data") const;
+  // `map_pages` false leaves the pages to be faulted in by the first reader (a caller that
+  // reads every byte at once, as a CRC check does, loses nothing by it).
+  Result<BufferPtr> View(int64_t offset, int64_t count, const char* what = "data",
+                         bool map_pages = true) const;
 
   // The whole file as a 1-D uint8 tensor whose buffer's origin is the path.
   static Result<TensorPtr> ReadWhole(const std::string& path);

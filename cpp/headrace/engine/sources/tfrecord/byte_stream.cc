@@ -31,7 +31,8 @@ class PlainStream : public ByteStream {
   int64_t position() const override { return position_; }
   bool is_compressed() const override { return false; }
   Result<BufferPtr> ViewAt(int64_t position, int64_t count) override {
-    return file_->View(position, count, "record");
+    // Not mapped in here: the framing's CRC check reads every byte of it right away.
+    return file_->View(position, count, "record", /*map_pages=*/false);
   }
 
  private:
