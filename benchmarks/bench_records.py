@@ -4,7 +4,7 @@ TFRecord (written by the small writer below), in the page cache.
 
 Figures, each measured in alternating rounds with its anchors:
 - rows/s and MB/s of MindDataset and TFRecordDataset (2 workers, no shuffle, rows to Python
-  as NumPy arrays), beside the physical limit: the same files' bytes read front to back
+  as NumPy arrays; and with the shuffle a newcomer gets by default), beside the physical limit: the same files' bytes read front to back
   into memory with 1 MiB reads, as `cat` does;
 - the same beside PyTorch's DataLoader (num_workers=2) over a map-style dataset that reads
   the same records with Python (an index of record offsets made beforehand; each item is a
@@ -279,9 +279,18 @@ def run(quick: bool = False) -> List[Figure]:
         def tfrecord() -> object:
             return ds.TFRecordDataset(tf_paths, shuffle=False, num_parallel_workers=WORKERS)
 
+        # What a newcomer gets: MindDataset shuffles every row, TFRecordDataset Shuffle.GLOBAL.
+        def mind_default() -> object:
+            return ds.MindDataset(mind_paths, num_parallel_workers=WORKERS)
+
+        def tfrecord_default() -> object:
+            return ds.TFRecordDataset(tf_paths, num_parallel_workers=WORKERS)
+
         runners: Dict[str, Callable[[], int]] = {
             "mind": headrace_runner(mind),
             "tf": headrace_runner(tfrecord),
+            "mind_default": headrace_runner(mind_default),
+            "tf_default": headrace_runner(tfrecord_default),
             "mind_cat": sequential_read(mind_paths),
             "tf_cat": sequential_read(tf_paths),
         }
@@ -305,7 +314,7 @@ def run(quick: bool = False) -> List[Figure]:
 
             runners["mind_loader"] = dataloader_runner(RecordsOnDisk(mindrecord_index(mind_paths), parse_blob))
             runners["tf_loader"] = dataloader_runner(RecordsOnDisk(tfrecord_index(tf_paths), parse_example))
-        for name in ("mind", "tf", "mind_loader", "tf_loader"):
+        for name in ("mind", "tf", "mind_default", "tf_default", "mind_loader", "tf_loader"):
             if name in runners:
                 assert runners[name]() == records, name  # also warms each one up (page cache too)
         seconds = interleaved_median_seconds(runners, rounds=rounds)
@@ -314,6 +323,9 @@ def run(quick: bool = False) -> List[Figure]:
             cat_bytes = sum(os.path.getsize(p) for p in (mind_paths if fmt == "mind" else tf_paths)) / 1e6
             figures.append(Figure(NAME, f"{label} {records} x 100 KB, w=2, MB/s", "MB/s", mb_per_s,
                                   "sequential read", cat_bytes / seconds[f"{fmt}_cat"], higher_is_better=True))
+            figures.append(Figure(NAME, f"{label} the same, default shuffle, MB/s", "MB/s",
+                                  payload / seconds[f"{fmt}_default"], "sequential read",
+                                  cat_bytes / seconds[f"{fmt}_cat"], higher_is_better=True))
             if f"{fmt}_loader" in seconds:
                 figures.append(Figure(NAME, f"{label} {records} x 100 KB, w=2, rows/s", "rows/s",
                                       records / seconds[fmt], "DataLoader w=2",

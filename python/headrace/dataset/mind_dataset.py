@@ -30,7 +30,7 @@ import numpy as np
 from headrace._core import records as _records
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.record_files import Shuffle, check_shuffle
+from headrace.dataset.record_files import Shuffle, check_shuffle, expand_files
 from headrace.dataset.samplers import DistributedSampler, RandomSampler, Sampler, SequentialSampler
 from headrace.dataset.validation import check_int, column_list
 from headrace.errors import InvalidArgumentError
@@ -71,14 +71,10 @@ def _dataset_files(dataset_files: Any) -> List[str]:
             if not os.path.isfile(sibling):
                 raise InvalidArgumentError(f"dataset_files: {path} names the shard file {sibling}, which does not exist")
         return files
-    if isinstance(dataset_files, (list, tuple)) and dataset_files:
-        if not all(isinstance(f, (str, os.PathLike)) for f in dataset_files):
-            raise InvalidArgumentError(f"dataset_files must be a path or a list of paths, got {dataset_files!r}")
-        files = [os.fspath(f) for f in dataset_files]
+    if isinstance(dataset_files, (list, tuple)):
+        files = expand_files("dataset_files", dataset_files)
         if len(set(files)) != len(files):
             raise InvalidArgumentError(f"dataset_files has a repeated file: {files}")
-        for path in files:
-            _check_file(path)
         return files
     raise InvalidArgumentError(f"dataset_files must be a path or a non-empty list of paths, got {dataset_files!r}")
 
