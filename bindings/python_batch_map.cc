@@ -12,7 +12,7 @@ namespace {
 
 // (batch_num, epoch_num, [rows of column 0], [rows of column 1], ...). Needs the GIL;
 // throws py::error_already_set.
-py::tuple BatchMapArguments(const std::vector<engine::TensorList>& columns, int64_t batch_num,
+py::tuple BatchMapArguments(const std::vector<TensorList>& columns, int64_t batch_num,
                             int64_t epoch_num) {
   py::tuple arguments(columns.size() + 2);
   arguments[0] = py::int_(batch_num);
@@ -28,13 +28,13 @@ py::tuple BatchMapArguments(const std::vector<engine::TensorList>& columns, int6
 // What a per_batch_map returned, as output columns of rows. Needs the GIL. An error begins
 // with `description` and says what was wrong with the value.
 Status BatchMapResultToColumns(const py::object& result, const std::string& description,
-                               std::vector<engine::TensorList>* columns) {
+                               std::vector<TensorList>* columns) {
   py::tuple outputs = py::isinstance<py::tuple>(result) ? py::reinterpret_borrow<py::tuple>(result)
                                                         : py::make_tuple(result);
-  std::vector<engine::TensorList> converted;
+  std::vector<TensorList> converted;
   try {
     for (py::handle output : outputs) {
-      engine::TensorList rows;
+      TensorList rows;
       if (py::isinstance<py::list>(output) || py::isinstance<py::tuple>(output)) {
         for (py::handle item : output) {
           rows.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(item)));
@@ -66,7 +66,7 @@ Status BatchMapResultToColumns(const py::object& result, const std::string& desc
 
 }  // namespace
 
-Status PythonBatchMap::Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
+Status PythonBatchMap::Apply(std::vector<TensorList>* columns, int64_t batch_num,
                              int64_t epoch_num) {
   EngineGil gil;
   py::object result;
@@ -78,7 +78,7 @@ Status PythonBatchMap::Apply(std::vector<engine::TensorList>* columns, int64_t b
   return BatchMapResultToColumns(result, description_, columns);
 }
 
-Status PythonWorkerBatchMap::Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
+Status PythonWorkerBatchMap::Apply(std::vector<TensorList>* columns, int64_t batch_num,
                                    int64_t epoch_num) {
   EngineGil gil;
   py::list block;

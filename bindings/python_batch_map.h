@@ -32,7 +32,7 @@ class PythonBatchMap : public engine::BatchMapFunction {
         description_("per_batch_map '" + name_ + "'") {}
 
   std::string name() const override { return name_; }
-  Status Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
+  Status Apply(std::vector<TensorList>* columns, int64_t batch_num,
                int64_t epoch_num) override;
 
  private:
@@ -49,7 +49,7 @@ class PythonWorkerBatchMap : public engine::BatchMapFunction {
       : name_(std::move(name)), pool_(std::move(pool), "per_batch_map '" + name_ + "'") {}
 
   std::string name() const override { return name_; }
-  Status Apply(std::vector<engine::TensorList>* columns, int64_t batch_num,
+  Status Apply(std::vector<TensorList>* columns, int64_t batch_num,
                int64_t epoch_num) override;
   void Cancel() override { pool_.Cancel(); }
   void ClearCancel() override { pool_.ClearCancel(); }

@@ -19,7 +19,7 @@ std::string CallableName(const py::object& function) {
 
 }  // namespace
 
-Status PythonResultToColumns(py::handle result, engine::TensorList* columns,
+Status PythonResultToColumns(py::handle result, TensorList* columns,
                              const std::string& description) {
   columns->clear();
   try {
@@ -44,19 +44,19 @@ PythonTensorOp::PythonTensorOp(py::object function)
       description_("map function '" + name_ + "'"),
       function_(function.release().ptr()) {}
 
-Status PythonTensorOp::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status PythonTensorOp::Compute(TensorList* columns, uint64_t /*seed*/) {
   EngineGil gil;
   return ComputeHoldingGil(columns);
 }
 
-Status PythonTensorOp::ComputeBlock(std::vector<engine::TensorList>* rows,
+Status PythonTensorOp::ComputeBlock(std::vector<TensorList>* rows,
                                     const std::vector<uint64_t>& /*seeds*/) {
   EngineGil gil;
-  for (engine::TensorList& columns : *rows) RETURN_IF_ERROR(ComputeHoldingGil(&columns));
+  for (TensorList& columns : *rows) RETURN_IF_ERROR(ComputeHoldingGil(&columns));
   return Status::OK();
 }
 
-Status PythonTensorOp::ComputeHoldingGil(engine::TensorList* columns) {
+Status PythonTensorOp::ComputeHoldingGil(TensorList* columns) {
   try {
     // A vectorcall with the arrays on the stack: this runs once per row under the GIL, so
     // it builds no argument tuple and allocates nothing for the common few columns.

@@ -12,28 +12,28 @@
 #include <vector>
 
 #include "bindings/deferred_decref.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::bindings {
 
 // What a Python function returned, as a row's new columns: a tuple is one column per item,
 // anything else one column (anything numpy.asarray takes). An error begins with
 // `description` ("map function 'f'"). Needs the GIL.
-Status PythonResultToColumns(pybind11::handle result, engine::TensorList* columns,
+Status PythonResultToColumns(pybind11::handle result, TensorList* columns,
                              const std::string& description);
 
-class PythonTensorOp : public engine::TensorOp {
+class PythonTensorOp : public transforms::TensorOp {
  public:
   // Needs the GIL.
   explicit PythonTensorOp(pybind11::object function);
 
   std::string name() const override { return name_; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
-  Status ComputeBlock(std::vector<engine::TensorList>* rows,
+  Status Compute(TensorList* columns, uint64_t seed) override;
+  Status ComputeBlock(std::vector<TensorList>* rows,
                       const std::vector<uint64_t>& seeds) override;
 
  private:
-  Status ComputeHoldingGil(engine::TensorList* columns);
+  Status ComputeHoldingGil(TensorList* columns);
 
   std::string name_;
   std::string description_;  // begins error messages

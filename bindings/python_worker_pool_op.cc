@@ -8,21 +8,21 @@ namespace py = pybind11;
 
 namespace headrace::bindings {
 
-Status PythonWorkerPoolOp::Compute(engine::TensorList* columns, uint64_t seed) {
-  std::vector<engine::TensorList> rows(1);
+Status PythonWorkerPoolOp::Compute(TensorList* columns, uint64_t seed) {
+  std::vector<TensorList> rows(1);
   rows[0] = std::move(*columns);
   RETURN_IF_ERROR(ComputeBlock(&rows, {seed}));
   *columns = std::move(rows[0]);
   return Status::OK();
 }
 
-Status PythonWorkerPoolOp::ComputeBlock(std::vector<engine::TensorList>* rows,
+Status PythonWorkerPoolOp::ComputeBlock(std::vector<TensorList>* rows,
                                         const std::vector<uint64_t>& /*seeds*/) {
   EngineGil gil;
   py::list arguments(rows->size());
   try {
     for (size_t r = 0; r < rows->size(); ++r) {
-      const engine::TensorList& columns = (*rows)[r];
+      const TensorList& columns = (*rows)[r];
       py::tuple row(columns.size());
       for (size_t c = 0; c < columns.size(); ++c) row[c] = TensorToNumpy(columns[c]);
       arguments[r] = std::move(row);

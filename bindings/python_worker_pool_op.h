@@ -20,11 +20,11 @@
 #include <vector>
 
 #include "bindings/worker_pool_client.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::bindings {
 
-class PythonWorkerPoolOp : public engine::TensorOp {
+class PythonWorkerPoolOp : public transforms::TensorOp {
  public:
   // Needs the GIL. `pool` has run_block(rows, cancel_fd) -> list of results. `name` is the
   // op's name; `description` begins its error messages ("map function 'f'").
@@ -32,8 +32,8 @@ class PythonWorkerPoolOp : public engine::TensorOp {
       : name_(std::move(name)), pool_(std::move(pool), std::move(description)) {}
 
   std::string name() const override { return name_; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
-  Status ComputeBlock(std::vector<engine::TensorList>* rows,
+  Status Compute(TensorList* columns, uint64_t seed) override;
+  Status ComputeBlock(std::vector<TensorList>* rows,
                       const std::vector<uint64_t>& seeds) override;
   void Cancel() override { pool_.Cancel(); }
   void ClearCancel() override { pool_.ClearCancel(); }

@@ -135,11 +135,11 @@ void SetEagerSeed(uint64_t seed) {
 
 uint64_t NextEagerSeed() { return MixSeed(eager_seed.load(), eager_calls.fetch_add(1)); }
 
-std::vector<std::shared_ptr<engine::TensorOp>> ToTensorOps(const py::list& operations) {
-  std::vector<std::shared_ptr<engine::TensorOp>> chain;
+std::vector<std::shared_ptr<transforms::TensorOp>> ToTensorOps(const py::list& operations) {
+  std::vector<std::shared_ptr<transforms::TensorOp>> chain;
   for (py::handle operation : operations) {
-    if (py::isinstance<engine::TensorOp>(operation)) {
-      chain.push_back(operation.cast<std::shared_ptr<engine::TensorOp>>());
+    if (py::isinstance<transforms::TensorOp>(operation)) {
+      chain.push_back(operation.cast<std::shared_ptr<transforms::TensorOp>>());
     } else {
       chain.push_back(std::make_shared<PythonTensorOp>(py::reinterpret_borrow<py::object>(operation)));
     }
@@ -174,10 +174,10 @@ void RegisterEngine(py::module_& m) {
            py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
 
   // A native transform; calling it runs it at once on NumPy arrays (eager mode).
-  py::class_<engine::TensorOp, std::shared_ptr<engine::TensorOp>>(engine, "TensorOp")
-      .def_property_readonly("name", &engine::TensorOp::name)
-      .def("__call__", [](engine::TensorOp& op, py::args arrays) -> py::object {
-        engine::TensorList columns;
+  py::class_<transforms::TensorOp, std::shared_ptr<transforms::TensorOp>>(engine, "TensorOp")
+      .def_property_readonly("name", &transforms::TensorOp::name)
+      .def("__call__", [](transforms::TensorOp& op, py::args arrays) -> py::object {
+        TensorList columns;
         for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
         const uint64_t seed = NextEagerSeed();
         // The inputs it drops were queued for the GIL: WithoutGil drops them after.
@@ -187,7 +187,7 @@ void RegisterEngine(py::module_& m) {
         for (size_t i = 0; i < columns.size(); ++i) out[i] = TensorToNumpy(columns[i]);
         return out;
       });
-  py::class_<PythonWorkerPoolOp, engine::TensorOp, std::shared_ptr<PythonWorkerPoolOp>>(
+  py::class_<PythonWorkerPoolOp, transforms::TensorOp, std::shared_ptr<PythonWorkerPoolOp>>(
       engine, "WorkerPoolOp",
       "Python callables run by a pool of worker processes (headrace.dataset.workers).")
       .def(py::init<py::object, std::string, std::string>(), py::arg("pool"), py::arg("name"),

@@ -1,6 +1,6 @@
 // headrace._core.ServerClient: the control RPCs of a headrace server (status, stop).
 //
-// A thin wrapper over headrace::server::ServerClient. Every RPC blocks on the network, so
+// A thin wrapper over headrace::rpc::ServerClient. Every RPC blocks on the network, so
 // it runs with the GIL released; errors become HeadraceError subclasses through
 // ThrowIfError (an unreachable server raises UnavailableError, also a ConnectionError).
 #include <pybind11/pybind11.h>
@@ -13,7 +13,7 @@
 #include "bindings/python_timeout.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
-#include "headrace/server/server_client.h"
+#include "headrace/rpc/server_client.h"
 
 namespace py = pybind11;
 
@@ -21,8 +21,8 @@ namespace headrace::bindings {
 
 namespace {
 
-using server::ServerClient;
-using server::ServerStatusInfo;
+using rpc::ServerClient;
+using rpc::ServerStatusInfo;
 
 py::dict StatusToDict(const ServerStatusInfo& info) {
   py::dict d;

@@ -16,16 +16,16 @@ namespace headrace::bindings {
 
 void RegisterTransforms(py::module_& m) {
   py::module_ transforms = m.def_submodule("transforms", "Native transforms (private).");
-  py::class_<transforms::TypeCast, engine::TensorOp, std::shared_ptr<transforms::TypeCast>>(
+  py::class_<transforms::TypeCast, transforms::TensorOp, std::shared_ptr<transforms::TypeCast>>(
       transforms, "TypeCast")
       .def(py::init([](const std::string& data_type) {
              return ValueOrThrow(transforms::TypeCast::Make(ValueOrThrow(DataTypeFromName(data_type))));
            }),
            py::arg("data_type"));
-  py::class_<transforms::Decode, engine::TensorOp, std::shared_ptr<transforms::Decode>>(
+  py::class_<transforms::Decode, transforms::TensorOp, std::shared_ptr<transforms::Decode>>(
       transforms, "Decode")
       .def(py::init<>());
-  py::class_<transforms::OneHot, engine::TensorOp, std::shared_ptr<transforms::OneHot>>(
+  py::class_<transforms::OneHot, transforms::TensorOp, std::shared_ptr<transforms::OneHot>>(
       transforms, "OneHot")
       .def(py::init([](int64_t num_classes, double smoothing_rate) {
              return ValueOrThrow(transforms::OneHot::Make(num_classes, smoothing_rate));
@@ -38,14 +38,14 @@ void RegisterTransforms(py::module_& m) {
     return transforms::AugmentStyle{ValueOrThrow(transforms::ParseInterpolation(interpolation)),
                                     std::move(fill)};
   };
-  py::class_<transforms::AutoAugment, engine::TensorOp, std::shared_ptr<transforms::AutoAugment>>(
+  py::class_<transforms::AutoAugment, transforms::TensorOp, std::shared_ptr<transforms::AutoAugment>>(
       transforms, "AutoAugment")
       .def(py::init([style](const std::string& policy, const std::string& interpolation,
                             std::vector<uint8_t> fill) {
              return ValueOrThrow(transforms::AutoAugment::Make(policy, style(interpolation, std::move(fill))));
            }),
            py::arg("policy"), py::arg("interpolation"), py::arg("fill"));
-  py::class_<transforms::RandAugment, engine::TensorOp, std::shared_ptr<transforms::RandAugment>>(
+  py::class_<transforms::RandAugment, transforms::TensorOp, std::shared_ptr<transforms::RandAugment>>(
       transforms, "RandAugment")
       .def(py::init([style](int num_ops, int magnitude, int num_magnitude_bins,
                             const std::string& interpolation, std::vector<uint8_t> fill) {

@@ -21,7 +21,7 @@ namespace headrace::bindings {
 namespace {
 
 template <typename T>
-using TransformClass = py::class_<T, engine::TensorOp, std::shared_ptr<T>>;
+using TransformClass = py::class_<T, transforms::TensorOp, std::shared_ptr<T>>;
 
 transforms::FactorRange Range(const std::pair<double, double>& range) {
   return transforms::FactorRange{range.first, range.second};

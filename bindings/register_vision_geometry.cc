@@ -42,7 +42,7 @@ transforms::RotateOptions MakeRotateOptions(const std::string& resample, bool ex
 }
 
 template <typename T>
-using Class = py::class_<T, engine::TensorOp, std::shared_ptr<T>>;
+using Class = py::class_<T, transforms::TensorOp, std::shared_ptr<T>>;
 
 // The layout of an array for the kernel functions below, or InvalidArgumentError.
 transforms::ImageLayout LayoutOf(const char* function, const TensorPtr& image) {

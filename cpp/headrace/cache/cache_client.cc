@@ -4,19 +4,20 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <utility>
 
 #include "headrace/core/row_codec.h"
 #include "headrace/memory/shared_store.h"
-#include "headrace/server/client_connection.h"
-#include "headrace/server/server_options.h"
+#include "headrace/rpc/connection.h"
+#include "headrace/rpc/wire.h"
 #include "headrace/v1/cache.grpc.pb.h"
 
 namespace headrace::cache {
 
 namespace {
 
-using server::kMaxMessageBytes;
+using rpc::kMaxMessageBytes;
 
 // A WriteRows request is sent once its rows' bytes (inline or in blocks) reach this: far
 // below the message limit, so that one request never holds a server worker (or the
@@ -26,67 +27,31 @@ constexpr int64_t kWriteBatchBytes = int64_t{64} << 20;
 constexpr int64_t kRowOverheadBytes = 64;
 // The most inline bytes one row may have to be sent at all.
 constexpr int64_t kMaxInlineRowBytes = kMaxMessageBytes - (int64_t{1} << 20);
-// Whether a failed WriteRows certainly left every block with the client: the server
-// validates a request before it takes any reference, and these codes come before or from
-// that. After any other failure (a deadline, a cancel, an unknown error) it may have
-// taken them, and releasing them again could free a block the cache holds: they are left
-// (a leak in the store until the server stops, never a corruption).
-bool ServerTookNoBlocks(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kNotFound:
-    case StatusCode::kUnauthenticated:
-    case StatusCode::kPermissionDenied:
-    case StatusCode::kResourceExhausted:  // the message was too large to be received
-    case StatusCode::kFailedPrecondition:
-    case StatusCode::kUnimplemented:
-    case StatusCode::kUnavailable:  // not sent, or the server is stopping / gone
-      return true;
-    default:
-      return false;
-  }
-}
+// The codes WriteRows answers before it takes a reference on any block: the server checks
+// the whole request first (NOT_FOUND: no such cache, FAILED_PRECONDITION: offsets of
+// another store), and UNAVAILABLE means not sent, or the server is stopping or gone.
+constexpr std::initializer_list<StatusCode> kWriteRefusedBeforeTaking = {
+    StatusCode::kInvalidArgument, StatusCode::kNotFound, StatusCode::kPermissionDenied,
+    StatusCode::kFailedPrecondition, StatusCode::kUnavailable};
 
 }  // namespace
 
 struct CacheClient::Rep {
   CacheClientOptions options;
-  std::string address;
+  std::unique_ptr<rpc::Connection> connection;
   std::unique_ptr<v1::Cache::Stub> stub;
   std::shared_ptr<memory::SharedStore> store;  // the server's, when local
-  std::string server_pid;                       // of the store's server, when local
 
-  void Prepare(grpc::ClientContext* context) const {
-    if (!options.token.empty()) context->AddMetadata(server::kTokenMetadataKey, options.token);
-    // Offsets only mean something in the store of the process that answered GetSegment.
-    if (store != nullptr) context->AddMetadata(server::kSegmentPidMetadataKey, server_pid);
-  }
-
-  // Calls in flight, so that CancelCalls can end them.
-  mutable server::CallSet calls;
-
-  // One unary call. A server that has gone fails it at once (calls do not wait for a
-  // connection); one that hangs (stopped, or behind a dead link, which keepalive finds)
-  // fails it at the deadline; CancelCalls ends it sooner.
+  // One unary call, failed at the call timeout (a server that hangs: stopped, or behind
+  // a dead link, which keepalive finds), at once when the server has gone, or sooner by
+  // CancelCalls.
   template <class Request, class Response>
   Status Call(const char* rpc,
               grpc::Status (v1::Cache::Stub::*method)(grpc::ClientContext*, const Request&,
                                                       Response*),
               const Request& request, Response* response) const {
-    grpc::ClientContext context;
-    Prepare(&context);
-    context.set_deadline(std::chrono::system_clock::now() + options.call_timeout);
-    grpc::Status status;
-    {
-      server::ScopedCall in_flight(&calls, &context);
-      status = (stub.get()->*method)(&context, request, response);
-    }
-    if (status.ok()) return Status::OK();
-    return server::CallError(rpc, "cache server", address, options.port, status);
-  }
-
-  void Release(const std::vector<int64_t>& blocks) const {
-    for (int64_t offset : blocks) store->Release(offset).IgnoreError();
+    return connection->Call(rpc, stub.get(), method, request, response,
+                            std::chrono::system_clock::now() + options.call_timeout);
   }
 
   // Sends `request` (whose shared-memory rows are `blocks`) and adds the answer to
@@ -97,7 +62,9 @@ struct CacheClient::Rep {
     v1::WriteRowsResponse response;
     Status status = Call("WriteRows", &v1::Cache::Stub::WriteRows, *request, &response);
     if (!status.ok()) {
-      if (ServerTookNoBlocks(status.code())) Release(*blocks);
+      if (rpc::BlocksStayedWithClient(status.code(), kWriteRefusedBeforeTaking)) {
+        connection->ReleaseBlocks(*blocks);
+      }
       blocks->clear();
       return status;
     }
@@ -113,28 +80,11 @@ struct CacheClient::Rep {
 };
 
 Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptions& options) {
-  RETURN_IF_ERROR(server::CheckClientOptions(options.host, options.port, options.connect_timeout));
   auto rep = std::make_unique<Rep>();
   rep->options = options;
-  rep->address = server::FormatAddress(options.host, options.port);
-
-  const grpc::ChannelArguments args = server::ClientChannelArguments();
-  auto channel =
-      grpc::CreateCustomChannel(rep->address, grpc::InsecureChannelCredentials(), args);
-  if (channel == nullptr) {
-    return Status::InvalidArgument("cannot make a channel to " + rep->address);
-  }
-  rep->stub = v1::Cache::NewStub(channel);
-
-  const Rep* const prepared = rep.get();
-  ASSIGN_OR_RETURN(const v1::GetSegmentResponse segment,
-                   server::ReachServer(
-                       rep->stub.get(),
-                       [prepared](grpc::ClientContext* context) { prepared->Prepare(context); },
-                       "cache server", rep->address, options.port, options.connect_timeout));
-  server::LocalStore local = server::MapStoreIfLocal(options.use_shared_memory, segment);
-  rep->store = std::move(local.store);
-  rep->server_pid = std::move(local.server_pid);
+  ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, "cache server"));
+  rep->stub = v1::Cache::NewStub(rep->connection->channel());
+  rep->store = rep->connection->store();
   return std::unique_ptr<CacheClient>(new CacheClient(std::move(rep)));
 }
 
@@ -142,7 +92,7 @@ CacheClient::CacheClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 
 CacheClient::~CacheClient() = default;
 
-const std::string& CacheClient::address() const { return rep_->address; }
+const std::string& CacheClient::address() const { return rep_->connection->address(); }
 
 bool CacheClient::is_local() const { return rep_->store != nullptr; }
 
@@ -234,7 +184,7 @@ Result<WriteResult> CacheClient::WriteRows(
   const std::shared_ptr<memory::SharedStore>& store = rep_->store;
   // An error before a batch is sent leaves its blocks with us: give them back.
   auto fail = [&](Status status) {
-    rep_->Release(blocks);
+    rep_->connection->ReleaseBlocks(blocks);
     return status;
   };
   for (size_t i = 0; i < rows.size(); ++i) {
@@ -377,6 +327,6 @@ Result<bool> CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
   return response.complete();
 }
 
-void CacheClient::CancelCalls() { rep_->calls.CancelAll(); }
+void CacheClient::CancelCalls() { rep_->connection->CancelCalls(); }
 
 }  // namespace headrace::cache

@@ -26,18 +26,14 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor_row.h"
+#include "headrace/rpc/connection_options.h"
 
 namespace headrace::cache {
 
-struct CacheClientOptions {
-  std::string host = "127.0.0.1";
-  int port = 50052;
-  std::string token;  // sent with every request when not empty
-  std::chrono::milliseconds connect_timeout{1000};
+// Where the server is (host, port, token, connect_timeout, use_shared_memory), and:
+struct CacheClientOptions : rpc::ConnectionOptions {
   // Longest wait for one call; a hung server then counts as gone.
   std::chrono::milliseconds call_timeout{30000};
-  // Use the shared-memory store when the server is on this machine.
-  bool use_shared_memory = true;
 };
 
 // One cache, as ListSessions reports it (mirrors v1.CacheInfo).

@@ -7,12 +7,11 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <initializer_list>
 #include <utility>
 
 #include "headrace/memory/shared_store.h"
-#include "headrace/server/client_connection.h"
-#include "headrace/server/server_options.h"
-#include "headrace/v1/cache.grpc.pb.h"
+#include "headrace/rpc/connection.h"
 #include "headrace/v1/channel.grpc.pb.h"
 
 namespace headrace::channel {
@@ -25,22 +24,11 @@ constexpr char kWhat[] = "server";
 // notices a dead link sooner).
 constexpr std::chrono::seconds kCallTimeout{60};
 
-// Whether a failed Put certainly left every block with the client: the server takes the
-// blocks once the request passes validation (INVALID_ARGUMENT comes before), and the
-// others mean the request was never handled. After any other failure the server has
-// taken them (and released them itself if it refused the object), or it is gone with its
-// store: releasing them here could free a block someone else holds now.
-bool ServerTookNoBlocks(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kUnauthenticated:
-    case StatusCode::kResourceExhausted:  // the message was too large to be received
-    case StatusCode::kUnimplemented:
-      return true;
-    default:
-      return false;
-  }
-}
+// The codes Put answers before it takes the blocks: INVALID_ARGUMENT comes from checking
+// the object. Once the request passes that, the blocks are the server's (its table
+// releases them if it refuses the object: an unknown or closed channel), or the server is
+// gone with its store.
+constexpr std::initializer_list<StatusCode> kPutRefusedBeforeTaking = {StatusCode::kInvalidArgument};
 
 std::chrono::system_clock::time_point After(std::chrono::milliseconds wait) {
   return std::chrono::system_clock::now() + wait + kCallTimeout;
@@ -73,21 +61,11 @@ class GrpcSenderLease final : public SenderLease {
 }  // namespace
 
 struct ChannelClient::Rep {
-  ChannelClientOptions options;
-  std::string address;
-  std::unique_ptr<v1::Cache::Stub> cache_stub;  // GetSegment
+  std::unique_ptr<rpc::Connection> connection;
   std::shared_ptr<v1::Channel::Stub> stub;
   std::shared_ptr<memory::SharedStore> store;  // the server's, when local
-  std::string server_pid;                       // of the store's server, when local
-  mutable server::CallSet calls;
   // The end of the highest block this client has written: pages below it are mapped here.
   std::atomic<int64_t> touched_end{0};
-
-  void Prepare(grpc::ClientContext* context) const {
-    if (!options.token.empty()) context->AddMetadata(server::kTokenMetadataKey, options.token);
-    // Offsets only mean something in the store of the process that answered GetSegment.
-    if (store != nullptr) context->AddMetadata(server::kSegmentPidMetadataKey, server_pid);
-  }
 
   // One unary call, ended by `deadline` (none: only CancelCalls or the server's end).
   template <class Request, class Response>
@@ -96,44 +74,15 @@ struct ChannelClient::Rep {
                                                         Response*),
               const Request& request, Response* response,
               std::optional<std::chrono::system_clock::time_point> deadline) const {
-    grpc::ClientContext context;
-    Prepare(&context);
-    if (deadline.has_value()) context.set_deadline(*deadline);
-    grpc::Status status;
-    {
-      server::ScopedCall in_flight(&calls, &context);
-      status = (stub.get()->*method)(&context, request, response);
-    }
-    if (status.ok()) return Status::OK();
-    return server::CallError(rpc, kWhat, address, options.port, status);
-  }
-
-  void Release(const std::vector<int64_t>& blocks) const {
-    for (int64_t offset : blocks) store->Release(offset).IgnoreError();
+    return connection->Call(rpc, stub.get(), method, request, response, deadline);
   }
 };
 
 Result<std::unique_ptr<ChannelClient>> ChannelClient::Connect(const ChannelClientOptions& options) {
-  RETURN_IF_ERROR(server::CheckClientOptions(options.host, options.port, options.connect_timeout));
   auto rep = std::make_unique<Rep>();
-  rep->options = options;
-  rep->address = server::FormatAddress(options.host, options.port);
-  auto channel = grpc::CreateCustomChannel(rep->address, grpc::InsecureChannelCredentials(),
-                                           server::ClientChannelArguments());
-  if (channel == nullptr) {
-    return Status::InvalidArgument("cannot make a channel to " + rep->address);
-  }
-  rep->cache_stub = v1::Cache::NewStub(channel);
-  rep->stub = v1::Channel::NewStub(channel);
-  const Rep* const prepared = rep.get();
-  ASSIGN_OR_RETURN(const v1::GetSegmentResponse segment,
-                   server::ReachServer(
-                       rep->cache_stub.get(),
-                       [prepared](grpc::ClientContext* context) { prepared->Prepare(context); },
-                       kWhat, rep->address, options.port, options.connect_timeout));
-  server::LocalStore local = server::MapStoreIfLocal(options.use_shared_memory, segment);
-  rep->store = std::move(local.store);
-  rep->server_pid = std::move(local.server_pid);
+  ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, kWhat));
+  rep->stub = v1::Channel::NewStub(rep->connection->channel());
+  rep->store = rep->connection->store();
   return std::unique_ptr<ChannelClient>(new ChannelClient(std::move(rep)));
 }
 
@@ -141,7 +90,7 @@ ChannelClient::ChannelClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 
 ChannelClient::~ChannelClient() = default;
 
-const std::string& ChannelClient::address() const { return rep_->address; }
+const std::string& ChannelClient::address() const { return rep_->connection->address(); }
 
 bool ChannelClient::is_local() const { return rep_->store != nullptr; }
 
@@ -157,22 +106,22 @@ Result<std::unique_ptr<SenderLease>> ChannelClient::Attach(const std::string& na
   request.set_max_queue_size(max_queue_size);
   // No deadline: the call lives as long as the lease.
   auto context = std::make_unique<grpc::ClientContext>();
-  rep_->Prepare(context.get());
+  rep_->connection->Prepare(context.get());
   std::unique_ptr<grpc::ClientReader<v1::AttachEvent>> reader;
   v1::AttachEvent event;
   bool got_event = false;
   {
     // Until the channel id arrives CancelCalls may end the call; the lease then owns it.
-    server::ScopedCall in_flight(&rep_->calls, context.get());
+    rpc::ScopedCall in_flight(rep_->connection->calls(), context.get());
     reader = rep_->stub->Attach(context.get(), request);
     got_event = reader->Read(&event);
   }
   if (!got_event) {
     const grpc::Status status = reader->Finish();
-    return server::CallError("Attach", kWhat, rep_->address, rep_->options.port,
-                             status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL,
-                                                        "the server ended Attach without an id")
-                                         : status);
+    return rep_->connection->CallError(
+        "Attach", status.ok() ? grpc::Status(grpc::StatusCode::INTERNAL,
+                                             "the server ended Attach without an id")
+                              : status);
   }
   return std::unique_ptr<SenderLease>(new GrpcSenderLease(rep_->stub, std::move(context),
                                                           std::move(reader), event.channel_id()));
@@ -233,7 +182,7 @@ Status ChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<Outgoi
   // buffers may go whatever happens.
   std::vector<int64_t> handed;
   auto fail = [&](Status status) {
-    rep_->Release(handed);
+    rep_->connection->ReleaseBlocks(handed);
     return status;
   };
   for (size_t i = 0; i < blobs.size(); ++i) {
@@ -260,7 +209,9 @@ Status ChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<Outgoi
   v1::PutResponse response;
   Status status =
       rep_->Call("Put", &v1::Channel::Stub::Put, request, &response, std::nullopt);
-  if (!status.ok() && ServerTookNoBlocks(status.code())) rep_->Release(handed);
+  if (!status.ok() && rpc::BlocksStayedWithClient(status.code(), kPutRefusedBeforeTaking)) {
+    rep_->connection->ReleaseBlocks(handed);
+  }
   return status;
 }
 
@@ -383,6 +334,6 @@ Status ChannelClient::Drop(const std::string& name_space, const std::string& dat
                     After(std::chrono::milliseconds(0)));
 }
 
-void ChannelClient::CancelCalls() { rep_->calls.CancelAll(); }
+void ChannelClient::CancelCalls() { rep_->connection->CancelCalls(); }
 
 }  // namespace headrace::channel

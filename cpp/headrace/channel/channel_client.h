@@ -25,6 +25,7 @@
 
 #include "headrace/core/buffer.h"
 #include "headrace/core/result.h"
+#include "headrace/rpc/connection_options.h"
 
 namespace headrace::v1 {
 class ChannelObject;
@@ -32,13 +33,8 @@ class ChannelObject;
 
 namespace headrace::channel {
 
-struct ChannelClientOptions {
-  std::string host = "127.0.0.1";
-  int port = 50052;
-  std::string token;
-  std::chrono::milliseconds connect_timeout{1000};
-  bool use_shared_memory = true;
-};
+// Where the server is: host, port, token, connect_timeout, use_shared_memory.
+using ChannelClientOptions = rpc::ConnectionOptions;
 
 struct ChannelInfo {
   uint64_t channel_id = 0;

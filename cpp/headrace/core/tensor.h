@@ -32,6 +32,8 @@ Result<int64_t> NumBytes(DataType dtype, const Shape& shape);
 
 class Tensor;
 using TensorPtr = std::shared_ptr<Tensor>;
+// The columns of one row as a transform reads and writes them.
+using TensorList = std::vector<TensorPtr>;
 
 class Tensor {
  public:

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "headrace/core/status.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::engine {
 

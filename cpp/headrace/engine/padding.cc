@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "headrace/transforms/type_cast.h"
+#include "headrace/core/cast.h"
 
 namespace headrace::engine {
 
@@ -100,7 +100,7 @@ Result<TensorPtr> StackPadded(const std::vector<TensorRow>& rows, size_t column,
 
   // The pad element's bytes, in the column's type.
   ASSIGN_OR_RETURN(TensorPtr value, Tensor::Scalar<double>(DataType::kFloat64, spec.value));
-  ASSIGN_OR_RETURN(TensorPtr pad, transforms::TypeCast::Cast(value, first->dtype()));
+  ASSIGN_OR_RETURN(TensorPtr pad, CastTensor(value, first->dtype()));
   ASSIGN_OR_RETURN(TensorPtr batch, Tensor::Create(first->dtype(), std::move(batch_shape)));
   const auto size = static_cast<size_t>(ElementSize(first->dtype()));
   uint8_t* out = batch->mutable_data();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "headrace/memory/byte_size.h"
+#include "headrace/rpc/wire.h"
 #include "headrace/server/log.h"
 #include "headrace/server/server_options.h"
 
@@ -207,11 +208,11 @@ Status CacheServiceImpl::ReadRows(const v1::ReadRowsRequest& request,
     const bool lent = lend && location.kind == RowLocation::Kind::kMemory;
     if (location.kind != RowLocation::Kind::kMissing && !lent) answer_bytes += location.size;
   }
-  if (answer_bytes > kMaxMessageBytes) {
+  if (answer_bytes > rpc::kMaxMessageBytes) {
     return Status::ResourceExhausted(
         "ReadRows: the " + std::to_string(row_ids.size()) + " rows asked come to " +
         memory::FormatBytes(answer_bytes) + ", more than one answer may carry (" +
-        memory::FormatBytes(kMaxMessageBytes) + "); ask for fewer rows at a time");
+        memory::FormatBytes(rpc::kMaxMessageBytes) + "); ask for fewer rows at a time");
   }
 
   int64_t hits = 0;
@@ -274,14 +275,6 @@ Status CacheServiceImpl::SetComplete(const v1::SetCompleteRequest& request,
             std::to_string(storage->rows()) + " of the " + std::to_string(request.rows()) +
             " rows of its pass (the rest were refused): it stays incomplete");
   }
-  return Status::OK();
-}
-
-Status CacheServiceImpl::GetSegment(const v1::GetSegmentRequest& /*request*/,
-                                    v1::GetSegmentResponse* response) {
-  response->set_pid(static_cast<int64_t>(::getpid()));
-  response->set_fd(store_->fd());
-  response->set_capacity(store_->capacity());
   return Status::OK();
 }
 

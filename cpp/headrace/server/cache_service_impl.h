@@ -62,7 +62,6 @@ class CacheServiceImpl {
   // OpenCache answer tells). InvalidArgument naming `rows` when it is negative or smaller
   // than the rows the cache holds.
   Status SetComplete(const v1::SetCompleteRequest& request, v1::SetCompleteResponse* response);
-  Status GetSegment(const v1::GetSegmentRequest& request, v1::GetSegmentResponse* response);
 
   // Releases the blocks that `response` (a ReadRows answer) lent, for an answer that
   // never reached its client.

@@ -3,9 +3,9 @@
 #include <string>
 #include <utility>
 
+#include "headrace/rpc/status_conversion.h"
 #include "headrace/server/segment_check.h"
 #include "headrace/server/server_options.h"
-#include "headrace/server/status_conversion.h"
 #include "headrace/server/token_check.h"
 
 namespace headrace::server {
@@ -51,7 +51,7 @@ grpc::ServerUnaryReactor* GrpcCacheService::Queue(
   // The request and response stay valid until the reactor's OnDone, which follows Finish.
   CacheServiceImpl* const impl = impl_;
   const bool queued = queue_->Submit([impl, reactor, request, response, method] {
-    reactor->Finish(ToGrpcStatus((impl->*method)(*request, response)));
+    reactor->Finish(rpc::ToGrpcStatus((impl->*method)(*request, response)));
   });
   if (!queued) {
     reactor->Finish(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the headrace server is stopping"));
@@ -109,16 +109,6 @@ grpc::ServerUnaryReactor* GrpcCacheService::SetComplete(grpc::CallbackServerCont
                                                         const v1::SetCompleteRequest* request,
                                                         v1::SetCompleteResponse* response) {
   return Queue(context, request, response, &CacheServiceImpl::SetComplete);
-}
-
-grpc::ServerUnaryReactor* GrpcCacheService::GetSegment(grpc::CallbackServerContext* context,
-                                                       const v1::GetSegmentRequest* request,
-                                                       v1::GetSegmentResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  grpc::Status status = CheckToken(*context, token_);
-  if (status.ok()) status = ToGrpcStatus(impl_->GetSegment(*request, response));
-  reactor->Finish(status);
-  return reactor;
 }
 
 }  // namespace headrace::server

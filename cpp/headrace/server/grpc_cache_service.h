@@ -3,8 +3,7 @@
 // Each handler checks the token, then puts the work on the server's RequestQueue and
 // returns at once; a worker thread converts nothing (the impl takes the proto messages),
 // calls CacheServiceImpl and finishes the call with its Status. So slow requests (large
-// copies, a disk) hold the server's workers, never gRPC's threads. GetSegment, which only
-// reads constants, is answered on gRPC's thread.
+// copies, a disk) hold the server's workers, never gRPC's threads.
 //
 // WriteRows and ReadRows of a local client name the server process whose store it maps;
 // after a restart they are refused (FAILED_PRECONDITION) before any offset is used.
@@ -61,9 +60,6 @@ class GrpcCacheService final : public v1::Cache::CallbackService {
   grpc::ServerUnaryReactor* SetComplete(grpc::CallbackServerContext* context,
                                         const v1::SetCompleteRequest* request,
                                         v1::SetCompleteResponse* response) override;
-  grpc::ServerUnaryReactor* GetSegment(grpc::CallbackServerContext* context,
-                                       const v1::GetSegmentRequest* request,
-                                       v1::GetSegmentResponse* response) override;
 
  private:
   // Checks the token and queues `(impl_->*method)(*request, response)`; `on_undelivered`

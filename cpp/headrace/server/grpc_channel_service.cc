@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "headrace/rpc/status_conversion.h"
 #include "headrace/server/segment_check.h"
-#include "headrace/server/status_conversion.h"
 #include "headrace/server/token_check.h"
 
 namespace headrace::server {
@@ -24,7 +24,7 @@ class WaitReactor final : public grpc::ServerUnaryReactor {
   void set_ticket(uint64_t ticket) { ticket_.store(ticket); }
   void set_on_undelivered(std::function<void()> f) { on_undelivered_ = std::move(f); }
   ChannelServiceImpl::Done Done() {
-    return [this](Status status) { Finish(ToGrpcStatus(status)); };
+    return [this](Status status) { Finish(rpc::ToGrpcStatus(status)); };
   }
 
   // gRPC calls OnCancel only after the handler returned, so the ticket is set.
@@ -64,7 +64,7 @@ class GrpcChannelService::AttachReactor final
       return;
     }
     if (Status attached = service->impl_->Attach(request, &event_); !attached.ok()) {
-      Finish(ToGrpcStatus(attached));
+      Finish(rpc::ToGrpcStatus(attached));
       return;
     }
     channel_id_ = event_.channel_id();
@@ -193,21 +193,21 @@ grpc::ServerUnaryReactor* GrpcChannelService::Close(grpc::CallbackServerContext*
   if (grpc::Status token = CheckToken(*context, token_); !token.ok()) return Answer(context, token);
   const Status closed = impl_->Close(*request, response);
   if (closed.ok()) EndSender(request->channel_id());
-  return Answer(context, ToGrpcStatus(closed));
+  return Answer(context, rpc::ToGrpcStatus(closed));
 }
 
 grpc::ServerUnaryReactor* GrpcChannelService::Drop(grpc::CallbackServerContext* context,
                                                    const v1::DropRequest* request,
                                                    v1::DropResponse* response) {
   if (grpc::Status token = CheckToken(*context, token_); !token.ok()) return Answer(context, token);
-  return Answer(context, ToGrpcStatus(impl_->Drop(*request, response)));
+  return Answer(context, rpc::ToGrpcStatus(impl_->Drop(*request, response)));
 }
 
 grpc::ServerUnaryReactor* GrpcChannelService::Queued(grpc::CallbackServerContext* context,
                                                      const v1::QueuedRequest* request,
                                                      v1::QueuedResponse* response) {
   if (grpc::Status token = CheckToken(*context, token_); !token.ok()) return Answer(context, token);
-  return Answer(context, ToGrpcStatus(impl_->Queued(*request, response)));
+  return Answer(context, rpc::ToGrpcStatus(impl_->Queued(*request, response)));
 }
 
 }  // namespace headrace::server

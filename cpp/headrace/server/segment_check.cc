@@ -4,13 +4,14 @@
 
 #include <string>
 
+#include "headrace/rpc/wire.h"
 #include "headrace/server/server_options.h"
 
 namespace headrace::server {
 
 grpc::Status CheckSegment(const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
-  auto found = metadata.find(kSegmentPidMetadataKey);
+  auto found = metadata.find(rpc::kSegmentPidMetadataKey);
   if (found == metadata.end()) return grpc::Status::OK;
   const std::string pid(found->second.data(), found->second.size());
   const std::string mine = std::to_string(::getpid());

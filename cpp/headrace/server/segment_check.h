@@ -1,5 +1,5 @@
 // CheckSegment: whether a call that names shared-memory offsets comes from a client that
-// maps THIS server's store (metadata kSegmentPidMetadataKey, see server_options.h).
+// maps THIS server's store (metadata kSegmentPidMetadataKey, see rpc/wire.h).
 //
 // Used by every handler that takes or lends offsets (the cache's WriteRows and ReadRows,
 // the channel's Put and Get): after a restart, a client still mapping the old store must

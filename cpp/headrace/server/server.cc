@@ -20,14 +20,16 @@
 #include "headrace/core/thread_annotations.h"
 #include "headrace/memory/byte_size.h"
 #include "headrace/memory/shared_store.h"
+#include "headrace/rpc/address.h"
+#include "headrace/rpc/wire.h"
 #include "headrace/server/cache_service_impl.h"
 #include "headrace/server/channel_service_impl.h"
+#include "headrace/server/control_service_impl.h"
 #include "headrace/server/grpc_cache_service.h"
 #include "headrace/server/grpc_channel_service.h"
-#include "headrace/server/grpc_service.h"
+#include "headrace/server/grpc_control_service.h"
 #include "headrace/server/log.h"
 #include "headrace/server/request_queue.h"
-#include "headrace/server/server_impl.h"
 
 namespace headrace::server {
 
@@ -141,8 +143,8 @@ struct Server::Rep {
   std::unique_ptr<OwnedDirectory> owned_spill_dir;
   std::string spill_dir;
   std::shared_ptr<memory::SharedStore> store;
-  ServerImpl impl;
-  ControlService service;
+  ControlServiceImpl impl;
+  GrpcControlService service;
   std::unique_ptr<CacheServiceImpl> cache_impl;
   std::unique_ptr<ChannelServiceImpl> channel_impl;
   std::unique_ptr<RequestQueue> queue;
@@ -159,13 +161,14 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   RETURN_IF_ERROR(ValidateServerOptions(options));
   SetLogLevel(options.log_level);
   auto rep = std::make_unique<Rep>(options);
-  const std::string listen_address = FormatAddress(options.host, options.port);
+  const std::string listen_address = rpc::FormatAddress(options.host, options.port);
 
   ASSIGN_OR_RETURN(const int64_t memory_bytes, MemoryBytes(options));
   Result<std::shared_ptr<memory::SharedStore>> store =
       memory::SharedStore::Create(memory_bytes, options.shm_directory);
   if (!store.ok()) return store.status().WithContext("--memory");
   rep->store = std::move(store).value();
+  rep->impl.SetSegment(rep->store->fd(), rep->store->capacity());
   if (options.spill) {
     if (options.spill_dir.empty()) {
       ASSIGN_OR_RETURN(rep->owned_spill_dir, MakeSpillDirectory());
@@ -187,8 +190,8 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
 
   grpc::ServerBuilder builder;
   // Batches of rows travel in one message; larger ones get RESOURCE_EXHAUSTED.
-  builder.SetMaxReceiveMessageSize(static_cast<int>(kMaxMessageBytes));
-  builder.SetMaxSendMessageSize(static_cast<int>(kMaxMessageBytes));
+  builder.SetMaxReceiveMessageSize(static_cast<int>(rpc::kMaxMessageBytes));
+  builder.SetMaxSendMessageSize(static_cast<int>(rpc::kMaxMessageBytes));
   // gRPC sets SO_REUSEPORT by default on Linux, which would let a second server bind a
   // port that is in use and silently split the traffic. A busy port must be an error.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -206,7 +209,7 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   }
   rep->bound_port = selected_port;
   rep->impl.SetBoundPort(selected_port);
-  LogInfo("serving on " + FormatAddress(options.host, selected_port) + ": memory " +
+  LogInfo("serving on " + rpc::FormatAddress(options.host, selected_port) + ": memory " +
           memory::FormatBytes(memory_bytes) + ", " +
           (rep->spill_dir.empty() ? std::string("not spilling") : "spilling to " + rep->spill_dir) +
           ", " + std::to_string(options.workers) + " workers" +
@@ -222,13 +225,13 @@ int Server::BoundPort() const { return rep_->bound_port; }
 
 const std::string& Server::host() const { return rep_->options.host; }
 
-std::string Server::address() const { return FormatAddress(host(), BoundPort()); }
+std::string Server::address() const { return rpc::FormatAddress(host(), BoundPort()); }
 
 int64_t Server::memory_capacity() const { return rep_->store->capacity(); }
 
 const std::string& Server::spill_dir() const { return rep_->spill_dir; }
 
-ServerStatusInfo Server::GetStatus() const { return rep_->impl.GetStatus(); }
+rpc::ServerStatusInfo Server::GetStatus() const { return rep_->impl.GetStatus(); }
 
 void Server::Wait() { rep_->impl.WaitForStopRequest(); }
 

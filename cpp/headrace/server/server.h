@@ -28,8 +28,8 @@
 #include <string>
 
 #include "headrace/core/result.h"
+#include "headrace/rpc/server_status_info.h"
 #include "headrace/server/server_options.h"
-#include "headrace/server/server_status_info.h"
 
 namespace headrace::server {
 
@@ -54,7 +54,7 @@ class Server {
   const std::string& spill_dir() const;
 
   // What the GetStatus RPC would answer now.
-  ServerStatusInfo GetStatus() const;
+  rpc::ServerStatusInfo GetStatus() const;
 
   // Blocks until a stop is requested (Stop RPC, RequestStop or Shutdown).
   void Wait();

@@ -1,6 +1,5 @@
 #include "headrace/server/server_options.h"
 
-#include <arpa/inet.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,7 @@
 #include <system_error>
 
 #include "headrace/memory/byte_size.h"
+#include "headrace/rpc/address.h"
 
 namespace headrace::server {
 
@@ -65,8 +65,11 @@ Status InvalidMemory(std::string_view text) {
 
 // A value for the flags that take one, with an example for the "needs a value" message.
 const char* ExampleValue(const std::string& flag) {
-  if (flag == "--host") return kDefaultHost;
-  if (flag == "--port") return "50052";
+  if (flag == "--host") return rpc::kDefaultHost;
+  if (flag == "--port") {
+    static const std::string port = std::to_string(rpc::kDefaultPort);
+    return port.c_str();
+  }
   if (flag == "--memory") return "4G";
   if (flag == "--spill-dir") return "/var/tmp/headrace-spill";
   if (flag == "--workers") return "4";
@@ -84,24 +87,6 @@ std::string Lower(std::string_view text) {
 
 }  // namespace
 
-bool IsLoopbackHost(std::string_view host) {
-  std::string bare(host);
-  if (bare.size() >= 2 && bare.front() == '[' && bare.back() == ']') {
-    bare = bare.substr(1, bare.size() - 2);
-  }
-  if (Lower(bare) == "localhost") return true;
-  in_addr v4{};
-  if (::inet_pton(AF_INET, bare.c_str(), &v4) == 1) {
-    return (ntohl(v4.s_addr) >> 24) == 127;
-  }
-  in6_addr v6{};
-  if (::inet_pton(AF_INET6, bare.c_str(), &v6) == 1) {
-    static const in6_addr kLoopback = IN6ADDR_LOOPBACK_INIT;
-    return std::equal(std::begin(v6.s6_addr), std::end(v6.s6_addr), std::begin(kLoopback.s6_addr));
-  }
-  return false;
-}
-
 Status ValidateServerOptions(const ServerOptions& options) {
   if (options.host.empty()) {
     return Status::InvalidArgument("--host must not be empty");
@@ -112,7 +97,7 @@ Status ValidateServerOptions(const ServerOptions& options) {
   if (options.workers < 1 || options.workers > kMaxWorkers) {
     return InvalidWorkers(std::to_string(options.workers));
   }
-  if (options.token.empty() && !IsLoopbackHost(options.host)) {
+  if (options.token.empty() && !rpc::IsLoopbackHost(options.host)) {
     return Status::InvalidArgument(
         "refusing to listen on " + options.host +
         " without a token: anyone who can reach it could read and write its caches; pass "
@@ -123,18 +108,6 @@ Status ValidateServerOptions(const ServerOptions& options) {
     return InvalidMemory(options.memory->text);
   }
   return Status::OK();
-}
-
-std::string FormatAddress(std::string_view host, int port) {
-  const bool bare_ipv6 =
-      !host.empty() && host.front() != '[' && host.find(':') != std::string_view::npos;
-  std::string address;
-  if (bare_ipv6) address += '[';
-  address += host;
-  if (bare_ipv6) address += ']';
-  address += ':';
-  address += std::to_string(port);
-  return address;
 }
 
 Result<MemorySize> ParseMemorySize(std::string_view text) {
@@ -317,11 +290,11 @@ std::string ServerUsage() {
              "\n"
              "flags:\n"
              "  --host HOST  interface to listen on (default: ") +
-         kDefaultHost +
+         rpc::kDefaultHost +
          ",\n"
          "               or $HEADRACE_CACHE_HOST); any other than loopback needs a token\n"
          "  --port PORT  TCP port to listen on, 0 picks a free one (default: " +
-         std::to_string(kDefaultPort) +
+         std::to_string(rpc::kDefaultPort) +
          ",\n"
          "               or $HEADRACE_CACHE_PORT)\n"
          "  --memory SIZE\n"

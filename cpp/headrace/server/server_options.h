@@ -18,28 +18,17 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/status.h"
+#include "headrace/rpc/wire.h"
 #include "headrace/server/log.h"
 
 namespace headrace::server {
 
-inline constexpr char kDefaultHost[] = "127.0.0.1";
-inline constexpr int kDefaultPort = 50052;
 inline constexpr int kDefaultWorkers = 4;
 inline constexpr int kMaxWorkers = 256;
 // The store's default capacity, as a fraction of the machine's RAM.
 inline constexpr double kDefaultMemoryFraction = 0.25;
 inline constexpr int64_t kMinMemoryBytes = int64_t{1} << 20;
 inline constexpr char kDefaultShmDirectory[] = "/dev/shm";
-// The largest gRPC message either side accepts: room for batches of rows. A larger
-// request is refused with RESOURCE_EXHAUSTED and the server goes on serving.
-inline constexpr int64_t kMaxMessageBytes = int64_t{256} << 20;
-// The metadata key of the token every request carries when the server has one.
-inline constexpr char kTokenMetadataKey[] = "headrace-token";
-// The metadata key with which a local client's WriteRows and ReadRows name the server
-// process whose shared-memory store it maps (GetSegment's pid). A server that is not that
-// process (restarted since) refuses them with FAILED_PRECONDITION: offsets of another
-// store would name the wrong blocks.
-inline constexpr char kSegmentPidMetadataKey[] = "headrace-segment-pid";
 
 // --memory as given: a size in bytes, or a fraction of the machine's RAM.
 struct MemorySize {
@@ -51,9 +40,9 @@ struct MemorySize {
 struct ServerOptions {
   // Interface to listen on. Loopback by default: serving other machines is a choice, and
   // needs a token.
-  std::string host = kDefaultHost;
+  std::string host = rpc::kDefaultHost;
   // TCP port; 0 lets the system pick a free one (Server::BoundPort() tells which).
-  int port = kDefaultPort;
+  int port = rpc::kDefaultPort;
   // Capacity of the shared-memory store that holds cached rows (--memory). Unset:
   // kDefaultMemoryFraction of RAM, lowered to what the shm directory has free.
   std::optional<MemorySize> memory;
@@ -76,12 +65,6 @@ struct ServerOptions {
 // [0, 65535], workers outside [1, kMaxWorkers], or a host other than loopback without a
 // token (the message names the host and says to pass --token or HEADRACE_TOKEN).
 Status ValidateServerOptions(const ServerOptions& options);
-
-// True for 127.0.0.0/8, ::1 (bracketed or not) and "localhost".
-bool IsLoopbackHost(std::string_view host);
-
-// "host:port", with an IPv6 host put in brackets ("[::1]:50052"), as gRPC expects.
-std::string FormatAddress(std::string_view host, int port);
 
 // A --memory value: "4G", "512M", "1.5GiB", "100000000B" (K, M, G, T with or without "B"
 // or "iB", any case, are binary: 1024-based), or a fraction of RAM: "0.25" or "25%".

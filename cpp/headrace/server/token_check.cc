@@ -1,5 +1,6 @@
 #include "headrace/server/token_check.h"
 
+#include "headrace/rpc/wire.h"
 #include "headrace/server/server_options.h"
 
 namespace headrace::server {
@@ -21,7 +22,7 @@ bool ConstantTimeEquals(grpc::string_ref given, const std::string& expected) {
 grpc::Status CheckToken(const grpc::ServerContextBase& context, const std::string& token) {
   if (token.empty()) return grpc::Status::OK;
   const auto& metadata = context.client_metadata();
-  auto found = metadata.find(kTokenMetadataKey);
+  auto found = metadata.find(rpc::kTokenMetadataKey);
   if (found == metadata.end()) {
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED,
                         "this headrace server needs a token: pass the server's token "

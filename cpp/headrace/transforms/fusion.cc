@@ -6,9 +6,9 @@
 
 namespace headrace::transforms {
 
-std::vector<std::shared_ptr<engine::TensorOp>> FuseTransforms(
-    std::vector<std::shared_ptr<engine::TensorOp>> chain) {
-  std::vector<std::shared_ptr<engine::TensorOp>> fused;
+std::vector<std::shared_ptr<transforms::TensorOp>> FuseTransforms(
+    std::vector<std::shared_ptr<transforms::TensorOp>> chain) {
+  std::vector<std::shared_ptr<transforms::TensorOp>> fused;
   fused.reserve(chain.size());
   for (size_t i = 0; i < chain.size(); ++i) {
     if (i + 1 < chain.size() && dynamic_cast<Decode*>(chain[i].get()) != nullptr) {

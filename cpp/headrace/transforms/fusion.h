@@ -7,11 +7,11 @@
 #include <memory>
 #include <vector>
 
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::transforms {
 
-std::vector<std::shared_ptr<engine::TensorOp>> FuseTransforms(
-    std::vector<std::shared_ptr<engine::TensorOp>> chain);
+std::vector<std::shared_ptr<transforms::TensorOp>> FuseTransforms(
+    std::vector<std::shared_ptr<transforms::TensorOp>> chain);
 
 }  // namespace headrace::transforms

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "headrace/transforms/type_cast.h"
+#include "headrace/core/cast.h"
 
 namespace headrace::transforms {
 
@@ -17,7 +17,7 @@ Result<std::shared_ptr<OneHot>> OneHot::Make(int64_t num_classes, double smoothi
   return std::make_shared<OneHot>(num_classes, smoothing_rate);
 }
 
-Status OneHot::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status OneHot::Compute(TensorList* columns, uint64_t /*seed*/) {
   if (columns->size() != 1) {
     return Status::InvalidArgument("OneHot: expected one column (the labels), got " +
                                    std::to_string(columns->size()));
@@ -33,7 +33,7 @@ Status OneHot::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
                                    std::string(DataTypeName(dtype)) + " of shape " +
                                    ShapeToString(labels->shape()));
   }
-  ASSIGN_OR_RETURN(TensorPtr as_int64, TypeCast::Cast(labels, DataType::kInt64));
+  ASSIGN_OR_RETURN(TensorPtr as_int64, CastTensor(labels, DataType::kInt64));
   const int64_t count = labels->num_elements();
   const auto* values = as_int64->data_as<int64_t>();
   for (int64_t i = 0; i < count; ++i) {
@@ -48,7 +48,7 @@ Status OneHot::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
     auto* rows = reinterpret_cast<int64_t*>(out->mutable_data());
     std::memset(rows, 0, static_cast<size_t>(out->nbytes()));
     for (int64_t i = 0; i < count; ++i) rows[i * num_classes_ + values[i]] = 1;
-    ASSIGN_OR_RETURN(columns->front(), TypeCast::Cast(out, dtype));
+    ASSIGN_OR_RETURN(columns->front(), CastTensor(out, dtype));
     return Status::OK();
   }
   ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(DataType::kFloat32, shape));

@@ -9,17 +9,17 @@
 
 #include <string>
 
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::transforms {
 
-class OneHot : public engine::TensorOp {
+class OneHot : public transforms::TensorOp {
  public:
   // InvalidArgument unless num_classes > 0 and 0 <= smoothing_rate <= 1.
   static Result<std::shared_ptr<OneHot>> Make(int64_t num_classes, double smoothing_rate);
 
   std::string name() const override { return "OneHot"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
   OneHot(int64_t num_classes, double smoothing_rate)
       : num_classes_(num_classes), smoothing_rate_(smoothing_rate) {}

@@ -53,7 +53,7 @@ std::shared_ptr<DatasetOp> Source(int64_t rows, int workers = 2) {
 
 // Doubles an int32 column, sleeping a random few microseconds so that workers finish
 // out of order; fails on the value `fail_on` if it is set.
-class DoubleOp : public TensorOp {
+class DoubleOp : public transforms::TensorOp {
  public:
   explicit DoubleOp(int32_t fail_on = -1) : fail_on_(fail_on) {}
   std::string name() const override { return "Double"; }
@@ -77,7 +77,7 @@ class DoubleOp : public TensorOp {
 std::shared_ptr<DatasetOp> DoubleMap(std::shared_ptr<DatasetOp> child, int workers,
                                      int32_t fail_on = -1) {
   auto map = std::make_shared<MapOp>(
-      std::vector<std::shared_ptr<TensorOp>>{std::make_shared<DoubleOp>(fail_on)},
+      std::vector<std::shared_ptr<transforms::TensorOp>>{std::make_shared<DoubleOp>(fail_on)},
       std::vector<int>{0},
       std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, workers);
   map->AddChild(std::move(child));
@@ -342,7 +342,7 @@ TEST(ShuffleOpTest, ABufferOfOneKeepsTheOrder) {
 
 
 // Records the size of every block it is given and passes rows through.
-class BlockSizeRecorder : public TensorOp {
+class BlockSizeRecorder : public transforms::TensorOp {
  public:
   std::string name() const override { return "Recorder"; }
   Status Compute(TensorList* columns, uint64_t /*seed*/) override { return Status::OK(); }
@@ -361,8 +361,8 @@ class BlockSizeRecorder : public TensorOp {
   std::vector<size_t> sizes_;
 };
 
-std::shared_ptr<DatasetOp> MapWith(std::shared_ptr<TensorOp> op, std::shared_ptr<DatasetOp> child) {
-  auto map = std::make_shared<MapOp>(std::vector<std::shared_ptr<TensorOp>>{std::move(op)},
+std::shared_ptr<DatasetOp> MapWith(std::shared_ptr<transforms::TensorOp> op, std::shared_ptr<DatasetOp> child) {
+  auto map = std::make_shared<MapOp>(std::vector<std::shared_ptr<transforms::TensorOp>>{std::move(op)},
                                      std::vector<int>{0},
                                      std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, 1);
   map->AddChild(std::move(child));
@@ -442,7 +442,7 @@ class CancelLatch {
   int clears_ = 0;
 };
 
-class MapWaitsForCancel : public TensorOp {
+class MapWaitsForCancel : public transforms::TensorOp {
  public:
   std::string name() const override { return "MapWaitsForCancel"; }
   Status Compute(TensorList* columns, uint64_t /*seed*/) override { return Status::OK(); }
@@ -496,7 +496,7 @@ TEST(CancelTest, StoppingTheTreeWakesAPerBatchMapWaitingOutsideTheConnectors) {
 }
 
 // Passes rows through, but waits for Cancel() on a block whose first row is `from` or later.
-class StallsFrom : public TensorOp {
+class StallsFrom : public transforms::TensorOp {
  public:
   explicit StallsFrom(int32_t from) : from_(from) {}
   std::string name() const override { return "StallsFrom"; }
@@ -519,7 +519,7 @@ TEST(ExecutionTreeTest, RowsAboveAStalledMapArriveWithoutWaitingForIt) {
   auto op = std::make_shared<StallsFrom>(8);
   auto source = Source(100);
   source->LimitOutputBlockRows(8);
-  auto map = std::make_shared<MapOp>(std::vector<std::shared_ptr<TensorOp>>{op},
+  auto map = std::make_shared<MapOp>(std::vector<std::shared_ptr<transforms::TensorOp>>{op},
                                      std::vector<int>{0},
                                      std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, 2);
   map->AddChild(source);
@@ -565,7 +565,7 @@ TEST(ExecutionTreeTest, NextIsReadyOnlyBeforeABufferedDataRow) {
 namespace seeds {
 
 // Replaces the row's columns with the seed it was given, as a uint64 scalar.
-class SeedOp : public TensorOp {
+class SeedOp : public transforms::TensorOp {
  public:
   std::string name() const override { return "Seed"; }
   Status Compute(TensorList* columns, uint64_t seed) override {
@@ -579,7 +579,7 @@ class SeedOp : public TensorOp {
 std::vector<std::vector<uint64_t>> SeedsPerEpoch(int map_workers, int64_t block_rows,
                                                   uint64_t map_seed) {
   auto map = std::make_shared<MapOp>(
-      std::vector<std::shared_ptr<TensorOp>>{std::make_shared<SeedOp>(), std::make_shared<SeedOp>()},
+      std::vector<std::shared_ptr<transforms::TensorOp>>{std::make_shared<SeedOp>(), std::make_shared<SeedOp>()},
       std::vector<int>{0}, std::vector<MapOp::OutputColumn>{{true, 0}, {false, 1}}, map_workers,
       map_seed);
   map->AddChild(Source(300, 2));

@@ -20,11 +20,13 @@
 #include "headrace/cache/cache_client.h"
 #include "headrace/server/server.h"
 #include "closed_port.h"
-#include "headrace/server/server_client.h"
+#include "headrace/rpc/server_client.h"
 #include "headrace/v1/cache.grpc.pb.h"
 
 namespace headrace::server {
 namespace {
+
+using rpc::ServerClient;
 
 using cache::CacheClient;
 using cache::CacheClientOptions;

@@ -445,14 +445,6 @@ TEST_F(CacheServiceTest, ABlockHandedOverTwiceInOneRequestIsInvalid) {
   EXPECT_EQ(store_->used_bytes(), 0);
 }
 
-TEST_F(CacheServiceTest, GetSegmentNamesThisProcessAndTheStore) {
-  v1::GetSegmentResponse segment;
-  ASSERT_TRUE(impl_->GetSegment({}, &segment).ok());
-  EXPECT_EQ(segment.pid(), static_cast<int64_t>(::getpid()));
-  EXPECT_EQ(segment.fd(), store_->fd());
-  EXPECT_EQ(segment.capacity(), store_->capacity());
-}
-
 TEST_F(CacheServiceTest, ConcurrentClientsOnThreads) {
   Start(4 << 20, /*spill=*/true);
   const uint32_t session = NewSession();

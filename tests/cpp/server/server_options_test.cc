@@ -131,12 +131,6 @@ TEST(ServerOptionsTest, ValidateRejectsOutOfRange) {
   EXPECT_EQ(ValidateServerOptions(options).code(), StatusCode::kInvalidArgument);
 }
 
-TEST(ServerOptionsTest, FormatAddressBracketsIpv6) {
-  EXPECT_EQ(FormatAddress("127.0.0.1", 5), "127.0.0.1:5");
-  EXPECT_EQ(FormatAddress("::1", 5), "[::1]:5");
-  EXPECT_EQ(FormatAddress("[::1]", 5), "[::1]:5");
-}
-
 TEST(ServerOptionsTest, ReadsTheCacheFlags) {
   auto parsed = Parse({"--memory", "512M", "--spill-dir=/var/tmp/spill", "--workers", "8",
                        "--log-level=debug", "--token", "abc"});
@@ -259,13 +253,11 @@ TEST(ServerOptionsTest, EnvironmentGivesDefaultsThatFlagsOverride) {
 
 TEST(ServerOptionsTest, OnlyLoopbackMayGoWithoutAToken) {
   for (const char* host : {"127.0.0.1", "127.1.2.3", "localhost", "LOCALHOST", "::1", "[::1]"}) {
-    EXPECT_TRUE(IsLoopbackHost(host)) << host;
     ServerOptions options;
     options.host = host;
     EXPECT_TRUE(ValidateServerOptions(options).ok()) << host;
   }
   for (const char* host : {"0.0.0.0", "::", "10.1.2.3", "128.0.0.1", "example.com", "[::]"}) {
-    EXPECT_FALSE(IsLoopbackHost(host)) << host;
     ServerOptions options;
     options.host = host;
     const Status status = ValidateServerOptions(options);

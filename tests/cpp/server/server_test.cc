@@ -13,11 +13,13 @@
 #include <thread>
 
 #include "headrace/core/version.h"
-#include "headrace/server/server_client.h"
+#include "headrace/rpc/server_client.h"
 #include "closed_port.h"
 
 namespace headrace::server {
 namespace {
+
+using rpc::ServerClient;
 
 using std::chrono::milliseconds;
 constexpr milliseconds kTimeout{5000};

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
+#include "headrace/core/cast.h"
 #include "headrace/engine/ops/batch_op.h"
 #include "headrace/engine/row_reader.h"
 #include "headrace/engine/row_writer.h"
-#include "headrace/transforms/type_cast.h"
 
 namespace headrace::engine {
 
@@ -26,7 +26,7 @@ Result<int64_t> BucketBatchOp::LengthOf(const TensorRow& row) const {
     return Status::InvalidArgument("bucket_by_sequence_length: element_length_function must "
                                    "return one integer");
   }
-  ASSIGN_OR_RETURN(TensorPtr length, transforms::TypeCast::Cast(columns[0], DataType::kInt64));
+  ASSIGN_OR_RETURN(TensorPtr length, CastTensor(columns[0], DataType::kInt64));
   return length->data_as<int64_t>()[0];
 }
 

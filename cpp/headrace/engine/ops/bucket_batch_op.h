@@ -16,7 +16,7 @@
 
 #include "headrace/engine/dataset_op.h"
 #include "headrace/engine/padding.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::engine {
 
@@ -24,7 +24,7 @@ class BucketBatchOp : public DatasetOp {
  public:
   struct Options {
     std::vector<int> input_indices;
-    std::shared_ptr<TensorOp> length_fn;  // null: the first dimension of input_indices[0]
+    std::shared_ptr<transforms::TensorOp> length_fn;  // null: the first dimension of input_indices[0]
     std::vector<int64_t> boundaries;
     std::vector<int64_t> batch_sizes;     // boundaries.size() + 1 of them
     std::vector<PadSpec> pads;            // one per column

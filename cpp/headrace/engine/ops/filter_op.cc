@@ -5,7 +5,7 @@ namespace headrace::engine {
 namespace {
 
 // The predicate's name is looked up only for the error: this runs once per row.
-Result<bool> Truth(const TensorList& result, const TensorOp& predicate) {
+Result<bool> Truth(const TensorList& result, const transforms::TensorOp& predicate) {
   if (result.size() != 1 || result[0]->num_elements() != 1 ||
       !IsFixedWidth(result[0]->dtype())) {
     std::string got = result.size() == 1 ? result[0]->ToString()

@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "headrace/engine/block_op.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::engine {
 
 class FilterOp : public BlockOp {
  public:
-  FilterOp(std::shared_ptr<TensorOp> predicate, std::vector<int> input_indices, int num_workers)
+  FilterOp(std::shared_ptr<transforms::TensorOp> predicate, std::vector<int> input_indices, int num_workers)
       : BlockOp("Filter", num_workers), predicate_(std::move(predicate)),
         input_indices_(std::move(input_indices)) {}
 
@@ -25,7 +25,7 @@ class FilterOp : public BlockOp {
 
  private:
 
-  const std::shared_ptr<TensorOp> predicate_;
+  const std::shared_ptr<transforms::TensorOp> predicate_;
   const std::vector<int> input_indices_;
 };
 

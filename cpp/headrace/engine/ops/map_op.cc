@@ -4,7 +4,7 @@
 
 namespace headrace::engine {
 
-MapOp::MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> input_indices,
+MapOp::MapOp(std::vector<std::shared_ptr<transforms::TensorOp>> chain, std::vector<int> input_indices,
              std::vector<OutputColumn> layout, int num_workers, uint64_t seed)
     : BlockOp("Map", num_workers), chain_(std::move(chain)),
       input_indices_(std::move(input_indices)), layout_(std::move(layout)), seed_(seed) {

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "headrace/engine/block_op.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::engine {
 
@@ -29,7 +29,7 @@ class MapOp : public BlockOp {
     int index;
   };
 
-  MapOp(std::vector<std::shared_ptr<TensorOp>> chain, std::vector<int> input_indices,
+  MapOp(std::vector<std::shared_ptr<transforms::TensorOp>> chain, std::vector<int> input_indices,
         std::vector<OutputColumn> layout, int num_workers, uint64_t seed = 0);
 
  protected:
@@ -40,7 +40,7 @@ class MapOp : public BlockOp {
 
  private:
 
-  const std::vector<std::shared_ptr<TensorOp>> chain_;
+  const std::vector<std::shared_ptr<transforms::TensorOp>> chain_;
   const std::vector<int> input_indices_;
   const std::vector<OutputColumn> layout_;
   const uint64_t seed_;

@@ -254,7 +254,7 @@ Result<std::shared_ptr<Affine>> Affine::Make(const AffineParams& params, Interpo
   return std::make_shared<Affine>(params, interpolation, std::move(fill));
 }
 
-Status Affine::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Affine::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Affine", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Affine", *image, {DataType::kUInt8, DataType::kFloat32}));
   const std::array<double, 6> inverse =

@@ -11,7 +11,7 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/image.h"
 #include "headrace/transforms/vision/resample.h"
 
@@ -50,7 +50,7 @@ std::array<double, 6> InverseAffineMatrix(double center_x, double center_y, cons
 // Affine(degrees, translate, scale, shear, resample, fill_value): the transform above about
 // the image centre (width/2, height/2), same output size; matches
 // torchvision.transforms.functional.affine on a PIL image. uint8 and float32 images.
-class Affine : public engine::TensorOp {
+class Affine : public transforms::TensorOp {
  public:
   // InvalidArgument for a scale that is not positive.
   static Result<std::shared_ptr<Affine>> Make(const AffineParams& params, Interpolation interpolation,
@@ -59,7 +59,7 @@ class Affine : public engine::TensorOp {
       : params_(params), interpolation_(interpolation), fill_(std::move(fill)) {}
 
   std::string name() const override { return "Affine"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const AffineParams params_;

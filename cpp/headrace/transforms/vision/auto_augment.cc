@@ -56,7 +56,7 @@ constexpr std::array<AugmentOp, 14> kRandAugmentOps = {
     Op::kPosterize, Op::kSolarize, Op::kAutoContrast, Op::kEqualize};
 
 Result<std::pair<TensorPtr, ImageLayout>> RgbImage(std::string_view transform,
-                                                   const engine::TensorList& columns) {
+                                                   const TensorList& columns) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, *image, {DataType::kUInt8}, {3}));
   if (!layout.has_channel_axis) {
@@ -90,7 +90,7 @@ Result<std::shared_ptr<AutoAugment>> AutoAugment::Make(const std::string& policy
   return std::make_shared<AutoAugment>(std::move(style));
 }
 
-Status AutoAugment::Compute(engine::TensorList* columns, uint64_t seed) {
+Status AutoAugment::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(auto image_and_layout, RgbImage(name(), *columns));
   auto [image, layout] = std::move(image_and_layout);
   Random random(seed);
@@ -123,7 +123,7 @@ Result<std::shared_ptr<RandAugment>> RandAugment::Make(int num_ops, int magnitud
   return std::make_shared<RandAugment>(num_ops, magnitude, num_magnitude_bins, std::move(style));
 }
 
-Status RandAugment::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandAugment::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(auto image_and_layout, RgbImage(name(), *columns));
   auto [image, layout] = std::move(image_and_layout);
   Random random(seed);

@@ -12,25 +12,25 @@
 #include <memory>
 #include <string>
 
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/augment_ops.h"
 
 namespace headrace::transforms {
 
-class AutoAugment : public engine::TensorOp {
+class AutoAugment : public transforms::TensorOp {
  public:
   // Unimplemented for a policy other than "imagenet" (CIFAR10 and SVHN are not here yet).
   static Result<std::shared_ptr<AutoAugment>> Make(const std::string& policy, AugmentStyle style);
   explicit AutoAugment(AugmentStyle style) : style_(std::move(style)) {}
 
   std::string name() const override { return "AutoAugment"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const AugmentStyle style_;
 };
 
-class RandAugment : public engine::TensorOp {
+class RandAugment : public transforms::TensorOp {
  public:
   // InvalidArgument naming the argument: num_ops < 0, num_magnitude_bins < 2, magnitude
   // outside [0, num_magnitude_bins).
@@ -41,7 +41,7 @@ class RandAugment : public engine::TensorOp {
         style_(std::move(style)) {}
 
   std::string name() const override { return "RandAugment"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const int num_ops_, magnitude_, num_magnitude_bins_;

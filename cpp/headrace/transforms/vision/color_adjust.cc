@@ -204,7 +204,7 @@ Result<std::shared_ptr<AdjustBrightness>> AdjustBrightness::Make(double brightne
   return std::make_shared<AdjustBrightness>(brightness_factor);
 }
 
-Status AdjustBrightness::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status AdjustBrightness::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustBrightness(image, factor_); });
 }
@@ -214,7 +214,7 @@ Result<std::shared_ptr<AdjustContrast>> AdjustContrast::Make(double contrast_fac
   return std::make_shared<AdjustContrast>(contrast_factor);
 }
 
-Status AdjustContrast::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status AdjustContrast::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustContrast(image, factor_); });
 }
@@ -224,7 +224,7 @@ Result<std::shared_ptr<AdjustSaturation>> AdjustSaturation::Make(double saturati
   return std::make_shared<AdjustSaturation>(saturation_factor);
 }
 
-Status AdjustSaturation::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status AdjustSaturation::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustSaturation(image, factor_); });
 }
@@ -237,7 +237,7 @@ Result<std::shared_ptr<AdjustHue>> AdjustHue::Make(double hue_factor) {
   return std::make_shared<AdjustHue>(hue_factor);
 }
 
-Status AdjustHue::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status AdjustHue::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustHue(image, factor_); });
 }
@@ -296,7 +296,7 @@ Result<TensorPtr> RandomColorAdjust::Apply(const Tensor& image, const Plan& plan
   return current;
 }
 
-Status RandomColorAdjust::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandomColorAdjust::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
   RETURN_IF_ERROR(CheckImage(name(), *image, {DataType::kUInt8}, {1, 3}).status());
   const Plan plan = Draw(seed);

@@ -18,7 +18,7 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/enhance.h"
 
 namespace headrace::transforms {
@@ -52,45 +52,45 @@ Result<TensorPtr> AdjustHue(const Tensor& image, double factor);
 // The transforms. Make() checks the factor (InvalidArgument naming the argument): the
 // brightness, contrast and saturation factors must be finite and non-negative, the hue
 // factor in [-0.5, 0.5]. Stateless: Compute may run on many threads at once.
-class AdjustBrightness : public engine::TensorOp {
+class AdjustBrightness : public transforms::TensorOp {
  public:
   static Result<std::shared_ptr<AdjustBrightness>> Make(double brightness_factor);
   explicit AdjustBrightness(double factor) : factor_(factor) {}
   std::string name() const override { return "AdjustBrightness"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
 };
 
-class AdjustContrast : public engine::TensorOp {
+class AdjustContrast : public transforms::TensorOp {
  public:
   static Result<std::shared_ptr<AdjustContrast>> Make(double contrast_factor);
   explicit AdjustContrast(double factor) : factor_(factor) {}
   std::string name() const override { return "AdjustContrast"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
 };
 
-class AdjustSaturation : public engine::TensorOp {
+class AdjustSaturation : public transforms::TensorOp {
  public:
   static Result<std::shared_ptr<AdjustSaturation>> Make(double saturation_factor);
   explicit AdjustSaturation(double factor) : factor_(factor) {}
   std::string name() const override { return "AdjustSaturation"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
 };
 
-class AdjustHue : public engine::TensorOp {
+class AdjustHue : public transforms::TensorOp {
  public:
   static Result<std::shared_ptr<AdjustHue>> Make(double hue_factor);
   explicit AdjustHue(double factor) : factor_(factor) {}
   std::string name() const override { return "AdjustHue"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
@@ -107,7 +107,7 @@ struct FactorRange {
 // uniformly from its range. An adjustment whose range is the identity (brightness,
 // contrast or saturation [1, 1], hue [0, 0]) is skipped, as both libraries do (an
 // HSV round trip is not exactly the identity). Takes uint8 images with 1 or 3 channels.
-class RandomColorAdjust : public engine::TensorOp {
+class RandomColorAdjust : public transforms::TensorOp {
  public:
   enum class Adjustment : uint8_t { kBrightness, kContrast, kSaturation, kHue };
   struct Step {
@@ -127,7 +127,7 @@ class RandomColorAdjust : public engine::TensorOp {
                                                          FactorRange saturation, FactorRange hue);
 
   std::string name() const override { return "RandomColorAdjust"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
   // What a row with `seed` gets: a random order of the four adjustments (Fisher-Yates),
   // then a factor for each non-identity one, in that order.

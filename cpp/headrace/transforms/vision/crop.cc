@@ -21,7 +21,7 @@ Status CheckSize(std::string_view transform, int64_t height, int64_t width) {
 }
 
 // Replaces the column with `result`, or names the transform in its error.
-Status SetOutput(std::string_view transform, Result<TensorPtr> result, engine::TensorList* columns) {
+Status SetOutput(std::string_view transform, Result<TensorPtr> result, TensorList* columns) {
   if (!result.ok()) return result.status().WithContext(std::string(transform));
   columns->front() = std::move(result).value();
   return Status::OK();
@@ -66,7 +66,7 @@ Result<std::shared_ptr<Crop>> Crop::Make(CropWindow window) {
   return std::make_shared<Crop>(window);
 }
 
-Status Crop::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Crop::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Crop", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Crop", *image));
   if (window_.top + window_.height > layout.height || window_.left + window_.width > layout.width) {
@@ -83,7 +83,7 @@ Result<std::shared_ptr<CenterCrop>> CenterCrop::Make(int64_t height, int64_t wid
   return std::make_shared<CenterCrop>(height, width);
 }
 
-Status CenterCrop::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status CenterCrop::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("CenterCrop", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("CenterCrop", *image));
   // A side longer than the image is zero-padded, the extra pixel (if odd) at the end.
@@ -105,7 +105,7 @@ Result<std::shared_ptr<RandomCrop>> RandomCrop::Make(int64_t height, int64_t wid
   return std::make_shared<RandomCrop>(height, width, padding, pad_if_needed, std::move(fill), mode);
 }
 
-Status RandomCrop::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("RandomCrop", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomCrop", *image));
   const Shape input_shape = image->shape();
@@ -159,7 +159,7 @@ Result<std::shared_ptr<RandomResizedCrop>> RandomResizedCrop::Make(const RandomR
   return std::make_shared<RandomResizedCrop>(p);
 }
 
-Status RandomResizedCrop::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandomResizedCrop::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("RandomResizedCrop", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomResizedCrop", *image,
                                                   {DataType::kUInt8, DataType::kFloat32}));

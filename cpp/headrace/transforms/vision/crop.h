@@ -17,7 +17,7 @@
 
 #include "headrace/core/random.h"
 #include "headrace/core/result.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/pad.h"
 #include "headrace/transforms/vision/resample.h"
 
@@ -50,14 +50,14 @@ CropWindow ChooseRandomResizedCrop(Random& random, int64_t height, int64_t width
 
 // Crop(coordinates=(top, left), size): InvalidArgument from Compute if the window does
 // not fit inside the image.
-class Crop : public engine::TensorOp {
+class Crop : public transforms::TensorOp {
  public:
   // InvalidArgument for negative coordinates or a non-positive size.
   static Result<std::shared_ptr<Crop>> Make(CropWindow window);
   explicit Crop(CropWindow window) : window_(window) {}
 
   std::string name() const override { return "Crop"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const CropWindow window_;
@@ -66,13 +66,13 @@ class Crop : public engine::TensorOp {
 // CenterCrop(size): the centred window (offsets rounded half to even, as torchvision);
 // a side longer than the image's is padded with zeros on both sides (torchvision's
 // behaviour) instead of failing.
-class CenterCrop : public engine::TensorOp {
+class CenterCrop : public transforms::TensorOp {
  public:
   static Result<std::shared_ptr<CenterCrop>> Make(int64_t height, int64_t width);
   CenterCrop(int64_t height, int64_t width) : height_(height), width_(width) {}
 
   std::string name() const override { return "CenterCrop"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const int64_t height_, width_;
@@ -82,7 +82,7 @@ class CenterCrop : public engine::TensorOp {
 // pad by `padding` first; with pad_if_needed, pad a side shorter than the crop by the
 // difference on both ends; then a uniformly placed window. InvalidArgument from Compute
 // when the (padded) image is still smaller than the crop.
-class RandomCrop : public engine::TensorOp {
+class RandomCrop : public transforms::TensorOp {
  public:
   static Result<std::shared_ptr<RandomCrop>> Make(int64_t height, int64_t width, Padding padding,
                                                   bool pad_if_needed, std::vector<uint8_t> fill,
@@ -93,7 +93,7 @@ class RandomCrop : public engine::TensorOp {
         fill_(std::move(fill)), mode_(mode) {}
 
   std::string name() const override { return "RandomCrop"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const int64_t height_, width_;
@@ -105,7 +105,7 @@ class RandomCrop : public engine::TensorOp {
 
 // RandomResizedCrop: ChooseRandomResizedCrop, then ResizeRegion of that window to the
 // output size. uint8 and float32 images.
-class RandomResizedCrop : public engine::TensorOp {
+class RandomResizedCrop : public transforms::TensorOp {
  public:
   // InvalidArgument naming the argument: non-positive size, scale outside [0, inf) or
   // min > max, ratio not positive or min > max, max_attempts < 1.
@@ -113,7 +113,7 @@ class RandomResizedCrop : public engine::TensorOp {
   explicit RandomResizedCrop(const RandomResizedCropParams& params) : params_(params) {}
 
   std::string name() const override { return "RandomResizedCrop"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
   const RandomResizedCropParams& params() const { return params_; }
 
  private:

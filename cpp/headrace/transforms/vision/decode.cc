@@ -2,7 +2,7 @@
 
 namespace headrace::transforms {
 
-Result<EncodedImage> ReadEncodedImage(const engine::TensorList& columns) {
+Result<EncodedImage> ReadEncodedImage(const TensorList& columns) {
   if (columns.size() != 1) {
     return Status::InvalidArgument("Decode: expected one column (the encoded image), got " +
                                    std::to_string(columns.size()));
@@ -30,7 +30,7 @@ Status DecodeError(const Status& status, const EncodedImage& encoded) {
   return Status(status.code(), "Decode: " + status.message() + encoded.in_file);
 }
 
-Status Decode::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Decode::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(EncodedImage encoded, ReadEncodedImage(*columns));
   Result<TensorPtr> image = encoded.format == ImageFormat::kJpeg ? DecodeJpeg(encoded.data, encoded.size)
                                                                  : DecodePng(encoded.data, encoded.size);

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <string>
 
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/image_codecs.h"
 
 namespace headrace::transforms {
@@ -24,15 +24,15 @@ struct EncodedImage {
 
 // The one column of `columns` as an encoded image; InvalidArgument prefixed "Decode: ".
 // The view is valid while the column's tensor lives.
-Result<EncodedImage> ReadEncodedImage(const engine::TensorList& columns);
+Result<EncodedImage> ReadEncodedImage(const TensorList& columns);
 
 // Errors of the codecs as Decode reports them: "Decode: <what> in <file>".
 Status DecodeError(const Status& status, const EncodedImage& encoded);
 
-class Decode : public engine::TensorOp {
+class Decode : public transforms::TensorOp {
  public:
   std::string name() const override { return "Decode"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 };
 
 }  // namespace headrace::transforms

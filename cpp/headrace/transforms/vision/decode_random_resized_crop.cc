@@ -34,7 +34,7 @@ class WindowPlanner : public JpegCropPlanner {
 
 }  // namespace
 
-Status DecodeRandomResizedCrop::Compute(engine::TensorList* columns, uint64_t seed) {
+Status DecodeRandomResizedCrop::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(EncodedImage encoded, ReadEncodedImage(*columns));
   if (encoded.format != ImageFormat::kJpeg) {
     Result<TensorPtr> image = DecodePng(encoded.data, encoded.size);

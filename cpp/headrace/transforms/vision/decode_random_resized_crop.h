@@ -14,19 +14,19 @@
 
 #include <string>
 
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/crop.h"
 
 namespace headrace::transforms {
 
-class DecodeRandomResizedCrop : public engine::TensorOp {
+class DecodeRandomResizedCrop : public transforms::TensorOp {
  public:
   explicit DecodeRandomResizedCrop(const RandomResizedCropParams& params) : params_(params) {}
 
   std::string name() const override { return "Decode+RandomResizedCrop"; }
   // It stands for two steps of a chain and takes the seed of the second, the crop's.
   int chain_steps() const override { return 2; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const RandomResizedCropParams params_;

@@ -311,7 +311,7 @@ Result<std::shared_ptr<AdjustSharpness>> AdjustSharpness::Make(double sharpness_
   return std::make_shared<AdjustSharpness>(sharpness_factor);
 }
 
-Status AdjustSharpness::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status AdjustSharpness::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AdjustSharpness(image, factor_); });
 }
@@ -323,7 +323,7 @@ Result<std::shared_ptr<Posterize>> Posterize::Make(int bits) {
   return std::make_shared<Posterize>(bits);
 }
 
-Status Posterize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Posterize::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::Posterize(image, bits_); });
 }
@@ -339,7 +339,7 @@ Result<std::shared_ptr<Solarize>> Solarize::Make(double threshold_min, double th
   return std::make_shared<Solarize>(threshold_min, high);
 }
 
-Status Solarize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Solarize::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::Solarize(image, low_, high_); });
 }
@@ -349,17 +349,17 @@ Result<std::shared_ptr<AutoContrast>> AutoContrast::Make(double cutoff, std::vec
   return std::make_shared<AutoContrast>(cutoff, std::move(ignore));
 }
 
-Status AutoContrast::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status AutoContrast::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [&](const Tensor& image) { return kernels::AutoContrast(image, cutoff_, ignore_); });
 }
 
-Status Equalize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Equalize::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [](const Tensor& image) { return kernels::Equalize(image); });
 }
 
-Status Invert::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Invert::Compute(TensorList* columns, uint64_t /*seed*/) {
   return ApplyToImageColumn(name(), columns,
                      [](const Tensor& image) { return kernels::Invert(image); });
 }

@@ -19,7 +19,7 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::transforms {
 
@@ -76,67 +76,67 @@ Result<TensorPtr> Invert(const Tensor& image);
 }  // namespace kernels
 
 // Transforms. Make() checks the arguments (InvalidArgument naming the argument).
-class AdjustSharpness : public engine::TensorOp {
+class AdjustSharpness : public transforms::TensorOp {
  public:
   // sharpness_factor finite and >= 0.
   static Result<std::shared_ptr<AdjustSharpness>> Make(double sharpness_factor);
   explicit AdjustSharpness(double factor) : factor_(factor) {}
   std::string name() const override { return "AdjustSharpness"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
 };
 
-class Posterize : public engine::TensorOp {
+class Posterize : public transforms::TensorOp {
  public:
   // bits in [0, 8].
   static Result<std::shared_ptr<Posterize>> Make(int bits);
   explicit Posterize(int bits) : bits_(bits) {}
   std::string name() const override { return "Posterize"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const int bits_;
 };
 
-class Solarize : public engine::TensorOp {
+class Solarize : public transforms::TensorOp {
  public:
   // MindSpore's threshold (min, max), 0 <= min <= max <= 255: inverts the values in
   // [min, max], or every value >= min when min == max (a single threshold).
   static Result<std::shared_ptr<Solarize>> Make(double threshold_min, double threshold_max);
   Solarize(double low, double high) : low_(low), high_(high) {}
   std::string name() const override { return "Solarize"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double low_;
   const double high_;
 };
 
-class AutoContrast : public engine::TensorOp {
+class AutoContrast : public transforms::TensorOp {
  public:
   // cutoff in [0, 50), ignore values in [0, 255].
   static Result<std::shared_ptr<AutoContrast>> Make(double cutoff, std::vector<int> ignore);
   AutoContrast(double cutoff, std::vector<int> ignore) : cutoff_(cutoff), ignore_(std::move(ignore)) {}
   std::string name() const override { return "AutoContrast"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double cutoff_;
   const std::vector<int> ignore_;
 };
 
-class Equalize : public engine::TensorOp {
+class Equalize : public transforms::TensorOp {
  public:
   std::string name() const override { return "Equalize"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 };
 
-class Invert : public engine::TensorOp {
+class Invert : public transforms::TensorOp {
  public:
   std::string name() const override { return "Invert"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 };
 
 }  // namespace headrace::transforms

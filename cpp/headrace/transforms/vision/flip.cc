@@ -18,7 +18,7 @@ void ReverseRow(const uint8_t* in, uint8_t* out, int64_t width, int64_t pixel_by
   }
 }
 
-Status Flip(std::string_view transform, engine::TensorList* columns, bool horizontal) {
+Status Flip(std::string_view transform, TensorList* columns, bool horizontal) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, *image));
   Result<TensorPtr> flipped = horizontal ? FlipHorizontal(*image, layout) : FlipVertical(*image, layout);
@@ -27,7 +27,7 @@ Status Flip(std::string_view transform, engine::TensorList* columns, bool horizo
   return Status::OK();
 }
 
-Status RandomFlip(std::string_view transform, engine::TensorList* columns, uint64_t seed,
+Status RandomFlip(std::string_view transform, TensorList* columns, uint64_t seed,
                   double prob, bool horizontal) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, *image));
@@ -78,11 +78,11 @@ Result<TensorPtr> FlipVertical(const Tensor& image, const ImageLayout& layout) {
   return output;
 }
 
-Status HorizontalFlip::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status HorizontalFlip::Compute(TensorList* columns, uint64_t /*seed*/) {
   return Flip(name(), columns, /*horizontal=*/true);
 }
 
-Status VerticalFlip::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status VerticalFlip::Compute(TensorList* columns, uint64_t /*seed*/) {
   return Flip(name(), columns, /*horizontal=*/false);
 }
 
@@ -91,7 +91,7 @@ Result<std::shared_ptr<RandomHorizontalFlip>> RandomHorizontalFlip::Make(double 
   return std::make_shared<RandomHorizontalFlip>(prob);
 }
 
-Status RandomHorizontalFlip::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandomHorizontalFlip::Compute(TensorList* columns, uint64_t seed) {
   return RandomFlip(name(), columns, seed, prob_, /*horizontal=*/true);
 }
 
@@ -100,7 +100,7 @@ Result<std::shared_ptr<RandomVerticalFlip>> RandomVerticalFlip::Make(double prob
   return std::make_shared<RandomVerticalFlip>(prob);
 }
 
-Status RandomVerticalFlip::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandomVerticalFlip::Compute(TensorList* columns, uint64_t seed) {
   return RandomFlip(name(), columns, seed, prob_, /*horizontal=*/false);
 }
 

@@ -8,7 +8,7 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/image.h"
 
 namespace headrace::transforms {
@@ -18,40 +18,40 @@ Result<TensorPtr> FlipHorizontal(const Tensor& image, const ImageLayout& layout)
 // `image` mirrored top to bottom (np.flip(image, axis=0)).
 Result<TensorPtr> FlipVertical(const Tensor& image, const ImageLayout& layout);
 
-class HorizontalFlip : public engine::TensorOp {
+class HorizontalFlip : public transforms::TensorOp {
  public:
   std::string name() const override { return "HorizontalFlip"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 };
 
-class VerticalFlip : public engine::TensorOp {
+class VerticalFlip : public transforms::TensorOp {
  public:
   std::string name() const override { return "VerticalFlip"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 };
 
 // Flips with probability `prob` (drawn from the row's seed).
-class RandomHorizontalFlip : public engine::TensorOp {
+class RandomHorizontalFlip : public transforms::TensorOp {
  public:
   // InvalidArgument unless 0 <= prob <= 1.
   static Result<std::shared_ptr<RandomHorizontalFlip>> Make(double prob);
   explicit RandomHorizontalFlip(double prob) : prob_(prob) {}
 
   std::string name() const override { return "RandomHorizontalFlip"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double prob_;
 };
 
-class RandomVerticalFlip : public engine::TensorOp {
+class RandomVerticalFlip : public transforms::TensorOp {
  public:
   // InvalidArgument unless 0 <= prob <= 1.
   static Result<std::shared_ptr<RandomVerticalFlip>> Make(double prob);
   explicit RandomVerticalFlip(double prob) : prob_(prob) {}
 
   std::string name() const override { return "RandomVerticalFlip"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double prob_;

@@ -37,7 +37,7 @@ Shape ImageLayout::WithSize(int64_t new_height, int64_t new_width) const {
   return Shape{new_height, new_width, channels};
 }
 
-Result<TensorPtr> OneImageColumn(std::string_view transform, const engine::TensorList& columns) {
+Result<TensorPtr> OneImageColumn(std::string_view transform, const TensorList& columns) {
   if (columns.size() != 1) {
     return Status::InvalidArgument(std::string(transform) + ": expected one column (the image), got " +
                                    std::to_string(columns.size()));

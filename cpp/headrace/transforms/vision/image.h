@@ -12,7 +12,7 @@
 #include "headrace/core/data_type.h"
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::transforms {
 
@@ -29,7 +29,7 @@ struct ImageLayout {
 };
 
 // The image of a transform that takes one column.
-Result<TensorPtr> OneImageColumn(std::string_view transform, const engine::TensorList& columns);
+Result<TensorPtr> OneImageColumn(std::string_view transform, const TensorList& columns);
 
 // The layout of `image`: rank 2 or 3, a dtype among `dtypes` (empty: any fixed-width
 // dtype), and, when `channels` is not empty, a channel count among them (a 2-D image
@@ -41,7 +41,7 @@ Result<ImageLayout> CheckImage(std::string_view transform, const Tensor& image,
 // Compute of a transform that replaces its one image column with kernel(image), where
 // kernel takes a `const Tensor&` and returns Result<TensorPtr>.
 template <typename Kernel>
-Status ApplyToImageColumn(std::string_view transform, engine::TensorList* columns, Kernel kernel) {
+Status ApplyToImageColumn(std::string_view transform, TensorList* columns, Kernel kernel) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
   ASSIGN_OR_RETURN(columns->front(), kernel(*image));
   return Status::OK();

@@ -154,7 +154,7 @@ Result<TensorPtr> Normalize::Apply(const Tensor& image, const std::vector<float>
   return output;
 }
 
-Status Normalize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Normalize::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
   ASSIGN_OR_RETURN(columns->front(), Apply(*image, mean_, std_, is_hwc_));
   return Status::OK();
@@ -172,7 +172,7 @@ Result<TensorPtr> Rescale::Apply(const Tensor& image, float rescale, float shift
   return output;
 }
 
-Status Rescale::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Rescale::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
   ASSIGN_OR_RETURN(columns->front(), Apply(*image, rescale_, shift_));
   return Status::OK();
@@ -208,7 +208,7 @@ Result<TensorPtr> HWC2CHW::Apply(const Tensor& image) {
   return output;
 }
 
-Status HWC2CHW::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status HWC2CHW::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
   ASSIGN_OR_RETURN(columns->front(), Apply(*image));
   return Status::OK();

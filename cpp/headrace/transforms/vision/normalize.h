@@ -19,11 +19,11 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 
 namespace headrace::transforms {
 
-class Normalize : public engine::TensorOp {
+class Normalize : public transforms::TensorOp {
  public:
   // `mean` and `std` hold one value per channel (on the 0-255 scale, as MindSpore), or one
   // value for every channel. InvalidArgument (naming the argument) when they are empty,
@@ -32,7 +32,7 @@ class Normalize : public engine::TensorOp {
                                                  bool is_hwc);
 
   std::string name() const override { return "Normalize"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
   // The kernel: a float32 image of the input's shape. Channels are the last axis when
   // `is_hwc`, the first otherwise (a 2-D image has one channel either way).
@@ -48,12 +48,12 @@ class Normalize : public engine::TensorOp {
   const bool is_hwc_;
 };
 
-class Rescale : public engine::TensorOp {
+class Rescale : public transforms::TensorOp {
  public:
   Rescale(float rescale, float shift) : rescale_(rescale), shift_(shift) {}
 
   std::string name() const override { return "Rescale"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
   // The kernel: float32 pixel * rescale + shift, computed in float32.
   static Result<TensorPtr> Apply(const Tensor& image, float rescale, float shift);
@@ -63,10 +63,10 @@ class Rescale : public engine::TensorOp {
   const float shift_;
 };
 
-class HWC2CHW : public engine::TensorOp {
+class HWC2CHW : public transforms::TensorOp {
  public:
   std::string name() const override { return "HWC2CHW"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
   // The kernel: the exact transpose (np.transpose(image, (2, 0, 1))) into fresh memory.
   static Result<TensorPtr> Apply(const Tensor& image);

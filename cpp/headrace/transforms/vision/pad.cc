@@ -147,7 +147,7 @@ Result<std::shared_ptr<Pad>> Pad::Make(Padding padding, std::vector<uint8_t> fil
   return std::make_shared<Pad>(padding, std::move(fill), mode);
 }
 
-Status Pad::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Pad::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Pad", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Pad", *image));
   Result<TensorPtr> padded = PadImage(*image, layout, padding_, mode_, fill_);

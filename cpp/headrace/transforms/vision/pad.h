@@ -10,7 +10,7 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/image.h"
 
 namespace headrace::transforms {
@@ -50,7 +50,7 @@ Result<TensorPtr> PadImage(const Tensor& image, const ImageLayout& layout, const
                            BorderMode mode, const std::vector<uint8_t>& fill);
 
 // Pad(padding, fill_value, padding_mode) on one image column of any fixed-width dtype.
-class Pad : public engine::TensorOp {
+class Pad : public transforms::TensorOp {
  public:
   // InvalidArgument for negative padding.
   static Result<std::shared_ptr<Pad>> Make(Padding padding, std::vector<uint8_t> fill, BorderMode mode);
@@ -58,7 +58,7 @@ class Pad : public engine::TensorOp {
       : padding_(padding), fill_(std::move(fill)), mode_(mode) {}
 
   std::string name() const override { return "Pad"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const Padding padding_;

@@ -33,7 +33,7 @@ std::pair<int64_t, int64_t> Resize::OutputSize(int64_t in_height, int64_t in_wid
   return {std::max<int64_t>(1, size * in_height / in_width), size};
 }
 
-Status Resize::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Resize::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Resize", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Resize", *image, {DataType::kUInt8, DataType::kFloat32}));
   const auto [out_height, out_width] = OutputSize(layout.height, layout.width);

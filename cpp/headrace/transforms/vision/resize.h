@@ -8,12 +8,12 @@
 #include <utility>
 
 #include "headrace/core/result.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/resample.h"
 
 namespace headrace::transforms {
 
-class Resize : public engine::TensorOp {
+class Resize : public transforms::TensorOp {
  public:
   // The shorter side becomes `shorter_side`; the longer keeps the aspect ratio,
   // truncated: longer * shorter_side / shorter (MindSpore's rule). InvalidArgument for a
@@ -26,7 +26,7 @@ class Resize : public engine::TensorOp {
       : height_(height), width_(width), keep_aspect_(keep_aspect), interpolation_(interpolation) {}
 
   std::string name() const override { return "Resize"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
   // (height, width) of the output for an input of in_height x in_width.
   std::pair<int64_t, int64_t> OutputSize(int64_t in_height, int64_t in_width) const;

@@ -75,7 +75,7 @@ Status CheckRotatable(std::string_view transform, const TensorPtr& image, const 
   return Status::OK();
 }
 
-Status RunRotate(std::string_view transform, engine::TensorList* columns, double degrees,
+Status RunRotate(std::string_view transform, TensorList* columns, double degrees,
                  const RotateOptions& options) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
   ImageLayout layout{};
@@ -152,7 +152,7 @@ Result<TensorPtr> RotateImage(const TensorPtr& image, const ImageLayout& layout,
   return WarpAffine(*image, layout, m, out_height, out_width, options.interpolation, options.fill);
 }
 
-Status Rotate::Compute(engine::TensorList* columns, uint64_t /*seed*/) {
+Status Rotate::Compute(TensorList* columns, uint64_t /*seed*/) {
   return RunRotate(name(), columns, degrees_, options_);
 }
 
@@ -165,7 +165,7 @@ Result<std::shared_ptr<RandomRotation>> RandomRotation::Make(double min_degrees,
   return std::make_shared<RandomRotation>(min_degrees, max_degrees, std::move(options));
 }
 
-Status RandomRotation::Compute(engine::TensorList* columns, uint64_t seed) {
+Status RandomRotation::Compute(TensorList* columns, uint64_t seed) {
   Random random(seed);
   return RunRotate(name(), columns, random.Uniform(min_degrees_, max_degrees_), options_);
 }

@@ -14,7 +14,7 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
-#include "headrace/engine/tensor_op.h"
+#include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/image.h"
 #include "headrace/transforms/vision/resample.h"
 
@@ -36,12 +36,12 @@ Result<TensorPtr> RotateImage(const TensorPtr& image, const ImageLayout& layout,
 // `image` turned by quarter_turns * 90 degrees counter-clockwise (np.rot90), any dtype.
 Result<TensorPtr> RotateQuarterTurns(const Tensor& image, const ImageLayout& layout, int quarter_turns);
 
-class Rotate : public engine::TensorOp {
+class Rotate : public transforms::TensorOp {
  public:
   Rotate(double degrees, RotateOptions options) : degrees_(degrees), options_(std::move(options)) {}
 
   std::string name() const override { return "Rotate"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double degrees_;
@@ -49,7 +49,7 @@ class Rotate : public engine::TensorOp {
 };
 
 // An angle uniform in [min_degrees, max_degrees) per row.
-class RandomRotation : public engine::TensorOp {
+class RandomRotation : public transforms::TensorOp {
  public:
   // InvalidArgument if min_degrees > max_degrees.
   static Result<std::shared_ptr<RandomRotation>> Make(double min_degrees, double max_degrees,
@@ -58,7 +58,7 @@ class RandomRotation : public engine::TensorOp {
       : min_degrees_(min_degrees), max_degrees_(max_degrees), options_(std::move(options)) {}
 
   std::string name() const override { return "RandomRotation"; }
-  Status Compute(engine::TensorList* columns, uint64_t seed) override;
+  Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double min_degrees_, max_degrees_;

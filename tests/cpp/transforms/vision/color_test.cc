@@ -187,7 +187,7 @@ TEST(ColorTransformsTest, ErrorsNameTheTransformAndTheInput) {
   EXPECT_EQ(kernels::Equalize(*rgba).status().message(),
             "Equalize: expected an image of shape (H, W) or (H, W, C) with 1 or 3 channels of "
             "uint8, got uint8 of shape [4, 4, 4]");
-  engine::TensorList columns = {rgba};
+  TensorList columns = {rgba};
   EXPECT_EQ(Invert().Compute(&columns, 0).message(),
             "Invert: expected an image of shape (H, W) or (H, W, C) with 1 or 3 channels of "
             "uint8, got uint8 of shape [4, 4, 4]");
@@ -229,7 +229,7 @@ TEST(RandomColorAdjustTest, ComputeAppliesTheDrawnPlanWithTheKernels) {
   for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<uint8_t>(i * 37 % 256);
   TensorPtr image = Bytes({7, 9, 3}, values);
   for (uint64_t seed : {1u, 2u, 3u}) {
-    engine::TensorList columns = {image};
+    TensorList columns = {image};
     ASSERT_TRUE(op->Compute(&columns, seed).ok());
     const RandomColorAdjust::Plan plan = op->Draw(seed);
     TensorPtr expected = image;
@@ -251,7 +251,7 @@ TEST(RandomColorAdjustTest, IdentityRangesAreSkipped) {
   auto op = *RandomColorAdjust::Make({1, 1}, {1, 1}, {1, 1}, {0, 0});
   EXPECT_EQ(op->Draw(5).size, 0);
   TensorPtr image = FourPixels();
-  engine::TensorList columns = {image};
+  TensorList columns = {image};
   ASSERT_TRUE(op->Compute(&columns, 5).ok());
   EXPECT_EQ(columns[0], image) << "nothing to do: the same tensor";
 
@@ -267,7 +267,7 @@ TEST(RandomColorAdjustTest, Errors) {
             "[2.000000, 1.000000]");
   EXPECT_FALSE(RandomColorAdjust::Make({1, 1}, {1, 1}, {1, 1}, {-0.6, 0}).ok());
   auto op = *RandomColorAdjust::Make({0.5, 1.5}, {1, 1}, {1, 1}, {0, 0});
-  engine::TensorList columns = {*Tensor::Create(DataType::kUInt8, {4, 4, 2})};
+  TensorList columns = {*Tensor::Create(DataType::kUInt8, {4, 4, 2})};
   EXPECT_EQ(op->Compute(&columns, 0).message(),
             "RandomColorAdjust: expected an image of shape (H, W) or (H, W, C) with 1 or 3 "
             "channels of uint8, got uint8 of shape [4, 4, 2]");

@@ -107,7 +107,7 @@ TEST(Resize, KeepsTheAspectRatioWithAnIntSize) {
   EXPECT_EQ(resize->OutputSize(375, 500), (std::pair<int64_t, int64_t>{224, 298}));
   EXPECT_EQ(resize->OutputSize(500, 375), (std::pair<int64_t, int64_t>{298, 224}));
   EXPECT_EQ(resize->OutputSize(10, 10), (std::pair<int64_t, int64_t>{224, 224}));
-  engine::TensorList columns = {*Tensor::Create(DataType::kInt16, {4, 4})};
+  TensorList columns = {*Tensor::Create(DataType::kInt16, {4, 4})};
   EXPECT_EQ(resize->Compute(&columns, 0).message(),
             "Resize: expected an image of shape (H, W) or (H, W, C) of uint8 or float32, got int16 of shape [4, 4]");
   EXPECT_FALSE(Resize::ToSize(0, 3, Interpolation::kNearest).ok());
@@ -172,7 +172,7 @@ TEST(Flip, MirrorsAnyDtypeExactly) {
 
 TEST(Flip, RandomFlipThatDoesNotFlipKeepsItsInput) {
   TensorPtr img = RandomU8({3, 4, 3}, 3);
-  engine::TensorList columns = {img};
+  TensorList columns = {img};
   ASSERT_TRUE((*RandomHorizontalFlip::Make(0.0))->Compute(&columns, 5).ok());
   EXPECT_EQ(columns[0], img);
   ASSERT_TRUE((*RandomVerticalFlip::Make(1.0))->Compute(&columns, 5).ok());
@@ -198,14 +198,14 @@ TEST(Pad, FillsEveryChannelOrEachItsOwn) {
   EXPECT_EQ(Values<float>(out), (std::vector<float>{10, 20, 30, 0, 0, 0}));
   EXPECT_EQ(PadImage(*img, Layout(img), Padding{1, 0, 0, 0}, BorderMode::kConstant, {1, 2}).status().message(),
             "fill_value has 2 values but the image has 3 channels");
-  engine::TensorList columns = {img};
+  TensorList columns = {img};
   auto op = *Pad::Make(Padding{1, 1, 1, 1}, {1, 2}, BorderMode::kConstant);
   EXPECT_EQ(op->Compute(&columns, 0).message(), "Pad: fill_value has 2 values but the image has 3 channels");
 }
 
 TEST(Crop, CopiesTheWindowOrSaysItDoesNotFit) {
   TensorPtr img = MakeImage<uint8_t>(DataType::kUInt8, {3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
-  engine::TensorList columns = {img};
+  TensorList columns = {img};
   ASSERT_TRUE((*Crop::Make(CropWindow{1, 0, 2, 2}))->Compute(&columns, 0).ok());
   EXPECT_EQ(Values<uint8_t>(columns[0]), (std::vector<uint8_t>{4, 5, 7, 8}));
   columns = {img};
@@ -215,7 +215,7 @@ TEST(Crop, CopiesTheWindowOrSaysItDoesNotFit) {
 
 TEST(CenterCrop, RoundsOffsetsHalfToEvenAndZeroPadsLargerCrops) {
   TensorPtr img = MakeImage<uint8_t>(DataType::kUInt8, {1, 6}, {1, 2, 3, 4, 5, 6});
-  engine::TensorList columns = {img};
+  TensorList columns = {img};
   ASSERT_TRUE((*CenterCrop::Make(1, 3))->Compute(&columns, 0).ok());  // (6 - 3) / 2 = 1.5 -> 2
   EXPECT_EQ(Values<uint8_t>(columns[0]), (std::vector<uint8_t>{3, 4, 5}));
   columns = {img};
@@ -228,12 +228,12 @@ TEST(RandomCrop, WindowsStayInsideThePaddedImage) {
   TensorPtr img = RandomU8({5, 4}, 4);
   auto op = *RandomCrop::Make(6, 6, Padding{}, /*pad_if_needed=*/true, {}, BorderMode::kEdge);
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    engine::TensorList columns = {img};
+    TensorList columns = {img};
     ASSERT_TRUE(op->Compute(&columns, seed).ok());
     EXPECT_EQ(columns[0]->shape(), (Shape{6, 6}));
   }
   auto no_pad = *RandomCrop::Make(6, 6, Padding{}, false, {}, BorderMode::kConstant);
-  engine::TensorList columns = {img};
+  TensorList columns = {img};
   EXPECT_EQ(no_pad->Compute(&columns, 0).message(),
             "RandomCrop: the crop size (6, 6) is larger than the image of shape [5, 4]; pass "
             "pad_if_needed=True to pad it");

@@ -35,7 +35,7 @@ TEST(CheckImage, NamesTheTransformAndWhatItGot) {
 }
 
 TEST(OneImageColumn, CountsColumns) {
-  engine::TensorList two = {*Tensor::Create(DataType::kUInt8, {1, 1}),
+  TensorList two = {*Tensor::Create(DataType::kUInt8, {1, 1}),
                             *Tensor::Create(DataType::kUInt8, {1, 1})};
   EXPECT_EQ(OneImageColumn("Pad", two).status().message(),
             "Pad: expected one column (the image), got 2");

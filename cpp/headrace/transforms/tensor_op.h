@@ -1,7 +1,7 @@
 // TensorOp: one transform applied by a map op to the selected columns of each row.
 //
-// Native transforms (cpp/headrace/transforms/) and Python callables (bindings/) both
-// implement it. A map op hands a whole block of rows to each op in its chain, so that
+// Native transforms (this folder) and Python callables (bindings/) both implement it; the
+// engine's map, filter and bucket-batch ops call it, so it lives here, below the engine. A map op hands a whole block of rows to each op in its chain, so that
 // consecutive native ops run without returning to Python, and a Python op takes the GIL
 // once per block instead of once per row.
 //
@@ -20,10 +20,7 @@
 #include "headrace/core/status.h"
 #include "headrace/core/tensor.h"
 
-namespace headrace::engine {
-
-// The columns one TensorOp reads and writes for one row.
-using TensorList = std::vector<TensorPtr>;
+namespace headrace::transforms {
 
 class TensorOp {
  public:
@@ -56,4 +53,4 @@ class TensorOp {
   virtual void ClearCancel() {}
 };
 
-}  // namespace headrace::engine
+}  // namespace headrace::transforms

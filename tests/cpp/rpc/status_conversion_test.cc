@@ -1,10 +1,10 @@
-#include "headrace/server/status_conversion.h"
+#include "headrace/rpc/status_conversion.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace headrace::server {
+namespace headrace::rpc {
 namespace {
 
 TEST(StatusConversionTest, OkMapsToOk) {
@@ -45,4 +45,4 @@ TEST(StatusConversionTest, UnknownGrpcCodeBecomesUnknownKeepingMessage) {
 }
 
 }  // namespace
-}  // namespace headrace::server
+}  // namespace headrace::rpc

@@ -1,9 +1,9 @@
-#include "headrace/server/status_conversion.h"
+#include "headrace/rpc/status_conversion.h"
 
 #include <array>
 #include <utility>
 
-namespace headrace::server {
+namespace headrace::rpc {
 
 namespace {
 
@@ -64,4 +64,4 @@ Status FromGrpcStatus(const grpc::Status& status) {
   return Status(code, status.error_message());
 }
 
-}  // namespace headrace::server
+}  // namespace headrace::rpc

@@ -19,9 +19,9 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/status.h"
-#include "headrace/server/server_status_info.h"
+#include "headrace/rpc/server_status_info.h"
 
-namespace headrace::server {
+namespace headrace::rpc {
 
 class ServerClient {
  public:
@@ -49,4 +49,4 @@ class ServerClient {
   std::unique_ptr<Rep> rep_;
 };
 
-}  // namespace headrace::server
+}  // namespace headrace::rpc

@@ -1,4 +1,4 @@
-#include "headrace/server/server_impl.h"
+#include "headrace/server/control_service_impl.h"
 
 #include <unistd.h>
 
@@ -20,19 +20,19 @@ double UnixSecondsNow() {
 
 }  // namespace
 
-ServerImpl::ServerImpl(std::string host)
+ControlServiceImpl::ControlServiceImpl(std::string host)
     : host_(std::move(host)),
       pid_(static_cast<int64_t>(::getpid())),
       started_(std::chrono::steady_clock::now()),
       started_unix_seconds_(UnixSecondsNow()) {}
 
-void ServerImpl::SetBoundPort(int port) {
+void ControlServiceImpl::SetBoundPort(int port) {
   std::lock_guard<std::mutex> lock(mu_);
   port_ = port;
 }
 
-ServerStatusInfo ServerImpl::GetStatus() const {
-  ServerStatusInfo info;
+rpc::ServerStatusInfo ControlServiceImpl::GetStatus() const {
+  rpc::ServerStatusInfo info;
   info.version = std::string(Version());
   info.pid = pid_;
   info.host = host_;
@@ -48,7 +48,18 @@ ServerStatusInfo ServerImpl::GetStatus() const {
   return info;
 }
 
-void ServerImpl::RequestStop() {
+void ControlServiceImpl::SetSegment(int fd, int64_t capacity) {
+  std::lock_guard<std::mutex> lock(mu_);
+  segment_fd_ = fd;
+  segment_capacity_ = capacity;
+}
+
+SegmentInfo ControlServiceImpl::GetSegment() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return SegmentInfo{pid_, segment_fd_, segment_capacity_};
+}
+
+void ControlServiceImpl::RequestStop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     stop_requested_ = true;
@@ -56,17 +67,17 @@ void ServerImpl::RequestStop() {
   stop_requested_cv_.notify_all();
 }
 
-bool ServerImpl::stop_requested() const {
+bool ControlServiceImpl::stop_requested() const {
   std::lock_guard<std::mutex> lock(mu_);
   return stop_requested_;
 }
 
-void ServerImpl::WaitForStopRequest() const {
+void ControlServiceImpl::WaitForStopRequest() const {
   std::unique_lock<std::mutex> lock(mu_);
   stop_requested_cv_.wait(lock, [this] { return stop_requested_; });
 }
 
-bool ServerImpl::WaitForStopRequestFor(std::chrono::milliseconds timeout) const {
+bool ControlServiceImpl::WaitForStopRequestFor(std::chrono::milliseconds timeout) const {
   std::unique_lock<std::mutex> lock(mu_);
   return stop_requested_cv_.wait_for(lock, timeout, [this] { return stop_requested_; });
 }

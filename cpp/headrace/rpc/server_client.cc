@@ -1,27 +1,31 @@
-#include "headrace/server/server_client.h"
+#include "headrace/rpc/server_client.h"
 
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
 
+#include <charconv>
 #include <utility>
 
-#include "headrace/server/server_options.h"
-#include "headrace/server/status_conversion.h"
+#include "headrace/rpc/address.h"
+#include "headrace/rpc/connection.h"
+#include "headrace/rpc/status_conversion.h"
+#include "headrace/rpc/wire.h"
 #include "headrace/v1/server.grpc.pb.h"
 
-namespace headrace::server {
+namespace headrace::rpc {
 
 namespace {
 
-// The command that would start a server at `address`, for error messages.
-std::string StartCommandFor(const std::string& address) {
+// The advice on starting a server at `address` ("host:port"), for error messages.
+std::string StartAdviceFor(const std::string& address) {
   const size_t colon = address.rfind(':');
-  std::string port = colon == std::string::npos ? "" : address.substr(colon + 1);
-  std::string host = colon == std::string::npos ? address : address.substr(0, colon);
-  if (port.empty()) port = std::to_string(kDefaultPort);
-  std::string command = "headrace-server";
-  if (host != kDefaultHost && host != "localhost" && host != "") command += " --host " + host;
-  return command + " --port " + port;
+  const std::string host = colon == std::string::npos ? address : address.substr(0, colon);
+  int port = kDefaultPort;  // kept when the address has no port number
+  if (colon != std::string::npos) {
+    const char* digits = address.data() + colon + 1;
+    std::from_chars(digits, address.data() + address.size(), port);
+  }
+  return StartAdvice(host, port);
 }
 
 Status CheckTimeout(std::chrono::milliseconds timeout) {
@@ -61,8 +65,7 @@ struct ServerClient::Rep {
     switch (status.error_code()) {
       case grpc::StatusCode::UNAVAILABLE:
         return Status::Unavailable("no headrace server is reachable at " + address + " (" +
-                                   status.error_message() + "); start one with `" +
-                                   StartCommandFor(address) + "`");
+                                   status.error_message() + "); " + StartAdviceFor(address));
       case grpc::StatusCode::DEADLINE_EXCEEDED:
         return Status::DeadlineExceeded("the headrace server at " + address +
                                         " did not answer " + rpc + " within " +
@@ -80,15 +83,8 @@ Result<std::unique_ptr<ServerClient>> ServerClient::Connect(std::string address,
     return Status::InvalidArgument("address must be 'host:port', e.g. '" +
                                    FormatAddress(kDefaultHost, kDefaultPort) + "', got ''");
   }
-  grpc::ChannelArguments args;
-  // A headrace server is reached directly; an http_proxy set for the web must not
-  // capture calls to 127.0.0.1.
-  args.SetInt(GRPC_ARG_ENABLE_HTTP_PROXY, 0);
-  // Retry a refused connection soon: a client is often made just before its server is up.
-  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
+                                           ClientChannelArguments());
   if (channel == nullptr) {
     return Status::InvalidArgument("cannot make a channel to address '" + address + "'");
   }
@@ -125,4 +121,4 @@ Status ServerClient::Stop(std::chrono::milliseconds timeout) {
   return rep_->Call("Stop", &v1::Server::Stub::Stop, v1::StopRequest(), &response, timeout);
 }
 
-}  // namespace headrace::server
+}  // namespace headrace::rpc

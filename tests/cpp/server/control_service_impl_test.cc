@@ -1,4 +1,4 @@
-#include "headrace/server/server_impl.h"
+#include "headrace/server/control_service_impl.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,10 +14,10 @@ namespace {
 
 using std::chrono::milliseconds;
 
-TEST(ServerImplTest, StatusDescribesThisProcess) {
-  ServerImpl impl("127.0.0.1");
+TEST(ControlServiceImplTest, StatusDescribesThisProcess) {
+  ControlServiceImpl impl("127.0.0.1");
   impl.SetBoundPort(4242);
-  const ServerStatusInfo info = impl.GetStatus();
+  const rpc::ServerStatusInfo info = impl.GetStatus();
   EXPECT_EQ(info.version, std::string(Version()));
   EXPECT_EQ(info.pid, static_cast<int64_t>(::getpid()));
   EXPECT_EQ(info.host, "127.0.0.1");
@@ -27,28 +27,28 @@ TEST(ServerImplTest, StatusDescribesThisProcess) {
   EXPECT_NEAR(info.started_unix_seconds, now, 60.0);
 }
 
-TEST(ServerImplTest, PortIsZeroUntilBound) {
-  ServerImpl impl("localhost");
+TEST(ControlServiceImplTest, PortIsZeroUntilBound) {
+  ControlServiceImpl impl("localhost");
   EXPECT_EQ(impl.GetStatus().port, 0);
 }
 
-TEST(ServerImplTest, UptimeGrowsAndStartTimeDoesNot) {
-  ServerImpl impl("127.0.0.1");
-  const ServerStatusInfo first = impl.GetStatus();
+TEST(ControlServiceImplTest, UptimeGrowsAndStartTimeDoesNot) {
+  ControlServiceImpl impl("127.0.0.1");
+  const rpc::ServerStatusInfo first = impl.GetStatus();
   std::this_thread::sleep_for(milliseconds(20));
-  const ServerStatusInfo second = impl.GetStatus();
+  const rpc::ServerStatusInfo second = impl.GetStatus();
   EXPECT_GT(second.uptime_seconds, first.uptime_seconds);
   EXPECT_EQ(second.started_unix_seconds, first.started_unix_seconds);
 }
 
-TEST(ServerImplTest, WaitTimesOutWithoutStopRequest) {
-  ServerImpl impl("127.0.0.1");
+TEST(ControlServiceImplTest, WaitTimesOutWithoutStopRequest) {
+  ControlServiceImpl impl("127.0.0.1");
   EXPECT_FALSE(impl.stop_requested());
   EXPECT_FALSE(impl.WaitForStopRequestFor(milliseconds(10)));
 }
 
-TEST(ServerImplTest, RequestStopWakesWaiterOnAnotherThread) {
-  ServerImpl impl("127.0.0.1");
+TEST(ControlServiceImplTest, RequestStopWakesWaiterOnAnotherThread) {
+  ControlServiceImpl impl("127.0.0.1");
   std::thread waiter([&impl] { impl.WaitForStopRequest(); });
   std::this_thread::sleep_for(milliseconds(10));
   impl.RequestStop();
@@ -56,12 +56,22 @@ TEST(ServerImplTest, RequestStopWakesWaiterOnAnotherThread) {
   EXPECT_TRUE(impl.stop_requested());
 }
 
-TEST(ServerImplTest, RequestStopIsIdempotentAndSticky) {
-  ServerImpl impl("127.0.0.1");
+TEST(ControlServiceImplTest, RequestStopIsIdempotentAndSticky) {
+  ControlServiceImpl impl("127.0.0.1");
   impl.RequestStop();
   impl.RequestStop();
   EXPECT_TRUE(impl.WaitForStopRequestFor(milliseconds(0)));
   impl.WaitForStopRequest();  // Returns at once: the request was before the wait.
+}
+
+TEST(ControlServiceImplTest, SegmentNamesThisProcessAndTheStoreOnceSet) {
+  ControlServiceImpl impl("127.0.0.1");
+  EXPECT_EQ(impl.GetSegment().fd, -1) << "no store yet";
+  impl.SetSegment(7, int64_t{1} << 20);
+  const SegmentInfo segment = impl.GetSegment();
+  EXPECT_EQ(segment.pid, static_cast<int64_t>(::getpid()));
+  EXPECT_EQ(segment.fd, 7);
+  EXPECT_EQ(segment.capacity, int64_t{1} << 20);
 }
 
 }  // namespace

@@ -1,13 +1,13 @@
 // ServerStatusInfo: what a headrace server says about itself (the GetStatus RPC).
 //
-// A plain value, produced by ServerImpl::GetStatus on the server side and by
+// A plain value, produced by ControlServiceImpl::GetStatus on the server side and by
 // ServerClient::GetStatus on the client side. Not synchronised, like any value.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
-namespace headrace::server {
+namespace headrace::rpc {
 
 struct ServerStatusInfo {
   // headrace version of the server binary, e.g. "0.1.0".
@@ -24,4 +24,4 @@ struct ServerStatusInfo {
   double started_unix_seconds = 0.0;
 };
 
-}  // namespace headrace::server
+}  // namespace headrace::rpc
