@@ -113,6 +113,17 @@ std::string StartAdvice(const std::string& host, int port) {
          std::to_string(port) + ")";
 }
 
+Status CallFailure(const char* rpc, const std::string& what, const std::string& address,
+                   const std::string& start_advice, const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    return Status::Unavailable(std::string(rpc) + ": the headrace " + what + " at " + address +
+                               " is not answering (" + status.error_message() + "); " +
+                               start_advice);
+  }
+  return FromGrpcStatus(status).WithContext(std::string(rpc) + " on the headrace " + what +
+                                            " at " + address);
+}
+
 bool BlocksStayedWithClient(StatusCode code, std::initializer_list<StatusCode> refused_before_taking) {
   switch (code) {
     case StatusCode::kUnauthenticated:
@@ -189,13 +200,7 @@ void Connection::Prepare(grpc::ClientContext* context) const {
 }
 
 Status Connection::CallError(const char* rpc, const grpc::Status& status) const {
-  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return Status::Unavailable(std::string(rpc) + ": the headrace " + what_ + " at " + address_ +
-                               " is not answering (" + status.error_message() + "); " +
-                               StartAdvice(options_.host, options_.port));
-  }
-  return FromGrpcStatus(status).WithContext(std::string(rpc) + " on the headrace " + what_ +
-                                            " at " + address_);
+  return CallFailure(rpc, what_, address_, StartAdvice(options_.host, options_.port), status);
 }
 
 void Connection::ReleaseBlocks(const std::vector<int64_t>& offsets) const {

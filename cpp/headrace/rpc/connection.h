@@ -142,4 +142,11 @@ grpc::ChannelArguments ClientChannelArguments();
 // advice every "no server" message ends with.
 std::string StartAdvice(const std::string& host, int port);
 
+// The Status of a failed call `rpc` to the headrace `what` at `address`, for every client:
+// Unavailable "<rpc>: the headrace <what> at <address> is not answering (<gRPC's reason>);
+// <start_advice>" when the server is gone, else the server's status with the call and
+// the address as context.
+Status CallFailure(const char* rpc, const std::string& what, const std::string& address,
+                   const std::string& start_advice, const grpc::Status& status);
+
 }  // namespace headrace::rpc

@@ -8,7 +8,6 @@
 
 #include "headrace/rpc/address.h"
 #include "headrace/rpc/connection.h"
-#include "headrace/rpc/status_conversion.h"
 #include "headrace/rpc/wire.h"
 #include "headrace/v1/server.grpc.pb.h"
 
@@ -59,21 +58,15 @@ struct ServerClient::Rep {
     return status.ok() ? Status::OK() : CallError(status, rpc, timeout);
   }
 
-  // Turns a failed call into a Status that says which server and what to do about it.
+  // A failed call as every client reports it, except that a call that ran out of its
+  // own timeout says so (here the caller chose the timeout).
   Status CallError(const grpc::Status& status, const char* rpc,
                    std::chrono::milliseconds timeout) const {
-    switch (status.error_code()) {
-      case grpc::StatusCode::UNAVAILABLE:
-        return Status::Unavailable("no headrace server is reachable at " + address + " (" +
-                                   status.error_message() + "); " + StartAdviceFor(address));
-      case grpc::StatusCode::DEADLINE_EXCEEDED:
-        return Status::DeadlineExceeded("the headrace server at " + address +
-                                        " did not answer " + rpc + " within " +
-                                        std::to_string(timeout.count()) + " ms");
-      default:
-        return FromGrpcStatus(status).WithContext(std::string(rpc) +
-                                                  " on the headrace server at " + address);
+    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return Status::DeadlineExceeded("the headrace server at " + address + " did not answer " +
+                                      rpc + " within " + std::to_string(timeout.count()) + " ms");
     }
+    return CallFailure(rpc, "server", address, StartAdviceFor(address), status);
   }
 };
 
