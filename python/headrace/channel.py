@@ -82,7 +82,7 @@ def split_evenly(obj: Any, num_shards: int) -> List[Any]:
             raise InvalidArgumentError("send: a 0-d array cannot be split into shards; use full_batch=True")
         return np.array_split(obj, num_shards)
     length = len(obj) if hasattr(obj, "__len__") else None
-    bounds = None
+    bounds: List[Tuple[Any, Any]] = []  # (start, stop) of each shard
     if length is not None:
         base, extra = divmod(length, num_shards)
         sizes = [base + (1 if i < extra else 0) for i in range(num_shards)]

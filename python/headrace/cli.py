@@ -23,7 +23,7 @@ from headrace.errors import HeadraceError
 
 
 
-def _size(value: int) -> str:
+def _size(value: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if value < 1024 or unit == "GiB":
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"

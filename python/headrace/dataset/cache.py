@@ -143,7 +143,7 @@ def _describe_value(value: Any, depth: int = 0) -> str:
         data = np.ascontiguousarray(value)
         if data.dtype == object:
             return f"array(object, {data.shape}, [{', '.join(inner(v) for v in data.reshape(-1))}])"
-        return f"array({data.dtype}, {data.shape}, crc={zlib.crc32(data.view(np.uint8).reshape(-1))})"
+        return f"array({data.dtype}, {data.shape}, crc={zlib.crc32(data.view(np.uint8).reshape(-1).data)})"
     if isinstance(value, np.generic):
         return repr(value)
     if isinstance(value, (list, tuple)):
