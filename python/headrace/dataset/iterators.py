@@ -67,9 +67,9 @@ class _Iterator:
         root, context = build_pipeline(dataset)
         # Worker pools and the like: closed once the tree's threads are gone.
         self._resources = context.resources
+        self._tree: Optional[_engine.Iterator]  # None once stopped
         try:
-            self._tree: Optional[_engine.Iterator] = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS,
-                                                                      num_epochs)
+            self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs)
         except BaseException:
             close_resources(self._resources)
             raise
