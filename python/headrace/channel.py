@@ -30,6 +30,7 @@ from typing import Any, Iterator, List, Optional, Tuple
 
 import numpy as np
 
+from headrace._address import default_address, default_token, parse_address
 from headrace.dataset.validation import check_bool, check_int
 from headrace.errors import InvalidArgumentError
 
@@ -42,29 +43,16 @@ OUT_OF_BAND_BYTES = 64 << 10
 _WAIT_SLICE = 1.0
 
 
-def _address(address: Optional[str]) -> Tuple[str, int, bool]:
-    """(host, port, is the default local server)."""
-    if address is None:
-        from headrace.server import default_address
-
-        return (*default_address(), True)
-    if not isinstance(address, str) or ":" not in address:
-        raise InvalidArgumentError(f"address must be 'host:port' or None, got {address!r}")
-    host, _, port = address.rpartition(":")
-    if not port.isdigit() or not 0 < int(port) < 65536 or not host:
-        raise InvalidArgumentError(f"address must be 'host:port' with a port in [1, 65535], got {address!r}")
-    return host.strip("[]"), int(port), False
-
-
 def _connect(address: Optional[str], token: Optional[str]) -> Any:
     from headrace._core import channel as _channel
-    from headrace.server import default_token
 
-    host, port, local_default = _address(address)
-    if local_default:
+    if address is None:  # the local server, started if none runs
         from headrace.server import ensure_local_server
 
+        host, port = default_address()
         ensure_local_server(host, port)
+    else:
+        host, port = parse_address(address)
     return _channel.ChannelClient(host, port, default_token(token))
 
 
