@@ -177,6 +177,24 @@ def test_a_receiver_waits_for_a_channel_up_to_its_timeout(server):
     assert time.monotonic() - started < 3
 
 
+def test_the_clients_timeouts_are_checked_alike(server):
+    # bindings/python_timeout.cc: a connect timeout and a wait both raise
+    # InvalidArgumentError (a ValueError) naming the value.
+    from headrace._core import channel as _channel
+
+    with pytest.raises(InvalidArgumentError, match=r"^timeout must be a positive number of seconds, got 0.0$"):
+        _channel.ChannelClient(server.host, server.port, connect_timeout=0.0)
+    client = _channel.ChannelClient(server.host, server.port)
+    sender = DataSender(address=server.address, dataset_name="waits")
+    wait_error = r"^timeout must be None or a non-negative number of seconds, got {}$"
+    with pytest.raises(InvalidArgumentError, match=wait_error.format("-2.0")):
+        client.describe("default", "waits", -2.0)
+    channel_id = client.describe("default", "waits", 0.0)["channel_id"]
+    with pytest.raises(InvalidArgumentError, match=wait_error.format("inf")):
+        client.get(channel_id, 0, float("inf"))
+    sender.close()
+
+
 def test_bad_arguments_and_a_second_sender_are_refused(server):
     first = DataSender(address=server.address, dataset_name="taken", num_shards=2)  # noqa: F841 (alive)
     with pytest.raises(FileExistsError, match="taken"):
