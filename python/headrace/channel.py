@@ -25,6 +25,8 @@ started if none runs.
 
 from __future__ import annotations
 
+import math
+import numbers
 import pickle
 from typing import Any, Iterator, List, Optional, Tuple
 
@@ -211,6 +213,11 @@ class DataReceiver:
     def _get(self, timeout: Optional[float], peek: bool) -> Any:
         from headrace.errors import DeadlineExceededError
 
+        # The client checks each wait too, but the slices below would turn a NaN (or
+        # infinite) timeout into waits of a second, forever.
+        if timeout is not None and not (isinstance(timeout, numbers.Real) and math.isfinite(timeout)
+                                        and timeout >= 0):
+            raise InvalidArgumentError(f"timeout must be None or a non-negative number of seconds, got {timeout}")
         info = self._describe(timeout)
         remaining = timeout
         while True:

@@ -192,6 +192,12 @@ def test_the_clients_timeouts_are_checked_alike(server):
     channel_id = client.describe("default", "waits", 0.0)["channel_id"]
     with pytest.raises(InvalidArgumentError, match=wait_error.format("inf")):
         client.get(channel_id, 0, float("inf"))
+    # The receiver waits in slices: a timeout that no slice can use up is refused first.
+    receiver = DataReceiver(address=server.address, dataset_name="waits")
+    for timeout in (float("nan"), float("inf"), -1):
+        for wait in (receiver.recv, receiver.peek):
+            with pytest.raises(InvalidArgumentError, match=wait_error.format(timeout)):
+                wait(timeout=timeout)
     sender.close()
 
 
