@@ -329,14 +329,16 @@ def test_a_receiver_on_another_host_gets_every_object_over_tcp_with_the_token(se
         for i in range(5):
             sender.send(np.full(1 << 18, i, np.float32))
         sender.close()
-        tests = os.path.dirname(os.path.abspath(__file__))
+        tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where conftest is
+        # The receiver imports conftest, and headrace from where this process does.
+        path = os.pathsep.join(p for p in [tests, os.environ.get("PYTHONPATH", "")] if p)
 
         def receive(token: str) -> subprocess.CompletedProcess:
             return subprocess.run(
                 ["ip", "netns", "exec", namespace, "unshare", "--pid", "--fork", "--mount-proc",
                  sys.executable, "-c", REMOTE_RECEIVER, server.address, token],
                 capture_output=True, text=True, timeout=60, cwd=tests,
-                env={**os.environ, "PYTHONPATH": tests})
+                env={**os.environ, "PYTHONPATH": path})
 
         refused = receive("")
         assert refused.returncode != 0 and "token" in refused.stderr, refused.stderr
