@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "bindings/status_to_python.h"
+
 namespace py = pybind11;
 
 namespace headrace::bindings {
@@ -24,8 +26,8 @@ std::chrono::milliseconds WaitFromSeconds(const py::object& seconds) {
   if (seconds.is_none()) return std::chrono::milliseconds(-1);
   const double value = seconds.cast<double>();
   if (!std::isfinite(value) || value < 0) {
-    throw py::value_error("timeout must be None or a non-negative number of seconds, got " +
-                          std::string(py::str(seconds)));
+    ThrowIfError(Status::InvalidArgument("timeout must be None or a non-negative number of seconds, got " +
+                                         std::string(py::str(seconds))));
   }
   return std::chrono::milliseconds(static_cast<int64_t>(std::ceil(std::fmin(value, kMaxTimeoutSeconds) * 1000.0)));
 }

@@ -15,7 +15,9 @@ namespace headrace::bindings {
 // InvalidArgument naming the value otherwise.
 Result<std::chrono::milliseconds> TimeoutFromSeconds(double seconds);
 
-// A wait: None is no limit (-1 ms), else seconds >= 0 (0: do not wait). ValueError otherwise.
+// A wait: None is no limit (-1 ms), else seconds >= 0 (0: do not wait); raises
+// InvalidArgumentError (also a ValueError) naming the value otherwise, as
+// ValueOrThrow(TimeoutFromSeconds(...)) does. Needs the GIL.
 std::chrono::milliseconds WaitFromSeconds(const pybind11::object& seconds);
 
 }  // namespace headrace::bindings

@@ -26,6 +26,7 @@ DEBIAN_PACKAGES=(
 PYTHON_PACKAGES=(
   "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.18" "ninja"
   "numpy>=1.24" "pytest>=7" "pillow" "grpcio" "grpcio-tools" "pandas" "matplotlib" "tqdm" "torch==2.13.0" "google-crc32c"
+  "mypy==2.4.1"
 )
 
 log() { printf '\n==> %s\n' "$*"; }
@@ -63,6 +64,11 @@ setup() {
 }
 
 run_tests() {
+  log "mypy"
+  # The package's sources, typed against python/headrace/_core.pyi ([tool.mypy] in
+  # pyproject.toml), then that stub against the extension just installed.
+  "$PYTHON" -m mypy
+  "$PYTHON" scripts/stubtest_core.py
   log "ctest"
   # The ctest of the cmake that pip installed for this Python: found whether or not that
   # Python's scripts directory is on PATH (a venv that is not activated, say).

@@ -1,20 +1,23 @@
-# Type stub of the private extension headrace._core (bindings/).
-import types
+# Type stub of the private extension headrace._core (bindings/module.cc and the
+# register_*.cc files it calls). Its submodules are typed in _core_stubs/ (see the note
+# there) and re-exported here under their runtime names. scripts/stubtest_core.py checks
+# these stubs against the built extension.
 from typing import Any, Optional
 
 import numpy as np
 
+from headrace._core_stubs import cache as cache
+from headrace._core_stubs import channel as channel
+from headrace._core_stubs import engine as engine
+from headrace._core_stubs import memory as memory
+from headrace._core_stubs import records as records
+from headrace._core_stubs import transforms as transforms
+from headrace._core_stubs._pybind11 import pybind11_type
+
 __version__: str
 
-# The engine (samplers, ops, Iterator) and native transforms; used by headrace.dataset only.
-engine: types.ModuleType
-transforms: types.ModuleType
-# The shared-memory store (SharedStore); used by headrace.dataset.workers only.
-memory: types.ModuleType
-# Sources over files (RecordFormat, record_files_op, the MindRecord, TFRecord, CSV, text,
-# MNIST and CIFAR readers, MindRecordWriter); used by headrace.dataset and headrace.mindrecord.
-records: types.ModuleType
-
+# register_errors.cc: HeadraceError and one subclass per status code, each also the
+# built-in a Python user would expect. Their __module__ is headrace.errors.
 class HeadraceError(Exception):
     code: str
 
@@ -35,11 +38,14 @@ class UnavailableError(HeadraceError, ConnectionError): ...
 class DataLossError(HeadraceError, OSError): ...
 class UnauthenticatedError(HeadraceError, PermissionError): ...
 
+# The class of each status code (its int value).
 ERROR_CLASSES: dict[int, type[HeadraceError]]
 
+# Raises the exception that a C++ Status of `code` becomes (for tests).
 def _raise_status(code: int, message: str) -> None: ...
 
-class Tensor:
+# register_tensor.cc.
+class Tensor(metaclass=pybind11_type):
     def __init__(self, array: Any) -> None: ...
     @property
     def dtype(self) -> str: ...
@@ -50,12 +56,15 @@ class Tensor:
     @property
     def data_ptr(self) -> int: ...
     def numpy(self) -> np.ndarray: ...
-    def __array__(self, dtype: Optional[Any] = ..., copy: Optional[bool] = ...) -> np.ndarray: ...
+    def __array__(self, dtype: Optional[Any] = None, copy: Optional[bool] = None) -> np.ndarray: ...
     def __len__(self) -> int: ...
 
-class ServerClient:
-    def __init__(self, address: str) -> None: ...
+# register_server.cc: the control RPCs of a headrace server. Constructing it does not
+# contact the server; each call does, waiting at most `timeout` seconds.
+class ServerClient(metaclass=pybind11_type):
+    def __init__(self, address: str, token: str = "") -> None: ...
     @property
     def address(self) -> str: ...
-    def status(self, timeout: float = ...) -> dict[str, Any]: ...
-    def stop(self, timeout: float = ...) -> None: ...
+    # {"version", "pid", "host", "port", "uptime_seconds", "started_unix_seconds"}.
+    def status(self, timeout: float = 5.0) -> dict[str, Any]: ...
+    def stop(self, timeout: float = 5.0) -> None: ...

@@ -25,11 +25,14 @@ started if none runs.
 
 from __future__ import annotations
 
+import math
+import numbers
 import pickle
 from typing import Any, Iterator, List, Optional, Tuple
 
 import numpy as np
 
+from headrace._address import default_address, default_token, parse_address
 from headrace.dataset.validation import check_bool, check_int
 from headrace.errors import InvalidArgumentError
 
@@ -42,29 +45,16 @@ OUT_OF_BAND_BYTES = 64 << 10
 _WAIT_SLICE = 1.0
 
 
-def _address(address: Optional[str]) -> Tuple[str, int, bool]:
-    """(host, port, is the default local server)."""
-    if address is None:
-        from headrace.server import default_address
-
-        return (*default_address(), True)
-    if not isinstance(address, str) or ":" not in address:
-        raise InvalidArgumentError(f"address must be 'host:port' or None, got {address!r}")
-    host, _, port = address.rpartition(":")
-    if not port.isdigit() or not 0 < int(port) < 65536 or not host:
-        raise InvalidArgumentError(f"address must be 'host:port' with a port in [1, 65535], got {address!r}")
-    return host.strip("[]"), int(port), False
-
-
 def _connect(address: Optional[str], token: Optional[str]) -> Any:
     from headrace._core import channel as _channel
-    from headrace.server import default_token
 
-    host, port, local_default = _address(address)
-    if local_default:
+    if address is None:  # the local server, started if none runs
         from headrace.server import ensure_local_server
 
+        host, port = default_address()
         ensure_local_server(host, port)
+    else:
+        host, port = parse_address(address)
     return _channel.ChannelClient(host, port, default_token(token))
 
 
@@ -82,7 +72,7 @@ def split_evenly(obj: Any, num_shards: int) -> List[Any]:
             raise InvalidArgumentError("send: a 0-d array cannot be split into shards; use full_batch=True")
         return np.array_split(obj, num_shards)
     length = len(obj) if hasattr(obj, "__len__") else None
-    bounds = None
+    bounds: List[Tuple[Any, Any]] = []  # (start, stop) of each shard
     if length is not None:
         base, extra = divmod(length, num_shards)
         sizes = [base + (1 if i < extra else 0) for i in range(num_shards)]
@@ -223,6 +213,11 @@ class DataReceiver:
     def _get(self, timeout: Optional[float], peek: bool) -> Any:
         from headrace.errors import DeadlineExceededError
 
+        # The client checks each wait too, but the slices below would turn a NaN (or
+        # infinite) timeout into waits of a second, forever.
+        if timeout is not None and not (isinstance(timeout, numbers.Real) and math.isfinite(timeout)
+                                        and timeout >= 0):
+            raise InvalidArgumentError(f"timeout must be None or a non-negative number of seconds, got {timeout}")
         info = self._describe(timeout)
         remaining = timeout
         while True:

@@ -19,11 +19,12 @@ import argparse
 import sys
 from typing import List, Optional
 
+from headrace._address import default_address, default_token, format_address
 from headrace.errors import HeadraceError
 
 
 
-def _size(value: int) -> str:
+def _size(value: float) -> str:
     for unit in ("B", "KiB", "MiB", "GiB"):
         if value < 1024 or unit == "GiB":
             return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
@@ -38,9 +39,7 @@ def _client(args: argparse.Namespace):
 
 
 def _address(args: argparse.Namespace) -> str:
-    from headrace.server import _format_address
-
-    return _format_address(args.host, args.port)
+    return format_address(args.host, args.port)
 
 
 def cache_start(args: argparse.Namespace) -> int:
@@ -108,8 +107,6 @@ def session_drop(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="headrace", description="Run and inspect headrace's cache server.")
     groups = top.add_subparsers(dest="group", required=True)
-
-    from headrace.server import default_address, default_token
 
     host, port = default_address()
 

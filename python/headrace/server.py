@@ -26,6 +26,11 @@ import time
 from types import TracebackType
 from typing import IO, Any, Dict, Optional, Sequence, Type
 
+from headrace._address import DEFAULT_HOST as DEFAULT_HOST  # re-exported: this module's names too
+from headrace._address import DEFAULT_PORT as DEFAULT_PORT
+from headrace._address import default_address as default_address
+from headrace._address import default_token as default_token
+from headrace._address import format_address
 from headrace._core import ServerClient
 from headrace.errors import InvalidArgumentError
 
@@ -33,20 +38,6 @@ __all__ = ["ServerProcess", "daemon_log_path", "ensure_local_server", "server_bi
            "status", "stop"]
 
 BINARY_NAME = "headrace-server"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 50052
-
-
-def default_address() -> "tuple[str, int]":
-    """The server a client uses when none is named: HEADRACE_CACHE_HOST and
-    HEADRACE_CACHE_PORT, else 127.0.0.1:50052 (headrace-server reads the same variables)."""
-    return (os.environ.get("HEADRACE_CACHE_HOST", DEFAULT_HOST),
-            int(os.environ.get("HEADRACE_CACHE_PORT", DEFAULT_PORT)))
-
-
-def default_token(token: Optional[str] = None) -> str:
-    """`token`, or HEADRACE_TOKEN when it is None, or "" (no token)."""
-    return token if token is not None else os.environ.get("HEADRACE_TOKEN", "")
 
 _LISTENING = re.compile(rb"^headrace-server listening on (?P<host>.+):(?P<port>\d+)\s*$")
 
@@ -72,13 +63,6 @@ def server_binary() -> str:
         f"({scripts}) nor on PATH; it is installed by `pip install headrace` (built with "
         "HEADRACE_BUILD_SERVER=ON)"
     )
-
-
-def _format_address(host: str, port: int) -> str:
-    # An IPv6 host needs brackets in "host:port", as in the server's own listening line.
-    if ":" in host and not host.startswith("["):
-        return f"[{host}]:{port}"
-    return f"{host}:{port}"
 
 
 def status(address: str, timeout: float = 5.0, token: str = "") -> Dict[str, Any]:
@@ -146,8 +130,8 @@ def start_daemon(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, args: Seque
         with open(log_path, "rb") as log:
             log.seek(log_start)
             message = log.read().decode(errors="replace").strip()
-        raise RuntimeError(f"{BINARY_NAME} did not start on {_format_address(host, port)}: {message}")
-    return int(status(_format_address(host, port), token=token)["pid"])
+        raise RuntimeError(f"{BINARY_NAME} did not start on {format_address(host, port)}: {message}")
+    return int(status(format_address(host, port), token=token)["pid"])
 
 
 def _read_line(fd: int, timeout: float) -> bytes:
@@ -173,7 +157,7 @@ def ensure_local_server(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> N
     """Makes sure a headrace-server answers at host:port, starting a daemon there if none
     does (what a DatasetCache without a session id needs, so that no manual step is
     needed for the common case)."""
-    address = _format_address(host, port)
+    address = format_address(host, port)
     try:
         status(address, timeout=1.0)
         return
@@ -317,7 +301,7 @@ class ServerProcess:
     @property
     def address(self) -> str:
         """``"host:port"``, what clients connect to."""
-        return _format_address(self._host, self._port)
+        return format_address(self._host, self._port)
 
     @property
     def pid(self) -> int:

@@ -140,7 +140,7 @@ def to_torch(dataset: Any, prefetch: int = 2, device: Optional[Any] = None,
 
     def convert(row: Any) -> Any:
         tensors = tuple(tensor(array) for array in _columns(row))
-        if on_accelerator:
+        if stream is not None:  # on_accelerator
             with torch.cuda.stream(stream):
                 tensors = tuple(t.pin_memory().to(target, non_blocking=True) for t in tensors)
             stream.synchronize()  # on this background thread: the step gets a finished copy

@@ -10,6 +10,11 @@ from typing import Callable, List, Set, Tuple
 
 import pytest
 
+# The repository, and tests/data: files written by MindSpore and TensorFlow that the
+# readers are held to. Tests sit one folder below this file, by area.
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DATA_DIR = os.path.join(REPO_ROOT, "tests", "data")
+
 
 def os_thread_count() -> int:
     """Threads of this process as the kernel counts them (engine threads included)."""

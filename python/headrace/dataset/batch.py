@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
@@ -92,7 +92,9 @@ class BatchDataset(Dataset):
         if per_batch_map is None:
             if input_columns is not None or output_columns is not None:
                 raise InvalidArgumentError("input_columns and output_columns need per_batch_map")
-            self._column_names, self._input_indices, self._layout = columns, [], []
+            self._column_names = columns
+            self._input_indices: List[int] = []
+            self._layout: List[Tuple[bool, int]] = []
         else:
             if not callable(per_batch_map):
                 raise InvalidArgumentError(f"per_batch_map must be callable, got {per_batch_map!r}")
@@ -118,7 +120,8 @@ class BatchDataset(Dataset):
         workers = self.num_parallel_workers or (
             config.get_num_parallel_workers() if self.per_batch_map else 1)
         child = self.children[0]._build(context)
-        call, name, in_processes = None, "", False
+        call: object = None  # what batch_op calls per batch: the function, or a pool running it
+        name, in_processes = "", False
         if self.per_batch_map is not None:
             call = _BatchMapCall(self.per_batch_map)
             name = getattr(self.per_batch_map, "__name__", "per_batch_map")

@@ -19,7 +19,6 @@ left out).
 
 from __future__ import annotations
 
-import ipaddress
 import types
 import weakref
 import zlib
@@ -28,6 +27,7 @@ from typing import Any, Dict, Optional
 
 import numpy as np
 
+from headrace._address import default_address, default_token, is_loopback
 from headrace.dataset.validation import check_bool, check_int
 from headrace.errors import HeadraceError, InvalidArgumentError
 
@@ -38,15 +38,6 @@ _NOT_DATA = {"children", "cache", "num_parallel_workers", "python_multiprocessin
              "max_rowsize", "offload",
              # what a record-file source derives from its other arguments (record_files.py)
              "_format_object", "_file_rows"}
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 class DatasetCache:
@@ -73,8 +64,6 @@ class DatasetCache:
         self.session_id = session_id
         self.size = check_int("size", size, minimum=0)
         self.spilling = check_bool("spilling", spilling)
-        from headrace.server import default_address, default_token
-
         default_host, default_port = default_address()
         self.hostname = hostname if hostname is not None else default_host
         if not isinstance(self.hostname, str) or not self.hostname:
@@ -94,7 +83,7 @@ class DatasetCache:
         if self._client is None:
             from headrace._core import cache as _cache
 
-            if self.session_id is None and _is_loopback(self.hostname):
+            if self.session_id is None and is_loopback(self.hostname):
                 from headrace.server import ensure_local_server
 
                 ensure_local_server(self.hostname, self.port)
@@ -143,7 +132,7 @@ def _describe_value(value: Any, depth: int = 0) -> str:
         data = np.ascontiguousarray(value)
         if data.dtype == object:
             return f"array(object, {data.shape}, [{', '.join(inner(v) for v in data.reshape(-1))}])"
-        return f"array({data.dtype}, {data.shape}, crc={zlib.crc32(data.view(np.uint8).reshape(-1))})"
+        return f"array({data.dtype}, {data.shape}, crc={zlib.crc32(data.view(np.uint8).reshape(-1).data)})"
     if isinstance(value, np.generic):
         return repr(value)
     if isinstance(value, (list, tuple)):

@@ -101,7 +101,7 @@ class CSVDataset(RecordFilesDataset):
         self._init_files(dataset_files, num_samples, num_parallel_workers, shuffle, num_shards,
                          shard_id, cache)
         self._header_line = self.column_names is None
-        self._names = _read_headers(self.dataset_files, self.field_delim) if self._header_line \
+        self._names = _read_headers(self.dataset_files, self.field_delim) if self.column_names is None \
             else self.column_names
         if len(self._column_types) > len(self._names):
             raise InvalidArgumentError(f"column_defaults has {len(self._column_types)} values but there are "

@@ -9,11 +9,14 @@ reported at the line that made it.
 from __future__ import annotations
 
 import random
-from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.resources import close_resources
+
+if TYPE_CHECKING:  # iterators imports this module
+    from headrace.dataset.iterators import DictIterator, TupleIterator
 
 __all__ = ["BuildContext", "Dataset"]
 

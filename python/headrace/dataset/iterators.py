@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import os
 import weakref
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, TypeVar
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
@@ -30,6 +30,7 @@ _BLOCK_ROWS = 128
 _ROW, _END_OF_DATA = 0, 2
 
 _live: "weakref.WeakSet[_Iterator]" = weakref.WeakSet()
+_Self = TypeVar("_Self", bound="_Iterator")
 
 
 @atexit.register
@@ -66,6 +67,7 @@ class _Iterator:
         root, context = build_pipeline(dataset)
         # Worker pools and the like: closed once the tree's threads are gone.
         self._resources = context.resources
+        self._tree: Optional[_engine.Iterator]  # None once stopped
         try:
             self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs)
         except BaseException:
@@ -75,7 +77,7 @@ class _Iterator:
         self._progress = _progress_bar(dataset, num_epochs) if config.get_progress_bar() else None
         _live.add(self)
 
-    def __iter__(self) -> "_Iterator":
+    def __iter__(self: _Self) -> _Self:
         return self
 
     def _next_columns(self) -> Sequence[Any]:
@@ -91,6 +93,7 @@ class _Iterator:
             self.stop()
             raise
         if kind == _ROW:
+            assert columns is not None
             if self._progress is not None:
                 self._progress.update(1)
             return columns

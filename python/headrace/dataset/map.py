@@ -108,15 +108,15 @@ class MapDataset(Dataset):
                  python_multiprocessing: bool = False, cache: Any = None,
                  callbacks: Any = None, max_rowsize: Any = None, offload: Any = None) -> None:
         super().__init__([child])
-        ops = list(operations) if isinstance(operations, (list, tuple)) else [operations]
+        ops: List[Any] = list(operations) if isinstance(operations, (list, tuple)) else [operations]
         if not ops:
             raise InvalidArgumentError("operations must hold at least one operation")
         for op in ops:
             if not callable(op):
                 raise InvalidArgumentError(f"operations: {op!r} is not callable")
         # A Compose's transforms join the map's own chain (native ones stay native).
-        ops = [inner for op in ops for inner in (op.flatten() if isinstance(op, Compose) else [op])]
-        self.operations = ops
+        self.operations: List[Callable] = [
+            inner for op in ops for inner in (op.flatten() if isinstance(op, Compose) else [op])]
         child_columns = child.get_col_names()
         # Without input_columns, what MindSpore 2.10 does (its docs say all columns): the
         # first column only.

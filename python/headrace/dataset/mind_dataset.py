@@ -153,7 +153,8 @@ class MindDataset(Dataset):
         self.shuffle_mode = Shuffle.GLOBAL if shuffle is None else check_shuffle(shuffle, allow_infile=True)
         self.num_padded, self.padded_sample = self._check_padding(padded_sample, num_padded, num_shards)
         self.sampler = self._choose_sampler(sampler, shuffle, num_shards, shard_id)
-        self._format_object = None  # the opened C++ source, made at the first build
+        # The opened C++ source, made at the first build.
+        self._format_object: Optional[_records.MindRecordSource] = None
 
     def _check_padding(self, padded_sample: Any, num_padded: Any, num_shards: Any) -> Any:
         if padded_sample is None and num_padded is None:

@@ -104,8 +104,8 @@ class Profile:
             lines.append(f"send queue: {q['mean_ready']:.1f} of {q['prefetch']} batches ready on average "
                          f"when the step asked; the step waited {q['empty_steps']} of {q['steps']} times "
                          f"({q['wait_seconds']:.3f} s)")
-        op = self.bottleneck()
-        lines.append(f"bottleneck: {op['name'] if op else 'the consumer of the pipeline'}")
+        slowest = self.bottleneck()
+        lines.append(f"bottleneck: {slowest['name'] if slowest else 'the consumer of the pipeline'}")
         lines.append(f"suggestion: {self.suggestion()}")
         return "\n".join(lines)
 

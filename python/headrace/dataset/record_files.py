@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import glob
 import os
-from typing import Any, List, Optional, Union
+from typing import Any, List, Optional, Sequence, Union
 
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
@@ -35,7 +35,7 @@ class Shuffle(str, enum.Enum):
     INFILE = "infile"
 
 
-def expand_files(argument: str, dataset_files: Union[str, os.PathLike, List[Any]]) -> List[str]:
+def expand_files(argument: str, dataset_files: Union[str, os.PathLike, Sequence[Any]]) -> List[str]:
     """The files of `dataset_files`: a path, a glob pattern (sorted matches), or a list of
     paths. InvalidArgumentError naming `argument` for anything else, a pattern that
     matches nothing, an empty list, or a path that is not a file."""
@@ -106,7 +106,7 @@ class RecordFilesDataset(Dataset):
         if num_parallel_workers is not None:
             check_int("num_parallel_workers", num_parallel_workers, minimum=1)
         self.num_parallel_workers = num_parallel_workers
-        self.shuffle = check_shuffle(shuffle, allow_infile=False)
+        self.shuffle_mode = check_shuffle(shuffle, allow_infile=False)
         if (num_shards is None) != (shard_id is None):
             raise InvalidArgumentError("num_shards and shard_id must be given together")
         self.num_shards = 1 if num_shards is None else check_int("num_shards", num_shards, minimum=1)
@@ -145,7 +145,7 @@ class RecordFilesDataset(Dataset):
         # cache are shuffled too.
         op = build_with_cache(self, context, self._build_reader) if self.cache is not None \
             else self._build_reader(context)
-        if self.shuffle is Shuffle.GLOBAL:
+        if self.shuffle_mode is Shuffle.GLOBAL:
             buffer = global_shuffle_buffer(len(self.dataset_files), self._pass_size())
             op = _engine.shuffle_op(op, buffer, context.next_seed())
         return op
@@ -158,5 +158,5 @@ class RecordFilesDataset(Dataset):
         file_rows = self.file_rows() if self._equal_rows else []
         return _records.record_files_op(self._format(), self.dataset_files, file_rows,
                                         self.num_shards, self.shard_id,
-                                        self.shuffle is not None, self._equal_rows,
+                                        self.shuffle_mode is not None, self._equal_rows,
                                         context.next_seed(), workers, self.num_samples)

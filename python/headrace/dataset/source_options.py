@@ -27,7 +27,7 @@ def choose_sampler(shuffle: Optional[bool], sampler: Optional[Sampler],
         return sampler
     if (num_shards is None) != (shard_id is None):
         raise InvalidArgumentError("num_shards and shard_id must be given together")
-    if num_shards is not None:
+    if num_shards is not None and shard_id is not None:  # both or neither, checked above
         # DistributedSampler checks num_shards and shard_id. MindSpore: shuffle=None with shards means shuffled shards.
         return DistributedSampler(num_shards, shard_id, shuffle=shuffle is None or shuffle,
                                   num_samples=num_samples)

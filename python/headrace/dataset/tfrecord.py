@@ -78,7 +78,7 @@ class TFRecordDataset(RecordFilesDataset):
     def _make_format(self) -> Any:
         from headrace._core import records as _records
 
-        schema = [] if self.schema is None else [tuple(column) for column in self.schema.columns]
+        schema = [] if self.schema is None else list(self.schema.columns)
         return _records.TFRecordFormat(schema, self.columns_list or [], self.compression_type,
                                        self.dataset_files[0] if self.schema is None else "")
 

@@ -42,6 +42,11 @@ _ACCEPTS = {"int32": (int, np.int32, np.int64), "int64": (int, np.int32, np.int6
 _FORBIDDEN = set('\\/:*?"<>|`&\';')
 
 
+def _is_accepted(value: Any, type_name: str) -> bool:
+    """Whether `value` is a scalar of the schema type `type_name` (a bool is not a number)."""
+    return not isinstance(value, bool) and isinstance(value, _ACCEPTS[type_name])
+
+
 def _check_filename(path: Any) -> str:
     if not path:
         raise InvalidArgumentError("file_name must not be None or empty")
@@ -221,8 +226,7 @@ class FileWriter:
                     return None
                 blobs.append(np.ascontiguousarray(value).tobytes())
                 continue
-            accepted = _ACCEPTS[spec["type"]]
-            if isinstance(value, bool) or not isinstance(value, accepted):
+            if not _is_accepted(value, spec["type"]):
                 warnings.warn(f"write_raw_data: row {position} is left out: field '{field}' is of type "
                               f"{type(value).__name__}, not {spec['type']}", stacklevel=3)
                 return None

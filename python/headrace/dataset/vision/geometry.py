@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import math
 import numbers
-from typing import Any, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import transforms as _transforms
 from headrace.dataset.vision.utils import Border, Inter
 from headrace.errors import InvalidArgumentError
+
+if TYPE_CHECKING:  # typing.TypeGuard is Python 3.10's; annotations are not evaluated here
+    from typing_extensions import TypeGuard
 
 __all__ = [
     "Affine",
@@ -40,11 +43,11 @@ Size = Union[int, Sequence[int]]
 Fill = Union[int, Sequence[int]]
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
 
 

@@ -35,7 +35,7 @@ import time
 import weakref
 from multiprocessing import connection as mp_connection
 from multiprocessing import reduction
-from typing import Any, Callable, List
+from typing import Any, Callable, List, Optional
 
 from headrace._core import engine as _engine
 from headrace._core import memory as _memory
@@ -124,7 +124,7 @@ class WorkerPool:
         self._owner_pid = os.getpid()
         self._closed = False
         self._lock = threading.Lock()
-        self._store = _memory.SharedStore.create(store_bytes)
+        self._store: Optional[_memory.SharedStore] = _memory.SharedStore.create(store_bytes)
         self._idle: "queue.SimpleQueue[_Worker]" = queue.SimpleQueue()
         self._workers: List[_Worker] = []
         _open_pools.add(self)
@@ -145,6 +145,7 @@ class WorkerPool:
             store, store_fd = self._store, None
             inherited = _pipeline_only_fds() + [ours.fileno()]
         else:
+            assert self._store is not None  # only close() drops it
             store, store_fd, inherited = None, _FdForChild(self._store.fd), []
         process = context.Process(
             target=worker_main, name=f"headrace worker {index} of {self.name}", daemon=True,

@@ -17,7 +17,9 @@ from headrace._core import cache as _cache
 from headrace.errors import InvalidArgumentError
 from headrace.server import ServerProcess
 
-PROTO_DIR = pathlib.Path(__file__).resolve().parents[2] / "proto"
+from conftest import REPO_ROOT
+
+PROTO_DIR = pathlib.Path(REPO_ROOT) / "proto"
 MB = 1 << 20
 
 

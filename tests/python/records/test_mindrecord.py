@@ -21,7 +21,9 @@ import headrace.dataset as ds
 from headrace.errors import DataLossError, FailedPreconditionError, HeadraceError, InvalidArgumentError
 from headrace.mindrecord import FileWriter
 
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+from conftest import DATA_DIR
+
+DATA = DATA_DIR
 FIXTURES = os.path.join(DATA, "record-files", "mindrecord")
 EXTRA = os.path.join(DATA, "mindrecord")
 SAMPLE = [os.path.join(FIXTURES, "sample.mindrecord0"), os.path.join(FIXTURES, "sample.mindrecord1")]

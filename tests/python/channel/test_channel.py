@@ -177,6 +177,30 @@ def test_a_receiver_waits_for_a_channel_up_to_its_timeout(server):
     assert time.monotonic() - started < 3
 
 
+def test_the_clients_timeouts_are_checked_alike(server):
+    # bindings/python_timeout.cc: a connect timeout and a wait both raise
+    # InvalidArgumentError (a ValueError) naming the value.
+    from headrace._core import channel as _channel
+
+    with pytest.raises(InvalidArgumentError, match=r"^timeout must be a positive number of seconds, got 0.0$"):
+        _channel.ChannelClient(server.host, server.port, connect_timeout=0.0)
+    client = _channel.ChannelClient(server.host, server.port)
+    sender = DataSender(address=server.address, dataset_name="waits")
+    wait_error = r"^timeout must be None or a non-negative number of seconds, got {}$"
+    with pytest.raises(InvalidArgumentError, match=wait_error.format("-2.0")):
+        client.describe("default", "waits", -2.0)
+    channel_id = client.describe("default", "waits", 0.0)["channel_id"]
+    with pytest.raises(InvalidArgumentError, match=wait_error.format("inf")):
+        client.get(channel_id, 0, float("inf"))
+    # The receiver waits in slices: a timeout that no slice can use up is refused first.
+    receiver = DataReceiver(address=server.address, dataset_name="waits")
+    for timeout in (float("nan"), float("inf"), -1):
+        for wait in (receiver.recv, receiver.peek):
+            with pytest.raises(InvalidArgumentError, match=wait_error.format(timeout)):
+                wait(timeout=timeout)
+    sender.close()
+
+
 def test_bad_arguments_and_a_second_sender_are_refused(server):
     first = DataSender(address=server.address, dataset_name="taken", num_shards=2)  # noqa: F841 (alive)
     with pytest.raises(FileExistsError, match="taken"):
@@ -305,14 +329,16 @@ def test_a_receiver_on_another_host_gets_every_object_over_tcp_with_the_token(se
         for i in range(5):
             sender.send(np.full(1 << 18, i, np.float32))
         sender.close()
-        tests = os.path.dirname(os.path.abspath(__file__))
+        tests = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where conftest is
+        # The receiver imports conftest, and headrace from where this process does.
+        path = os.pathsep.join(p for p in [tests, os.environ.get("PYTHONPATH", "")] if p)
 
         def receive(token: str) -> subprocess.CompletedProcess:
             return subprocess.run(
                 ["ip", "netns", "exec", namespace, "unshare", "--pid", "--fork", "--mount-proc",
                  sys.executable, "-c", REMOTE_RECEIVER, server.address, token],
                 capture_output=True, text=True, timeout=60, cwd=tests,
-                env={**os.environ, "PYTHONPATH": tests})
+                env={**os.environ, "PYTHONPATH": path})
 
         refused = receive("")
         assert refused.returncode != 0 and "token" in refused.stderr, refused.stderr

@@ -229,6 +229,16 @@ def test_text_shuffles_follow_the_seed_not_the_workers(text_files):
     assert len(orders) == 2
 
 
+def test_dataset_shuffle_applies_to_csv_and_text_sources(text_files, csv_files):
+    # The sources' own `shuffle` argument was kept as an attribute of that name, which hid
+    # Dataset.shuffle(): calling it raised TypeError.
+    ds.config.set_seed(3)
+    got = texts(ds.TextFileDataset(text_files, shuffle=False).shuffle(len(LINES)))
+    assert sorted(got) == LINES and got != LINES
+    ids = [row[0] for row in tuples(ds.CSVDataset(csv_files, shuffle=False).shuffle(5))]
+    assert sorted(ids) == ["1", "2", "3", "4", "5"]
+
+
 def test_text_non_utf8_is_data_loss_naming_file_and_line(tmp_path):
     path = tmp_path / "bad.txt"
     path.write_bytes(b"fine\n\nbad \xff\xfe\n")

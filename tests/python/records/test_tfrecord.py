@@ -20,7 +20,9 @@ import headrace.dataset as ds
 from headrace.dataset.schema import Schema
 from headrace.errors import DataLossError, InvalidArgumentError
 
-DATA = os.path.join(os.path.dirname(__file__), "..", "data", "record-files")
+from conftest import DATA_DIR
+
+DATA = os.path.join(DATA_DIR, "record-files")
 TFRECORD = os.path.join(DATA, "tfrecord")
 PLAIN = [os.path.join(TFRECORD, "sample-0.tfrecord"), os.path.join(TFRECORD, "sample-1.tfrecord")]
 GZIP = os.path.join(TFRECORD, "sample-gzip.tfrecord.gz")

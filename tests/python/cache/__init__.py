@@ -1,0 +1,1 @@
+"""The cache server and DatasetCache pipelines."""

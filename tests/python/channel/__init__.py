@@ -1,0 +1,1 @@
+"""headrace.channel: DataSender and DataReceiver."""

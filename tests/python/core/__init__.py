@@ -1,0 +1,1 @@
+"""headrace's core types from Python: Tensor and the error classes."""

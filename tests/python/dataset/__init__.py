@@ -1,0 +1,1 @@
+"""headrace.dataset pipelines: sources, operations, iterators, transforms, profiles."""

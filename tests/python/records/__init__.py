@@ -1,0 +1,1 @@
+"""Sources over data files: MindRecord, TFRecord, CSV and text, MNIST and CIFAR, image folders."""

@@ -1,0 +1,1 @@
+"""headrace-server as installed, the CLI's helpers and the address rules."""

@@ -1,0 +1,1 @@
+"""headrace.training: batches for torch and JAX."""

@@ -1,0 +1,1 @@
+"""headrace.dataset.vision against Pillow and NumPy."""
