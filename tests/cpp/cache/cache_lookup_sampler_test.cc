@@ -55,7 +55,8 @@ TEST_F(CacheLookupSamplerTest, AnEmptyCacheLetsTheLeafReadEveryIdInOrder) {
   EXPECT_FALSE(plan.lookup_failed);
   EXPECT_EQ(client_->calls(Call::kLookup), 1);
   EXPECT_EQ(sampler->PassSize(10), 10);
-  EXPECT_EQ(sampler->Describe(), "CacheLookup(" + engine::SubsetSampler(kOrder, false, 0, 0).Describe() + ")");
+  EXPECT_EQ(sampler->Describe(),
+            "CacheLookup(" + engine::SubsetSampler(kOrder, false, 0, 0).Describe() + ")");
 }
 
 TEST_F(CacheLookupSamplerTest, AFullCacheLeavesTheLeafNothingToRead) {
