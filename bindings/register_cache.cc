@@ -18,6 +18,7 @@
 #include "headrace/cache/cache_client.h"
 #include "headrace/cache/cache_lookup_sampler.h"
 #include "headrace/cache/cache_merge_op.h"
+#include "headrace/cache/grpc_cache_client.h"
 #include "headrace/cache/stream_cache_op.h"
 #include "headrace/core/warning.h"
 #include "headrace/engine/dataset_op.h"
@@ -93,7 +94,7 @@ void RegisterCache(py::module_& m) {
              options.connect_timeout = ValueOrThrow(TimeoutFromSeconds(connect_timeout));
              options.use_shared_memory = use_shared_memory;
              Result<std::unique_ptr<CacheClient>> client =
-                 WithoutGil([&] { return CacheClient::Connect(options); });
+                 WithoutGil([&] { return cache::GrpcCacheClient::Connect(options); });
              return std::shared_ptr<CacheClient>(ValueOrThrow(std::move(client)));
            }),
            py::arg("host"), py::arg("port"), py::arg("token") = "", py::arg("connect_timeout") = 1.0,

@@ -17,6 +17,7 @@
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
 #include "headrace/channel/channel_client.h"
+#include "headrace/channel/grpc_channel_client.h"
 
 namespace py = pybind11;
 
@@ -57,7 +58,7 @@ void RegisterChannel(py::module_& m) {
              options.token = std::move(token);
              options.connect_timeout = ValueOrThrow(TimeoutFromSeconds(connect_timeout));
              options.use_shared_memory = use_shared_memory;
-             auto client = WithoutGil([&] { return ChannelClient::Connect(options); });
+             auto client = WithoutGil([&] { return channel::GrpcChannelClient::Connect(options); });
              return std::shared_ptr<ChannelClient>(ValueOrThrow(std::move(client)));
            }),
            py::arg("host"), py::arg("port"), py::arg("token") = "", py::arg("connect_timeout") = 1.0,

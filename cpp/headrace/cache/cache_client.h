@@ -1,24 +1,19 @@
-// CacheClient: a pipeline's (or an admin tool's) connection to headrace-server's cache
-// service (proto/headrace/v1/cache.proto).
+// CacheClient: what the engine's cache ops (CacheLookupSampler, CacheMergeOp,
+// StreamCacheOp, CacheWriter) and the bindings need of headrace-server's cache service
+// (proto/headrace/v1/cache.proto): sessions, caches, and rows by id.
 //
-// A client on the server's machine maps the server's shared-memory store: rows it writes
-// are serialised straight into blocks of the store (only their offsets travel over gRPC),
-// and rows it reads are tensors viewing the store, without a copy (each holds a reference
-// on its block, released when the last tensor goes). A remote client, or a local one when
-// the store is full, sends and receives the bytes over gRPC. Whether a client is local is
-// decided at Connect: the server answers GetSegment and the client can open the segment.
+// An interface, so that the ops can be tested against an in-memory fake
+// (tests/cpp/cache/fake_cache_client.h); the real client is GrpcCacheClient
+// (grpc_cache_client.h), which says how rows travel (shared memory or bytes).
 //
-// This header is gRPC-free (pimpl): the engine's cache ops and the bindings include it.
-// Errors: Connect returns Unavailable within the connect timeout when no server answers,
-// naming host:port and saying how to start one ("headrace cache start"); later calls return
-// the server's status (NotFound, InvalidArgument, ResourceExhausted, Unauthenticated) or
-// Unavailable when the server has gone.
+// Errors: calls return the server's status (NotFound, InvalidArgument, ResourceExhausted,
+// Unauthenticated), Unavailable when the server has gone, Cancelled after CancelCalls.
+// The cache ops treat any error of Lookup, ReadRows, WriteRows or SetComplete as the
+// server's failure and carry on without the cache (see each op's header).
 // Threading: every method may be called from several threads at once.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -26,15 +21,8 @@
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor_row.h"
-#include "headrace/rpc/connection_options.h"
 
 namespace headrace::cache {
-
-// Where the server is (host, port, token, connect_timeout, use_shared_memory), and:
-struct CacheClientOptions : rpc::ConnectionOptions {
-  // Longest wait for one call; a hung server then counts as gone.
-  std::chrono::milliseconds call_timeout{30000};
-};
 
 // One cache, as ListSessions reports it (mirrors v1.CacheInfo).
 struct CacheStatistics {
@@ -78,42 +66,44 @@ struct WriteResult {
 
 class CacheClient {
  public:
-  static Result<std::unique_ptr<CacheClient>> Connect(const CacheClientOptions& options);
-  ~CacheClient();
+  virtual ~CacheClient() = default;
   CacheClient(const CacheClient&) = delete;
   CacheClient& operator=(const CacheClient&) = delete;
 
-  // "host:port".
-  const std::string& address() const;
+  // "host:port" of the server (warnings name it).
+  virtual const std::string& address() const = 0;
   // True when rows travel through the server's shared-memory store.
-  bool is_local() const;
+  virtual bool is_local() const = 0;
 
-  Result<uint32_t> CreateSession();
-  Result<ServerCacheStatistics> ListSessions();
-  Status DropSession(uint32_t session_id);
+  virtual Result<uint32_t> CreateSession() = 0;
+  virtual Result<ServerCacheStatistics> ListSessions() = 0;
+  virtual Status DropSession(uint32_t session_id) = 0;
 
-  Result<OpenedCache> OpenCache(uint32_t session_id, uint64_t crc, const std::string& description,
-                                int64_t memory_limit, bool spilling);
+  // The cache of (session, crc), made on first use. `memory_limit` 0: up to the server's.
+  virtual Result<OpenedCache> OpenCache(uint32_t session_id, uint64_t crc,
+                                        const std::string& description, int64_t memory_limit,
+                                        bool spilling) = 0;
   // One flag per id, in order.
-  Result<std::vector<bool>> Lookup(uint64_t cache_id, const std::vector<int64_t>& row_ids);
-  // Writes (row id, row) pairs. Rows the server refuses are counted, not errors.
-  Result<WriteResult> WriteRows(uint64_t cache_id,
-                                const std::vector<std::pair<int64_t, TensorRow>>& rows);
+  virtual Result<std::vector<bool>> Lookup(uint64_t cache_id,
+                                           const std::vector<int64_t>& row_ids) = 0;
+  // Writes (row id, row) pairs (data rows only: InvalidArgument otherwise). Rows the
+  // server refuses (no room, cached already, the cache is complete) are counted, not
+  // errors.
+  virtual Result<WriteResult> WriteRows(
+      uint64_t cache_id, const std::vector<std::pair<int64_t, TensorRow>>& rows) = 0;
   // The rows of `row_ids`, in order; std::nullopt for a row the cache does not hold.
   // Read rows carry their row id as TensorRow::id().
-  Result<std::vector<std::optional<TensorRow>>> ReadRows(uint64_t cache_id,
-                                                         const std::vector<int64_t>& row_ids);
+  virtual Result<std::vector<std::optional<TensorRow>>> ReadRows(
+      uint64_t cache_id, const std::vector<int64_t>& row_ids) = 0;
   // A pass of `rows` rows was written; true when the cache holds them all (complete).
-  Result<bool> SetComplete(uint64_t cache_id, int64_t rows);
+  virtual Result<bool> SetComplete(uint64_t cache_id, int64_t rows) = 0;
 
   // Ends every call in flight now (they return Cancelled): a pipeline being stopped must
   // not wait for a server that does not answer. Calls made later are not affected.
-  void CancelCalls();
+  virtual void CancelCalls() = 0;
 
- private:
-  struct Rep;
-  explicit CacheClient(std::unique_ptr<Rep> rep);
-  std::unique_ptr<Rep> rep_;
+ protected:
+  CacheClient() = default;
 };
 
 }  // namespace headrace::cache

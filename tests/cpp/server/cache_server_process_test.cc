@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "../cache/cache_test_util.h"
-#include "headrace/cache/cache_client.h"
+#include "headrace/cache/grpc_cache_client.h"
 
 #ifdef HEADRACE_SERVER_BINARY
 
@@ -88,7 +88,7 @@ TEST(CacheServerProcessTest, ALocalClientMapsTheServersStore) {
   CacheClientOptions options;
   options.port = server.port();
   options.connect_timeout = std::chrono::milliseconds(5000);
-  auto client = CacheClient::Connect(options);
+  auto client = GrpcCacheClient::Connect(options);
   ASSERT_TRUE(client.ok()) << client.status();
   EXPECT_TRUE((*client)->is_local());
 

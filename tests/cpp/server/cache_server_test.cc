@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "../cache/cache_test_util.h"
-#include "headrace/cache/cache_client.h"
+#include "headrace/cache/grpc_cache_client.h"
 #include "headrace/server/server.h"
 #include "closed_port.h"
 #include "headrace/rpc/server_client.h"
@@ -30,6 +30,7 @@ using rpc::ServerClient;
 
 using cache::CacheClient;
 using cache::CacheClientOptions;
+using cache::GrpcCacheClient;
 using cache::testing::ExpectRowIs;
 using cache::testing::Exists;
 using cache::testing::FilesIn;
@@ -64,7 +65,7 @@ CacheClientOptions ClientOptions(const Server& server, bool shared_memory = true
 }
 
 std::unique_ptr<CacheClient> Connect(const CacheClientOptions& options) {
-  auto client = CacheClient::Connect(options);
+  auto client = GrpcCacheClient::Connect(options);
   EXPECT_TRUE(client.ok()) << client.status();
   return client.ok() ? std::move(client).value() : nullptr;
 }
@@ -294,11 +295,11 @@ TEST(CacheServerTest, ATokenIsRequiredByEveryServiceWhenSet) {
   ASSERT_NE(server, nullptr);
 
   CacheClientOptions client_options = ClientOptions(*server);
-  auto refused = CacheClient::Connect(client_options);
+  auto refused = GrpcCacheClient::Connect(client_options);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated) << refused.status();
   client_options.token = "wrong";
-  refused = CacheClient::Connect(client_options);
+  refused = GrpcCacheClient::Connect(client_options);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated) << refused.status();
 
@@ -331,7 +332,7 @@ TEST(CacheServerTest, NoServerIsUnavailableSayingHowToStartOne) {
   CacheClientOptions options;
   options.port = closed.port();
   options.connect_timeout = milliseconds(300);
-  auto client = CacheClient::Connect(options);
+  auto client = GrpcCacheClient::Connect(options);
   ASSERT_FALSE(client.ok());
   const Status& status = client.status();
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
@@ -406,13 +407,13 @@ TEST(CacheServerTest, CacheIdsOfOneServerAreNotThoseOfAnother) {
 TEST(CacheServerTest, BadClientOptionsAreInvalid) {
   CacheClientOptions options;
   options.port = 0;
-  EXPECT_EQ(CacheClient::Connect(options).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(GrpcCacheClient::Connect(options).status().code(), StatusCode::kInvalidArgument);
   options = CacheClientOptions{};
   options.host = "";
-  EXPECT_EQ(CacheClient::Connect(options).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(GrpcCacheClient::Connect(options).status().code(), StatusCode::kInvalidArgument);
   options = CacheClientOptions{};
   options.connect_timeout = milliseconds(0);
-  EXPECT_EQ(CacheClient::Connect(options).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(GrpcCacheClient::Connect(options).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(CacheServerTest, AnOversizedRequestIsResourceExhaustedAndTheServerGoesOn) {

@@ -12,8 +12,8 @@
 #include <thread>
 #include <vector>
 
-#include "headrace/cache/cache_client.h"
-#include "headrace/channel/channel_client.h"
+#include "headrace/cache/grpc_cache_client.h"
+#include "headrace/channel/grpc_channel_client.h"
 #include "headrace/server/server.h"
 
 namespace headrace::server {
@@ -21,6 +21,7 @@ namespace {
 
 using channel::ChannelClient;
 using channel::ChannelClientOptions;
+using channel::GrpcChannelClient;
 using channel::OutgoingBlob;
 using channel::SenderLease;
 using std::chrono::milliseconds;
@@ -59,7 +60,7 @@ class ChannelServerTest : public ::testing::TestWithParam<bool> {
   }
 
   std::unique_ptr<ChannelClient> Connect(const std::string& token = "") {
-    auto client = ChannelClient::Connect(Options(token));
+    auto client = GrpcChannelClient::Connect(Options(token));
     EXPECT_TRUE(client.ok()) << client.status();
     if (!client.ok()) return nullptr;
     EXPECT_EQ((*client)->is_local(), GetParam());
@@ -70,7 +71,7 @@ class ChannelServerTest : public ::testing::TestWithParam<bool> {
   int64_t StoreUsed() {
     cache::CacheClientOptions options;
     options.port = server_->BoundPort();
-    auto client = cache::CacheClient::Connect(options);
+    auto client = cache::GrpcCacheClient::Connect(options);
     EXPECT_TRUE(client.ok()) << client.status();
     auto statistics = (*client)->ListSessions();
     EXPECT_TRUE(statistics.ok()) << statistics.status();
@@ -314,7 +315,7 @@ TEST_P(ChannelServerTest, ShutdownEndsSendersAndWaitsAtOnce) {
 TEST_P(ChannelServerTest, TokenIsRequired) {
   server_.reset();
   StartServer(TestOptions("secret"));
-  auto refused = ChannelClient::Connect(Options());
+  auto refused = GrpcChannelClient::Connect(Options());
   EXPECT_EQ(refused.status().code(), StatusCode::kUnauthenticated) << refused.status();
   auto client = Connect("secret");
   ASSERT_NE(client, nullptr);
@@ -327,7 +328,7 @@ TEST(ChannelClientTest, NoServerIsUnavailableNamingTheAddress) {
   ChannelClientOptions options;
   options.port = 1;
   options.connect_timeout = milliseconds(200);
-  auto client = ChannelClient::Connect(options);
+  auto client = GrpcChannelClient::Connect(options);
   EXPECT_EQ(client.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(client.status().message().find("127.0.0.1:1"), std::string::npos) << client.status();
 }

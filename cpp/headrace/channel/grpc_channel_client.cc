@@ -1,4 +1,4 @@
-#include "headrace/channel/channel_client.h"
+#include "headrace/channel/grpc_channel_client.h"
 
 #include <grpcpp/grpcpp.h>
 #include <sys/mman.h>
@@ -60,7 +60,7 @@ class GrpcSenderLease final : public SenderLease {
 
 }  // namespace
 
-struct ChannelClient::Rep {
+struct GrpcChannelClient::Rep {
   std::unique_ptr<rpc::Connection> connection;
   std::shared_ptr<v1::Channel::Stub> stub;
   std::shared_ptr<memory::SharedStore> store;  // the server's, when local
@@ -76,28 +76,31 @@ struct ChannelClient::Rep {
               std::optional<std::chrono::system_clock::time_point> deadline) const {
     return connection->Call(rpc, stub.get(), method, request, response, deadline);
   }
+
+  // Buffers over a received object's blobs.
+  Result<std::vector<BufferPtr>> ReceiveObject(v1::ChannelObject* object, const char* rpc) const;
 };
 
-Result<std::unique_ptr<ChannelClient>> ChannelClient::Connect(const ChannelClientOptions& options) {
+Result<std::unique_ptr<ChannelClient>> GrpcChannelClient::Connect(const ChannelClientOptions& options) {
   auto rep = std::make_unique<Rep>();
   ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, kWhat));
   rep->stub = v1::Channel::NewStub(rep->connection->channel());
   rep->store = rep->connection->store();
-  return std::unique_ptr<ChannelClient>(new ChannelClient(std::move(rep)));
+  return std::unique_ptr<ChannelClient>(new GrpcChannelClient(std::move(rep)));
 }
 
-ChannelClient::ChannelClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+GrpcChannelClient::GrpcChannelClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 
-ChannelClient::~ChannelClient() = default;
+GrpcChannelClient::~GrpcChannelClient() = default;
 
-const std::string& ChannelClient::address() const { return rep_->connection->address(); }
+const std::string& GrpcChannelClient::address() const { return rep_->connection->address(); }
 
-bool ChannelClient::is_local() const { return rep_->store != nullptr; }
+bool GrpcChannelClient::is_local() const { return rep_->store != nullptr; }
 
-Result<std::unique_ptr<SenderLease>> ChannelClient::Attach(const std::string& name_space,
-                                                           const std::string& dataset_name,
-                                                           int32_t num_shards, bool full_batch,
-                                                           int32_t max_queue_size) {
+Result<std::unique_ptr<SenderLease>> GrpcChannelClient::Attach(const std::string& name_space,
+                                                               const std::string& dataset_name,
+                                                               int32_t num_shards, bool full_batch,
+                                                               int32_t max_queue_size) {
   v1::AttachRequest request;
   request.set_namespace_(name_space);
   request.set_dataset_name(dataset_name);
@@ -143,7 +146,7 @@ void PrefaultForWriting(uint8_t* data, int64_t size) {
 
 }  // namespace
 
-Result<OutgoingBlob> ChannelClient::NewBlob(int64_t size) {
+Result<OutgoingBlob> GrpcChannelClient::NewBlob(int64_t size) {
   if (size < 0) {
     return Status::InvalidArgument("NewBlob: size must be >= 0, got " + std::to_string(size));
   }
@@ -174,7 +177,7 @@ Result<OutgoingBlob> ChannelClient::NewBlob(int64_t size) {
   return OutgoingBlob{std::move(buffer), -1};
 }
 
-Status ChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<OutgoingBlob> blobs) {
+Status GrpcChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<OutgoingBlob> blobs) {
   v1::PutRequest request;
   request.set_channel_id(channel_id);
   request.set_shard(shard);
@@ -215,7 +218,7 @@ Status ChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<Outgoi
   return status;
 }
 
-Status ChannelClient::Close(uint64_t channel_id) {
+Status GrpcChannelClient::Close(uint64_t channel_id) {
   v1::CloseRequest request;
   request.set_channel_id(channel_id);
   v1::CloseResponse response;
@@ -223,9 +226,9 @@ Status ChannelClient::Close(uint64_t channel_id) {
                     After(std::chrono::milliseconds(0)));
 }
 
-Result<ChannelInfo> ChannelClient::Describe(const std::string& name_space,
-                                            const std::string& dataset_name,
-                                            std::chrono::milliseconds timeout) {
+Result<ChannelInfo> GrpcChannelClient::Describe(const std::string& name_space,
+                                                const std::string& dataset_name,
+                                                std::chrono::milliseconds timeout) {
   v1::DescribeRequest request;
   request.set_namespace_(name_space);
   request.set_dataset_name(dataset_name);
@@ -242,7 +245,7 @@ Result<ChannelInfo> ChannelClient::Describe(const std::string& name_space,
   return info;
 }
 
-Result<std::optional<std::vector<BufferPtr>>> ChannelClient::Get(
+Result<std::optional<std::vector<BufferPtr>>> GrpcChannelClient::Get(
     uint64_t channel_id, int32_t shard, std::chrono::milliseconds timeout, bool peek) {
   v1::GetRequest request;
   request.set_channel_id(channel_id);
@@ -256,14 +259,15 @@ Result<std::optional<std::vector<BufferPtr>>> ChannelClient::Get(
                                                  : std::make_optional(After(timeout))));
   if (response.end_of_stream()) return std::optional<std::vector<BufferPtr>>();
 
-  ASSIGN_OR_RETURN(std::vector<BufferPtr> buffers, ReceiveObject(response.mutable_object(), "Get"));
+  ASSIGN_OR_RETURN(std::vector<BufferPtr> buffers, rep_->ReceiveObject(response.mutable_object(), "Get"));
   return std::optional<std::vector<BufferPtr>>(std::move(buffers));
 }
 
 // The blobs of a received object as Buffers: lent blocks adopted (each reference released
 // exactly once, by its buffer or here when something fails), bytes kept in the answer's
 // strings without a copy.
-Result<std::vector<BufferPtr>> ChannelClient::ReceiveObject(v1::ChannelObject* object, const char* rpc) const {
+Result<std::vector<BufferPtr>> GrpcChannelClient::Rep::ReceiveObject(v1::ChannelObject* object,
+                                                                     const char* rpc) const {
   // Every lent block becomes a Buffer first, so that whatever fails below, each reference
   // is released exactly once (by its buffer, or here for those not yet adopted).
   const int count = object->blobs_size();
@@ -272,13 +276,13 @@ Result<std::vector<BufferPtr>> ChannelClient::ReceiveObject(v1::ChannelObject* o
     const v1::Blob& blob = object->blobs(i);
     if (!blob.in_shared_memory()) continue;
     Result<BufferPtr> adopted =
-        rep_->store != nullptr
-            ? rep_->store->Adopt(blob.offset(), blob.size())
+        store != nullptr
+            ? store->Adopt(blob.offset(), blob.size())
             : Result<BufferPtr>(Status::Internal("the server lent a block to a remote client"));
     if (!adopted.ok()) {
-      for (int j = i; j < count && rep_->store != nullptr; ++j) {
+      for (int j = i; j < count && store != nullptr; ++j) {
         const v1::Blob& rest = object->blobs(j);
-        if (rest.in_shared_memory()) rep_->store->Release(rest.offset()).IgnoreError();
+        if (rest.in_shared_memory()) store->Release(rest.offset()).IgnoreError();
       }
       return adopted.status().WithContext(std::string(rpc) + ": blobs[" + std::to_string(i) + "]");
     }
@@ -302,7 +306,7 @@ Result<std::vector<BufferPtr>> ChannelClient::ReceiveObject(v1::ChannelObject* o
   return buffers;
 }
 
-Result<std::vector<std::vector<BufferPtr>>> ChannelClient::Queued(uint64_t channel_id, int32_t shard) {
+Result<std::vector<std::vector<BufferPtr>>> GrpcChannelClient::Queued(uint64_t channel_id, int32_t shard) {
   v1::QueuedRequest request;
   request.set_channel_id(channel_id);
   request.set_shard(shard);
@@ -314,7 +318,7 @@ Result<std::vector<std::vector<BufferPtr>>> ChannelClient::Queued(uint64_t chann
   std::vector<std::vector<BufferPtr>> objects;
   Status first_error;
   for (v1::ChannelObject& object : *response.mutable_objects()) {
-    Result<std::vector<BufferPtr>> buffers = ReceiveObject(&object, "Queued");
+    Result<std::vector<BufferPtr>> buffers = rep_->ReceiveObject(&object, "Queued");
     if (buffers.ok()) {
       objects.push_back(std::move(buffers).value());
     } else if (first_error.ok()) {
@@ -325,7 +329,7 @@ Result<std::vector<std::vector<BufferPtr>>> ChannelClient::Queued(uint64_t chann
   return objects;
 }
 
-Status ChannelClient::Drop(const std::string& name_space, const std::string& dataset_name) {
+Status GrpcChannelClient::Drop(const std::string& name_space, const std::string& dataset_name) {
   v1::DropRequest request;
   request.set_namespace_(name_space);
   request.set_dataset_name(dataset_name);
@@ -334,6 +338,6 @@ Status ChannelClient::Drop(const std::string& name_space, const std::string& dat
                     After(std::chrono::milliseconds(0)));
 }
 
-void ChannelClient::CancelCalls() { rep_->connection->CancelCalls(); }
+void GrpcChannelClient::CancelCalls() { rep_->connection->CancelCalls(); }
 
 }  // namespace headrace::channel

@@ -1,4 +1,4 @@
-#include "headrace/cache/cache_client.h"
+#include "headrace/cache/grpc_cache_client.h"
 
 #include <grpc/grpc.h>
 #include <grpcpp/grpcpp.h>
@@ -36,7 +36,7 @@ constexpr std::initializer_list<StatusCode> kWriteRefusedBeforeTaking = {
 
 }  // namespace
 
-struct CacheClient::Rep {
+struct GrpcCacheClient::Rep {
   CacheClientOptions options;
   std::unique_ptr<rpc::Connection> connection;
   std::unique_ptr<v1::Cache::Stub> stub;
@@ -79,31 +79,31 @@ struct CacheClient::Rep {
                    std::vector<std::optional<TensorRow>>* out) const;
 };
 
-Result<std::unique_ptr<CacheClient>> CacheClient::Connect(const CacheClientOptions& options) {
+Result<std::unique_ptr<CacheClient>> GrpcCacheClient::Connect(const CacheClientOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->options = options;
   ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, "cache server"));
   rep->stub = v1::Cache::NewStub(rep->connection->channel());
   rep->store = rep->connection->store();
-  return std::unique_ptr<CacheClient>(new CacheClient(std::move(rep)));
+  return std::unique_ptr<CacheClient>(new GrpcCacheClient(std::move(rep)));
 }
 
-CacheClient::CacheClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+GrpcCacheClient::GrpcCacheClient(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 
-CacheClient::~CacheClient() = default;
+GrpcCacheClient::~GrpcCacheClient() = default;
 
-const std::string& CacheClient::address() const { return rep_->connection->address(); }
+const std::string& GrpcCacheClient::address() const { return rep_->connection->address(); }
 
-bool CacheClient::is_local() const { return rep_->store != nullptr; }
+bool GrpcCacheClient::is_local() const { return rep_->store != nullptr; }
 
-Result<uint32_t> CacheClient::CreateSession() {
+Result<uint32_t> GrpcCacheClient::CreateSession() {
   v1::CreateSessionResponse response;
   RETURN_IF_ERROR(rep_->Call("CreateSession", &v1::Cache::Stub::CreateSession,
                              v1::CreateSessionRequest(), &response));
   return response.session_id();
 }
 
-Result<ServerCacheStatistics> CacheClient::ListSessions() {
+Result<ServerCacheStatistics> GrpcCacheClient::ListSessions() {
   v1::ListSessionsResponse response;
   RETURN_IF_ERROR(rep_->Call("ListSessions", &v1::Cache::Stub::ListSessions,
                              v1::ListSessionsRequest(), &response));
@@ -134,16 +134,16 @@ Result<ServerCacheStatistics> CacheClient::ListSessions() {
   return statistics;
 }
 
-Status CacheClient::DropSession(uint32_t session_id) {
+Status GrpcCacheClient::DropSession(uint32_t session_id) {
   v1::DropSessionRequest request;
   request.set_session_id(session_id);
   v1::DropSessionResponse response;
   return rep_->Call("DropSession", &v1::Cache::Stub::DropSession, request, &response);
 }
 
-Result<OpenedCache> CacheClient::OpenCache(uint32_t session_id, uint64_t crc,
-                                           const std::string& description,
-                                           int64_t memory_limit, bool spilling) {
+Result<OpenedCache> GrpcCacheClient::OpenCache(uint32_t session_id, uint64_t crc,
+                                               const std::string& description,
+                                               int64_t memory_limit, bool spilling) {
   v1::OpenCacheRequest request;
   request.set_session_id(session_id);
   request.set_crc(crc);
@@ -159,8 +159,8 @@ Result<OpenedCache> CacheClient::OpenCache(uint32_t session_id, uint64_t crc,
   return opened;
 }
 
-Result<std::vector<bool>> CacheClient::Lookup(uint64_t cache_id,
-                                              const std::vector<int64_t>& row_ids) {
+Result<std::vector<bool>> GrpcCacheClient::Lookup(uint64_t cache_id,
+                                                  const std::vector<int64_t>& row_ids) {
   v1::LookupRequest request;
   request.set_cache_id(cache_id);
   request.mutable_row_ids()->Add(row_ids.begin(), row_ids.end());
@@ -174,7 +174,7 @@ Result<std::vector<bool>> CacheClient::Lookup(uint64_t cache_id,
   return std::vector<bool>(response.cached().begin(), response.cached().end());
 }
 
-Result<WriteResult> CacheClient::WriteRows(
+Result<WriteResult> GrpcCacheClient::WriteRows(
     uint64_t cache_id, const std::vector<std::pair<int64_t, TensorRow>>& rows) {
   WriteResult total;
   v1::WriteRowsRequest request;
@@ -244,8 +244,8 @@ Result<WriteResult> CacheClient::WriteRows(
   return total;
 }
 
-Status CacheClient::Rep::ReadChunk(uint64_t cache_id, const int64_t* ids, size_t count,
-                                   std::vector<std::optional<TensorRow>>* out) const {
+Status GrpcCacheClient::Rep::ReadChunk(uint64_t cache_id, const int64_t* ids, size_t count,
+                                       std::vector<std::optional<TensorRow>>* out) const {
   v1::ReadRowsRequest request;
   request.set_cache_id(cache_id);
   request.mutable_row_ids()->Add(ids, ids + count);
@@ -309,7 +309,7 @@ Status CacheClient::Rep::ReadChunk(uint64_t cache_id, const int64_t* ids, size_t
   return Status::OK();
 }
 
-Result<std::vector<std::optional<TensorRow>>> CacheClient::ReadRows(
+Result<std::vector<std::optional<TensorRow>>> GrpcCacheClient::ReadRows(
     uint64_t cache_id, const std::vector<int64_t>& row_ids) {
   std::vector<std::optional<TensorRow>> rows;
   rows.reserve(row_ids.size());
@@ -318,7 +318,7 @@ Result<std::vector<std::optional<TensorRow>>> CacheClient::ReadRows(
   return rows;
 }
 
-Result<bool> CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
+Result<bool> GrpcCacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
   v1::SetCompleteRequest request;
   request.set_cache_id(cache_id);
   request.set_rows(rows);
@@ -327,6 +327,6 @@ Result<bool> CacheClient::SetComplete(uint64_t cache_id, int64_t rows) {
   return response.complete();
 }
 
-void CacheClient::CancelCalls() { rep_->connection->CancelCalls(); }
+void GrpcCacheClient::CancelCalls() { rep_->connection->CancelCalls(); }
 
 }  // namespace headrace::cache
