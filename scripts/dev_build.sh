@@ -4,7 +4,8 @@
 #   bash scripts/dev_build.sh NAME      configure and build in build/NAME, then make
 #                                       build/NAME/pkg/headrace: the sources of
 #                                       python/headrace with the extension just built
-#   PYTHONPATH=build/NAME/pkg python3 -m pytest tests/python/...
+#   PYTHONPATH=build/NAME/pkg HEADRACE_SERVER_BINARY=build/NAME/cpp/headrace/server/headrace-server \
+#     python3 -m pytest tests/python/...     (the tests then start this build's server)
 #   build/NAME/tests/cpp/<area>/<test>  the C++ tests of that build
 #
 # Each NAME has its own build folder, so two developers (or helpers) never write the same
@@ -25,4 +26,4 @@ package="${BUILD}/pkg/headrace"
 rm -rf "${package}" && mkdir -p "${package}"
 for entry in "${PWD}"/python/headrace/*; do ln -s "${entry}" "${package}/"; done
 ln -s "${PWD}/${BUILD}"/bindings/_core*.so "${package}/"
-echo "built ${BUILD}; PYTHONPATH=${BUILD}/pkg"
+echo "built ${BUILD}; PYTHONPATH=${PWD}/${BUILD}/pkg HEADRACE_SERVER_BINARY=${PWD}/${BUILD}/cpp/headrace/server/headrace-server"

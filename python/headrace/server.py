@@ -45,12 +45,18 @@ _LISTENING = re.compile(rb"^headrace-server listening on (?P<host>.+):(?P<port>\
 def server_binary() -> str:
     """Path of the ``headrace-server`` executable.
 
-    Looks first in this Python environment's scripts directory (where ``pip install``
-    puts it), then on ``PATH``.
+    ``HEADRACE_SERVER_BINARY`` when set (a build of one's own, beside the installed one;
+    ``scripts/dev_build.sh`` prints it); else this Python environment's scripts directory
+    (where ``pip install`` puts it), then ``PATH``.
 
     Raises:
-        FileNotFoundError: if neither has it.
+        FileNotFoundError: if HEADRACE_SERVER_BINARY names no executable, or none is found.
     """
+    chosen = os.environ.get("HEADRACE_SERVER_BINARY")
+    if chosen:
+        if os.path.isfile(chosen) and os.access(chosen, os.X_OK):
+            return chosen
+        raise FileNotFoundError(f"HEADRACE_SERVER_BINARY={chosen!r} is not an executable file")
     scripts = sysconfig.get_path("scripts")
     candidate = os.path.join(scripts, BINARY_NAME) if scripts else None
     if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):

@@ -1,4 +1,4 @@
-// Connection: what every headrace client (CacheClient, ChannelClient) does the same way to
+// Connection: what every headrace client (GrpcCacheClient, GrpcChannelClient) does alike to
 // reach a server. It makes the gRPC channel, makes the first call (GetSegment of the
 // Server service, waiting up to connect_timeout and explaining an absent server), maps the
 // server's store through /proc/<pid>/fd when the server runs on this machine, and makes

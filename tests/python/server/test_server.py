@@ -48,10 +48,21 @@ def closed_port() -> Iterator[int]:
         sock.close()
 
 
-def test_binary_is_installed_in_the_environment_scripts() -> None:
+def test_binary_is_installed_in_the_environment_scripts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HEADRACE_SERVER_BINARY", raising=False)
     binary = headrace.server.server_binary()
     assert os.path.dirname(binary) == sysconfig.get_path("scripts")
     assert os.access(binary, os.X_OK)
+
+
+def test_binary_chosen_by_the_environment(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    installed = headrace.server.server_binary()
+    monkeypatch.setenv("HEADRACE_SERVER_BINARY", installed)
+    assert headrace.server.server_binary() == installed
+    missing = str(tmp_path / "no-such-server")
+    monkeypatch.setenv("HEADRACE_SERVER_BINARY", missing)
+    with pytest.raises(FileNotFoundError, match="HEADRACE_SERVER_BINARY='.*no-such-server' is not an executable file"):
+        headrace.server.server_binary()
 
 
 def test_help_prints_usage_and_exits_0() -> None:
