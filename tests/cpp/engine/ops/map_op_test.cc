@@ -103,5 +103,58 @@ TEST(MapOpTest, EveryRowHasItsOwnSeedWhateverTheWorkersAndBlocks) {
   EXPECT_NE(SeedsPerEpoch(1, 3, 43)[0], one_worker[0]);
 }
 
+// Appends the seed it was given to the row's columns, as a uint64 scalar. It stands for
+// `steps` steps of the chain, as an op fused from that many does (transforms/fusion.h).
+class AppendSeed : public transforms::TensorOp {
+ public:
+  explicit AppendSeed(int steps = 1) : steps_(steps) {}
+  std::string name() const override { return "AppendSeed"; }
+  int chain_steps() const override { return steps_; }
+  Status Compute(TensorList* columns, uint64_t seed) override {
+    ASSIGN_OR_RETURN(TensorPtr out, Tensor::Scalar(DataType::kUInt64, seed));
+    columns->push_back(out);
+    return Status::OK();
+  }
+
+ private:
+  const int steps_;
+};
+
+// Per row of Source(rows), the seeds the steps of `chain` (all AppendSeed) were given.
+std::vector<std::vector<uint64_t>> StepSeeds(std::vector<std::shared_ptr<transforms::TensorOp>> chain,
+                                             int64_t rows) {
+  const int steps = static_cast<int>(chain.size());
+  std::vector<MapOp::OutputColumn> layout;
+  for (int k = 0; k <= steps; ++k) layout.push_back({true, k});  // the data, then the seeds
+  layout.push_back({false, 1});
+  auto map = std::make_shared<MapOp>(std::move(chain), std::vector<int>{0}, std::move(layout), 3, 42);
+  map->AddChild(Source(rows));
+  ExecutionTree tree(map, PipelineSettings{});
+  EXPECT_TRUE(tree.Launch().ok());
+  std::vector<std::vector<uint64_t>> out;
+  for (;;) {
+    TensorRow row;
+    const Status status = tree.GetNext(&row);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+    if (!status.ok() || !row.is_data()) return out;
+    EXPECT_EQ(row[steps + 1]->data_as<int64_t>()[0], static_cast<int64_t>(out.size())) << "in order";
+    std::vector<uint64_t>& seeds = out.emplace_back();
+    for (int k = 1; k <= steps; ++k) seeds.push_back(row[k]->data_as<uint64_t>()[0]);
+  }
+}
+
+TEST(MapOpTest, AStepStandingForSeveralGetsTheSeedOfTheLastOfThemAndLaterStepsKeepTheirs) {
+  using Chain = std::vector<std::shared_ptr<transforms::TensorOp>>;
+  const auto unfused = StepSeeds(
+      Chain{std::make_shared<AppendSeed>(), std::make_shared<AppendSeed>(), std::make_shared<AppendSeed>()}, 50);
+  const auto fused = StepSeeds(Chain{std::make_shared<AppendSeed>(2), std::make_shared<AppendSeed>()}, 50);
+  ASSERT_EQ(unfused.size(), 50u);
+  ASSERT_EQ(fused.size(), 50u);
+  for (size_t r = 0; r < unfused.size(); ++r) {
+    EXPECT_NE(unfused[r][0], unfused[r][1]) << "each step its own seed";
+    EXPECT_EQ(fused[r], (std::vector<uint64_t>{unfused[r][1], unfused[r][2]})) << "row " << r;
+  }
+}
+
 }  // namespace
 }  // namespace headrace::engine
