@@ -40,7 +40,6 @@ struct GrpcCacheClient::Rep {
   CacheClientOptions options;
   std::unique_ptr<rpc::Connection> connection;
   std::unique_ptr<v1::Cache::Stub> stub;
-  std::shared_ptr<memory::SharedStore> store;  // the server's, when local
 
   // One unary call, failed at the call timeout (a server that hangs: stopped, or behind
   // a dead link, which keepalive finds), at once when the server has gone, or sooner by
@@ -84,7 +83,6 @@ Result<std::unique_ptr<CacheClient>> GrpcCacheClient::Connect(const CacheClientO
   rep->options = options;
   ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, "cache server"));
   rep->stub = v1::Cache::NewStub(rep->connection->channel());
-  rep->store = rep->connection->store();
   return std::unique_ptr<CacheClient>(new GrpcCacheClient(std::move(rep)));
 }
 
@@ -94,7 +92,7 @@ GrpcCacheClient::~GrpcCacheClient() = default;
 
 const std::string& GrpcCacheClient::address() const { return rep_->connection->address(); }
 
-bool GrpcCacheClient::is_local() const { return rep_->store != nullptr; }
+bool GrpcCacheClient::is_local() const { return rep_->connection->is_local(); }
 
 Result<uint32_t> GrpcCacheClient::CreateSession() {
   v1::CreateSessionResponse response;
@@ -181,7 +179,7 @@ Result<WriteResult> GrpcCacheClient::WriteRows(
   request.set_cache_id(cache_id);
   std::vector<int64_t> blocks;  // shared-memory rows of `request`, to release on failure
   int64_t request_bytes = 0;
-  const std::shared_ptr<memory::SharedStore>& store = rep_->store;
+  const std::shared_ptr<memory::SharedStore>& store = rep_->connection->store();
   // An error before a batch is sent leaves its blocks with us: give them back.
   auto fail = [&](Status status) {
     rep_->connection->ReleaseBlocks(blocks);
@@ -246,6 +244,7 @@ Result<WriteResult> GrpcCacheClient::WriteRows(
 
 Status GrpcCacheClient::Rep::ReadChunk(uint64_t cache_id, const int64_t* ids, size_t count,
                                        std::vector<std::optional<TensorRow>>* out) const {
+  const std::shared_ptr<memory::SharedStore>& store = connection->store();
   v1::ReadRowsRequest request;
   request.set_cache_id(cache_id);
   request.mutable_row_ids()->Add(ids, ids + count);

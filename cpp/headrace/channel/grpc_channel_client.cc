@@ -63,7 +63,6 @@ class GrpcSenderLease final : public SenderLease {
 struct GrpcChannelClient::Rep {
   std::unique_ptr<rpc::Connection> connection;
   std::shared_ptr<v1::Channel::Stub> stub;
-  std::shared_ptr<memory::SharedStore> store;  // the server's, when local
   // The end of the highest block this client has written: pages below it are mapped here.
   std::atomic<int64_t> touched_end{0};
 
@@ -85,7 +84,6 @@ Result<std::unique_ptr<ChannelClient>> GrpcChannelClient::Connect(const ChannelC
   auto rep = std::make_unique<Rep>();
   ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, kWhat));
   rep->stub = v1::Channel::NewStub(rep->connection->channel());
-  rep->store = rep->connection->store();
   return std::unique_ptr<ChannelClient>(new GrpcChannelClient(std::move(rep)));
 }
 
@@ -95,7 +93,7 @@ GrpcChannelClient::~GrpcChannelClient() = default;
 
 const std::string& GrpcChannelClient::address() const { return rep_->connection->address(); }
 
-bool GrpcChannelClient::is_local() const { return rep_->store != nullptr; }
+bool GrpcChannelClient::is_local() const { return rep_->connection->is_local(); }
 
 Result<std::unique_ptr<SenderLease>> GrpcChannelClient::Attach(const std::string& name_space,
                                                                const std::string& dataset_name,
@@ -150,7 +148,7 @@ Result<OutgoingBlob> GrpcChannelClient::NewBlob(int64_t size) {
   if (size < 0) {
     return Status::InvalidArgument("NewBlob: size must be >= 0, got " + std::to_string(size));
   }
-  const std::shared_ptr<memory::SharedStore>& store = rep_->store;
+  const std::shared_ptr<memory::SharedStore>& store = rep_->connection->store();
   if (store != nullptr) {
     // A full store sends the bytes instead.
     if (Result<int64_t> offset = store->Allocate(size); offset.ok()) {
@@ -198,10 +196,10 @@ Status GrpcChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<Ou
       out->set_data(blob.buffer->data(), static_cast<size_t>(blob.buffer->size()));
       continue;
     }
-    if (rep_->store == nullptr) {
+    if (rep_->connection->store() == nullptr) {
       return fail(Status::InvalidArgument(field + " is a block of a store this client does not map"));
     }
-    if (Status added = rep_->store->AddRef(blob.offset); !added.ok()) {
+    if (Status added = rep_->connection->store()->AddRef(blob.offset); !added.ok()) {
       return fail(added.WithContext(field));
     }
     handed.push_back(blob.offset);
@@ -252,7 +250,7 @@ Result<std::optional<std::vector<BufferPtr>>> GrpcChannelClient::Get(
   request.set_shard(shard);
   request.set_timeout_ms(timeout.count());
   request.set_peek(peek);
-  request.set_shared_memory(rep_->store != nullptr);
+  request.set_shared_memory(rep_->connection->store() != nullptr);
   v1::GetResponse response;
   RETURN_IF_ERROR(rep_->Call("Get", &v1::Channel::Stub::Get, request, &response,
                              timeout.count() < 0 ? std::nullopt
@@ -268,6 +266,7 @@ Result<std::optional<std::vector<BufferPtr>>> GrpcChannelClient::Get(
 // strings without a copy.
 Result<std::vector<BufferPtr>> GrpcChannelClient::Rep::ReceiveObject(v1::ChannelObject* object,
                                                                      const char* rpc) const {
+  const std::shared_ptr<memory::SharedStore>& store = connection->store();
   // Every lent block becomes a Buffer first, so that whatever fails below, each reference
   // is released exactly once (by its buffer, or here for those not yet adopted).
   const int count = object->blobs_size();
@@ -310,7 +309,7 @@ Result<std::vector<std::vector<BufferPtr>>> GrpcChannelClient::Queued(uint64_t c
   v1::QueuedRequest request;
   request.set_channel_id(channel_id);
   request.set_shard(shard);
-  request.set_shared_memory(rep_->store != nullptr);
+  request.set_shared_memory(rep_->connection->store() != nullptr);
   v1::QueuedResponse response;
   RETURN_IF_ERROR(rep_->Call("Queued", &v1::Channel::Stub::Queued, request, &response,
                              After(std::chrono::milliseconds(0))));

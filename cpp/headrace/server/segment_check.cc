@@ -5,7 +5,6 @@
 #include <string>
 
 #include "headrace/rpc/wire.h"
-#include "headrace/server/server_options.h"
 
 namespace headrace::server {
 

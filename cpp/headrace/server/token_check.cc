@@ -1,7 +1,6 @@
 #include "headrace/server/token_check.h"
 
 #include "headrace/rpc/wire.h"
-#include "headrace/server/server_options.h"
 
 namespace headrace::server {
 

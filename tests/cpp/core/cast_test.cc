@@ -7,15 +7,12 @@
 
 #include "headrace/core/float16.h"
 
+#include "tensor_test_util.h"
+
 namespace headrace {
 namespace {
 
-template <typename T>
-TensorPtr Vector(DataType type, std::vector<T> values) {
-  TensorPtr tensor = *Tensor::Create(type, {static_cast<int64_t>(values.size())});
-  std::memcpy(tensor->mutable_data(), values.data(), values.size() * sizeof(T));
-  return tensor;
-}
+using testing::Vector;
 
 TEST(CastTensorTest, IntToFloatAndBack) {
   TensorPtr ints = Vector<int32_t>(DataType::kInt32, {-3, 0, 7});

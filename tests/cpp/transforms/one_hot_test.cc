@@ -7,15 +7,12 @@
 #include <cstring>
 #include <vector>
 
+#include "../core/tensor_test_util.h"
+
 namespace headrace::transforms {
 namespace {
 
-template <typename T>
-TensorPtr Vector(DataType type, std::vector<T> values) {
-  TensorPtr tensor = *Tensor::Create(type, {static_cast<int64_t>(values.size())});
-  std::memcpy(tensor->mutable_data(), values.data(), values.size() * sizeof(T));
-  return tensor;
-}
+using testing::Vector;
 
 template <typename T>
 std::vector<T> Values(const TensorPtr& tensor) {

@@ -1,6 +1,6 @@
 // Colour and value transforms: exact values worked out by hand (or, where noted, taken
 // from Pillow 11-13 on the same input), layouts, RandomColorAdjust's draws, and errors.
-// tests/python/test_vision_color.py compares against Pillow and NumPy on random images.
+// tests/python/vision/test_color.py compares against Pillow and NumPy on random images.
 #include <gtest/gtest.h>
 
 #include <cstring>

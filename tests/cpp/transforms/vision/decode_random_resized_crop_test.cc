@@ -1,6 +1,6 @@
 // DecodeRandomResizedCrop: the fused decode gives what Decode then RandomResizedCrop give
 // for the same seed: exactly for a PNG, within the resampling tolerance the header states
-// for a JPEG (the limits of tests/python/test_vision_augment.py: mean absolute difference
+// for a JPEG (the limits of tests/python/vision/test_augment.py: mean absolute difference
 // below 2.5 levels, 99th percentile at most 16); and Decode's errors.
 #include "headrace/transforms/vision/decode_random_resized_crop.h"
 
@@ -109,7 +109,7 @@ TEST(DecodeRandomResizedCropTest, WholeImageWindowsAtHalfQuarterAndFullScale) {
 
 // DISABLED: a bug found by this test. At 1/8 scale (outputs of 37 rows or fewer from a
 // 300-row window) the fused decode is further from the pair than the tolerance its header
-// and tests/python/test_vision_augment.py state (mean absolute difference below 2.5): mean
+// and tests/python/vision/test_augment.py state (mean absolute difference below 2.5): mean
 // 2.58, 2.74, 2.92 and 3.43 levels for outputs of 32, 35, 36 and 37 rows (16 and 24 pass),
 // while 1/2 and 1/4 stay below 1.5. libjpeg-turbo's 1/8 scaling keeps only each block's DC coefficient (its
 // average), so the image it gives is not what resampling the full image gives; the Python

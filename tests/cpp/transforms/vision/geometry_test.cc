@@ -1,5 +1,5 @@
 // The geometric kernels' exact properties. Comparisons with Pillow and NumPy on random
-// images live in tests/python/test_vision_geometry.py.
+// images live in tests/python/vision/test_geometry.py.
 #include <gtest/gtest.h>
 
 #include <array>
