@@ -26,6 +26,11 @@ def _variable(name: str) -> Optional[str]:
     return os.environ.get(name) or None
 
 
+def _is_port(text: str) -> bool:
+    """Decimal ASCII digits naming a port in [1, 65535], as headrace-server reads one."""
+    return text.isascii() and text.isdigit() and 0 < int(text) < 65536
+
+
 def default_address() -> Tuple[str, int]:
     """The server a client uses when none is named: HEADRACE_CACHE_HOST and
     HEADRACE_CACHE_PORT, else 127.0.0.1:50052."""
@@ -33,7 +38,7 @@ def default_address() -> Tuple[str, int]:
     port = _variable(PORT_VARIABLE)
     if port is None:
         return host, DEFAULT_PORT
-    if not port.isdigit() or not 0 < int(port) < 65536:
+    if not _is_port(port):
         raise InvalidArgumentError(f"{PORT_VARIABLE} must be a port in [1, 65535], got {port!r}")
     return host, int(port)
 
@@ -56,7 +61,7 @@ def parse_address(address: object) -> Tuple[str, int]:
     if not isinstance(address, str) or ":" not in address:
         raise InvalidArgumentError(f"address must be 'host:port' or None, got {address!r}")
     host, _, port = address.rpartition(":")
-    if not port.isdigit() or not 0 < int(port) < 65536 or not host:
+    if not _is_port(port) or not host:
         raise InvalidArgumentError(f"address must be 'host:port' with a port in [1, 65535], got {address!r}")
     return host.strip("[]"), int(port)
 

@@ -213,11 +213,12 @@ class DataReceiver:
     def _get(self, timeout: Optional[float], peek: bool) -> Any:
         from headrace.errors import DeadlineExceededError
 
-        # The client checks each wait too, but the slices below would turn a NaN (or
-        # infinite) timeout into waits of a second, forever.
-        if timeout is not None and not (isinstance(timeout, numbers.Real) and math.isfinite(timeout)
-                                        and timeout >= 0):
+        # The client checks each wait too, but the slices below would turn a NaN timeout
+        # into waits of a second, forever. An infinite one waits as None does.
+        if timeout is not None and not (isinstance(timeout, numbers.Real) and timeout >= 0):
             raise InvalidArgumentError(f"timeout must be None or a non-negative number of seconds, got {timeout}")
+        if timeout is not None and math.isinf(timeout):
+            timeout = None
         info = self._describe(timeout)
         remaining = timeout
         while True:

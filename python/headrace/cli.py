@@ -136,7 +136,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        top = parser()
+    except HeadraceError as error:  # a bad HEADRACE_CACHE_PORT, say
+        print(f"headrace: {error}", file=sys.stderr)
+        return 1
+    args = top.parse_args(argv)
     if getattr(args, "server_args", None) and args.server_args[0] == "--":
         args.server_args = args.server_args[1:]
     try:

@@ -30,7 +30,7 @@ from headrace._address import DEFAULT_HOST as DEFAULT_HOST  # re-exported: this 
 from headrace._address import DEFAULT_PORT as DEFAULT_PORT
 from headrace._address import default_address as default_address
 from headrace._address import default_token as default_token
-from headrace._address import format_address
+from headrace._address import TOKEN_VARIABLE, format_address
 from headrace._core import ServerClient
 from headrace.errors import InvalidArgumentError
 
@@ -118,7 +118,7 @@ def start_daemon(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, args: Seque
     """
     environment = dict(os.environ)
     if token:
-        environment["HEADRACE_TOKEN"] = token
+        environment[TOKEN_VARIABLE] = token
     log_path = daemon_log_path(port)
     with open(log_path, "ab") as log:
         log_start = log.tell()

@@ -64,7 +64,8 @@ class DatasetCache:
         self.session_id = session_id
         self.size = check_int("size", size, minimum=0)
         self.spilling = check_bool("spilling", spilling)
-        default_host, default_port = default_address()
+        # The environment is read only for what the caller left out.
+        default_host, default_port = default_address() if hostname is None or port is None else (hostname, port)
         self.hostname = hostname if hostname is not None else default_host
         if not isinstance(self.hostname, str) or not self.hostname:
             raise InvalidArgumentError(f"hostname must be a non-empty string, got {hostname!r}")

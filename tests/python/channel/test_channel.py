@@ -192,12 +192,16 @@ def test_the_clients_timeouts_are_checked_alike(server):
     channel_id = client.describe("default", "waits", 0.0)["channel_id"]
     with pytest.raises(InvalidArgumentError, match=wait_error.format("inf")):
         client.get(channel_id, 0, float("inf"))
-    # The receiver waits in slices: a timeout that no slice can use up is refused first.
+    # The receiver waits in slices: a timeout that no slice can use up is refused first,
+    # and an infinite one waits as None does.
     receiver = DataReceiver(address=server.address, dataset_name="waits")
-    for timeout in (float("nan"), float("inf"), -1):
+    for timeout in (float("nan"), -1):
         for wait in (receiver.recv, receiver.peek):
             with pytest.raises(InvalidArgumentError, match=wait_error.format(timeout)):
                 wait(timeout=timeout)
+    sender.send(np.arange(3))
+    np.testing.assert_array_equal(receiver.peek(timeout=float("inf")), np.arange(3))
+    np.testing.assert_array_equal(receiver.recv(timeout=float("inf")), np.arange(3))
     sender.close()
 
 

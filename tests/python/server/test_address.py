@@ -28,12 +28,28 @@ def test_the_default_address_comes_from_the_variables_the_server_reads(no_variab
     assert _address.default_address() == ("127.0.0.1", 50052)
 
 
-@pytest.mark.parametrize("port", ["x", "-1", "0", "65536", " 80", "8.5"])
+@pytest.mark.parametrize("port", ["x", "-1", "0", "65536", " 80", "8.5", "\u00b2"])
 def test_a_bad_port_variable_is_named(no_variables, port):
     no_variables.setenv("HEADRACE_CACHE_PORT", port)
     with pytest.raises(InvalidArgumentError) as error:
         _address.default_address()
     assert str(error.value) == f"HEADRACE_CACHE_PORT must be a port in [1, 65535], got {port!r}"
+
+
+def test_the_cache_and_the_cli_read_the_variables_only_for_what_is_not_given(no_variables, capsys):
+    from headrace import cli
+    from headrace.dataset import DatasetCache
+
+    no_variables.setenv("HEADRACE_CACHE_HOST", "127.0.0.2")
+    no_variables.setenv("HEADRACE_CACHE_PORT", "6001")
+    cache = DatasetCache(session_id=1, size=0)
+    assert (cache.hostname, cache.port) == ("127.0.0.2", 6001)
+    no_variables.setenv("HEADRACE_CACHE_PORT", "bad")
+    cache = DatasetCache(session_id=1, size=0, hostname="127.0.0.1", port=6002)
+    assert (cache.hostname, cache.port) == ("127.0.0.1", 6002)
+    # The command line names the variable instead of failing with a traceback.
+    assert cli.main(["cache", "status"]) == 1
+    assert "HEADRACE_CACHE_PORT must be a port in [1, 65535], got 'bad'" in capsys.readouterr().err
 
 
 def test_the_token_given_wins_over_the_variable(no_variables):
