@@ -120,3 +120,15 @@ def nothing_left_behind(no_leaked_threads):
     wait_until(lambda: not (child_pids() - children), 3)
     assert child_pids() - children == set(), "worker processes were left running"
     assert shared_memory_in_use() - segments == set(), "shared-memory segments were left behind"
+
+
+@pytest.fixture
+def pillow_resampling():
+    """The vision transforms made during the test use Pillow's kernels
+    (config.set_image_resampling("pillow")); the default is restored after."""
+    from headrace.dataset import config
+
+    previous = config.get_image_resampling()
+    config.set_image_resampling("pillow")
+    yield
+    config.set_image_resampling(previous)

@@ -16,8 +16,10 @@ __all__ = [
     "get_multiprocessing_start_method",
     "get_num_parallel_workers",
     "get_prefetch_size",
+    "get_image_resampling",
     "get_progress_bar",
     "get_seed",
+    "set_image_resampling",
     "set_multiprocessing_start_method",
     "set_num_parallel_workers",
     "set_prefetch_size",
@@ -33,6 +35,7 @@ _prefetch_size = 16
 _num_parallel_workers = min(8, os.cpu_count() or 1)
 _multiprocessing_start_method = "fork"
 _progress_bar = False
+_image_resampling = "mindspore"
 
 
 def set_seed(seed: int) -> None:
@@ -70,6 +73,31 @@ def set_progress_bar(enabled: bool) -> None:
 
 def get_progress_bar() -> bool:
     return _progress_bar
+
+
+def set_image_resampling(resampling: str) -> None:
+    """What the interpolations NEAREST, LINEAR and CUBIC of the vision transforms mean
+    (headrace's own setting; MindSpore has only its own kernels).
+
+    - ``"mindspore"`` (the default): MindSpore's C++ kernels, which follow OpenCV's
+      cv::resize and cv::warpAffine (no antialiasing when shrinking). A model trained on
+      MindSpore's pixels sees the same pixels.
+    - ``"pillow"``: Pillow's Image.resize / Image.transform filters, what torchvision gives
+      on PIL images (bilinear and bicubic antialias when shrinking).
+
+    PILCUBIC and ANTIALIAS mean Pillow's bicubic and Lanczos filters and AREA OpenCV's area
+    averaging in both. Read when a transform is made: transforms made before a change keep
+    the kernels they were made with (and a cache tells pipelines made under each apart).
+    """
+    global _image_resampling
+    if resampling not in ("mindspore", "pillow"):
+        raise InvalidArgumentError(
+            f"set_image_resampling: resampling must be 'mindspore' or 'pillow', got {resampling!r}")
+    _image_resampling = resampling
+
+
+def get_image_resampling() -> str:
+    return _image_resampling
 
 
 def set_num_parallel_workers(num: int) -> None:

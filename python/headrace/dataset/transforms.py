@@ -24,12 +24,15 @@ __all__ = ["Compose", "OneHot", "TypeCast"]
 _MADE_WITH: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 
 
-def records_arguments(factory: Callable) -> Callable:
-    """Decorates a transform factory so that described() can tell what it made."""
+def records_arguments(factory: Callable, setting: Optional[Callable[[], str]] = None) -> Callable:
+    """Decorates a transform factory so that described() can tell what it made. `setting`
+    returns a global setting the op depends on ("resampling='pillow'"), recorded too."""
     @functools.wraps(factory)
     def make(*args: Any, **kwargs: Any) -> Any:
         op = factory(*args, **kwargs)
         arguments = [repr(a) for a in args] + [f"{k}={v!r}" for k, v in sorted(kwargs.items())]
+        if setting is not None:
+            arguments.append(setting())
         _MADE_WITH[op] = f"{factory.__name__}({', '.join(arguments)})"
         return op
     return make

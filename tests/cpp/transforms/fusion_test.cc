@@ -29,6 +29,7 @@ std::shared_ptr<RandomResizedCrop> CropTo(int64_t height, int64_t width) {
   RandomResizedCropParams params;
   params.height = height;
   params.width = width;
+  params.interpolation = Interpolation::kPillowBilinear;
   return std::make_shared<RandomResizedCrop>(params);
 }
 

@@ -16,6 +16,9 @@ from headrace.dataset import map as map_module
 from headrace.dataset import vision
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
+# These tests hold the transforms to Pillow (config.set_image_resampling("pillow")).
+pytestmark = pytest.mark.usefixtures("pillow_resampling")
+
 Image = pytest.importorskip("PIL.Image")
 ImageEnhance = pytest.importorskip("PIL.ImageEnhance")
 ImageOps = pytest.importorskip("PIL.ImageOps")

@@ -10,6 +10,9 @@ import pytest
 import headrace.dataset as ds
 from headrace.dataset import vision
 
+# These tests hold the transforms to Pillow (config.set_image_resampling("pillow")).
+pytestmark = pytest.mark.usefixtures("pillow_resampling")
+
 Image = pytest.importorskip("PIL.Image")
 
 

@@ -183,7 +183,12 @@ Result<TensorPtr> WarpAffine(const Tensor& image, const ImageLayout& layout,
                              int64_t out_width, Interpolation interpolation,
                              const std::vector<uint8_t>& fill) {
   const DataType dtype = image.dtype();
-  if (interpolation != Interpolation::kNearest && dtype != DataType::kUInt8 && dtype != DataType::kFloat32) {
+  if (interpolation != Interpolation::kPillowNearest && interpolation != Interpolation::kPillowBilinear &&
+      interpolation != Interpolation::kPillowBicubic) {
+    return Status::Unimplemented(std::string(InterpolationName(interpolation)) +
+                                 " warps are not implemented yet");
+  }
+  if (interpolation != Interpolation::kPillowNearest && dtype != DataType::kUInt8 && dtype != DataType::kFloat32) {
     return Status::InvalidArgument(std::string(InterpolationName(interpolation)) +
                                    " warps take uint8 or float32 images, got " +
                                    std::string(DataTypeName(dtype)));
@@ -207,7 +212,7 @@ Result<TensorPtr> WarpAffine(const Tensor& image, const ImageLayout& layout,
   const Warp warp{image.data(), layout.width, layout.height, layout.channels, pixel_bytes,
                   dst, out_width, out_height, inverse};
   switch (interpolation) {
-    case Interpolation::kNearest:
+    case Interpolation::kPillowNearest:
       switch (pixel_bytes) {
         case 1: NearestWarp<1>(warp); break;
         case 3: NearestWarp<3>(warp); break;
@@ -215,14 +220,16 @@ Result<TensorPtr> WarpAffine(const Tensor& image, const ImageLayout& layout,
         default: NearestWarp<0>(warp); break;
       }
       break;
-    case Interpolation::kBilinear:
+    case Interpolation::kPillowBilinear:
       if (dtype == DataType::kUInt8) FilteredWarp<uint8_t, false>(warp);
       else FilteredWarp<float, false>(warp);
       break;
-    case Interpolation::kBicubic:
+    case Interpolation::kPillowBicubic:
       if (dtype == DataType::kUInt8) FilteredWarp<uint8_t, true>(warp);
       else FilteredWarp<float, true>(warp);
       break;
+    default:
+      break;  // refused above
   }
   return output;
 }

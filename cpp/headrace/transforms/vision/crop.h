@@ -35,7 +35,7 @@ struct RandomResizedCropParams {
   double scale_max = 1.0;
   double ratio_min = 3.0 / 4.0;  // width / height
   double ratio_max = 4.0 / 3.0;
-  Interpolation interpolation = Interpolation::kBilinear;
+  Interpolation interpolation = Interpolation::kLinear;
   int64_t max_attempts = 10;
 };
 

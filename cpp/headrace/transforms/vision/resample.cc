@@ -41,6 +41,28 @@ double CubicFilter(double x) {
   return 0.0;
 }
 
+double Sinc(double x) {
+  if (x == 0.0) return 1.0;
+  x *= M_PI;
+  return std::sin(x) / x;
+}
+
+// Lanczos with three lobes (Pillow's LANCZOS, which MindSpore's ANTIALIAS means), support 3.
+double LanczosFilter(double x) { return (x >= -3.0 && x < 3.0) ? Sinc(x) * Sinc(x / 3.0) : 0.0; }
+
+struct Filter {
+  double (*function)(double);
+  double support;
+};
+
+Filter PillowFilter(Interpolation interpolation) {
+  switch (interpolation) {
+    case Interpolation::kPillowBicubic: return {CubicFilter, 2.0};
+    case Interpolation::kPillowLanczos: return {LanczosFilter, 3.0};
+    default: return {TriangleFilter, 1.0};
+  }
+}
+
 // The two pixel types differ only in weights, accumulator and how a sum is stored.
 struct U8Kernel {
   using Pixel = uint8_t;
@@ -82,8 +104,9 @@ struct AxisTable {
 template <typename K>
 AxisTable<K> BuildAxisTable(int64_t in_size, float in0, float in1, int64_t out_size,
                             Interpolation interpolation) {
-  double (*filter)(double) = interpolation == Interpolation::kBicubic ? CubicFilter : TriangleFilter;
-  const double filter_support = interpolation == Interpolation::kBicubic ? 2.0 : 1.0;
+  const Filter pillow_filter = PillowFilter(interpolation);
+  double (*filter)(double) = pillow_filter.function;
+  const double filter_support = pillow_filter.support;
   // Pillow computes the span in float (its box is float) and the rest in double.
   const double scale = static_cast<double>(in1 - in0) / static_cast<double>(out_size);
   const double filter_scale = std::max(scale, 1.0);  // widen the filter only when shrinking
@@ -397,27 +420,62 @@ bool IsInteger(float v) { return v == std::floor(v); }
 
 }  // namespace
 
+namespace {
+
+struct NamedInterpolation {
+  Interpolation interpolation;
+  std::string_view name;
+};
+
+constexpr std::array<NamedInterpolation, 8> kInterpolationNames = {{
+    {Interpolation::kNearest, "nearest"},
+    {Interpolation::kLinear, "linear"},
+    {Interpolation::kCubic, "cubic"},
+    {Interpolation::kArea, "area"},
+    {Interpolation::kPillowNearest, "pil_nearest"},
+    {Interpolation::kPillowBilinear, "pil_bilinear"},
+    {Interpolation::kPillowBicubic, "pil_bicubic"},
+    {Interpolation::kPillowLanczos, "pil_lanczos"},
+}};
+
+}  // namespace
+
 Result<Interpolation> ParseInterpolation(std::string_view name) {
-  if (name == "nearest") return Interpolation::kNearest;
-  if (name == "bilinear") return Interpolation::kBilinear;
-  if (name == "bicubic") return Interpolation::kBicubic;
-  return Status::InvalidArgument("interpolation must be 'nearest', 'bilinear' or 'bicubic', got '" +
-                                 std::string(name) + "'");
+  std::string known;
+  for (const NamedInterpolation& entry : kInterpolationNames) {
+    if (entry.name == name) return entry.interpolation;
+    known += (known.empty() ? "'" : ", '") + std::string(entry.name) + "'";
+  }
+  return Status::InvalidArgument("interpolation must be one of " + known + ", got '" + std::string(name) + "'");
 }
 
 std::string_view InterpolationName(Interpolation interpolation) {
-  switch (interpolation) {
-    case Interpolation::kNearest: return "nearest";
-    case Interpolation::kBilinear: return "bilinear";
-    case Interpolation::kBicubic: return "bicubic";
+  for (const NamedInterpolation& entry : kInterpolationNames) {
+    if (entry.interpolation == interpolation) return entry.name;
   }
   return "unknown";
+}
+
+bool IsPillowInterpolation(Interpolation interpolation) {
+  switch (interpolation) {
+    case Interpolation::kPillowNearest:
+    case Interpolation::kPillowBilinear:
+    case Interpolation::kPillowBicubic:
+    case Interpolation::kPillowLanczos:
+      return true;
+    default:
+      return false;
+  }
 }
 
 Result<TensorPtr> ResizeRegion(const Tensor& image, const ImageLayout& layout, const SourceBox& box,
                                int64_t out_height, int64_t out_width, Interpolation interpolation) {
   const std::array<float, 4> b = {static_cast<float>(box.x0), static_cast<float>(box.y0),
                                   static_cast<float>(box.x1), static_cast<float>(box.y1)};
+  if (!IsPillowInterpolation(interpolation)) {
+    return Status::Unimplemented("ResizeRegion: " + std::string(InterpolationName(interpolation)) +
+                                 " resampling is not implemented yet");
+  }
   if (out_height <= 0 || out_width <= 0) {
     return Status::InvalidArgument("ResizeRegion: the output size must be positive, got " +
                                    std::to_string(out_height) + "x" + std::to_string(out_width));
@@ -435,12 +493,12 @@ Result<TensorPtr> ResizeRegion(const Tensor& image, const ImageLayout& layout, c
     return ExtractWindow(image, layout, static_cast<int64_t>(b[1]), static_cast<int64_t>(b[0]),
                          out_height, out_width, BorderMode::kConstant, {});
   }
-  if (interpolation == Interpolation::kNearest) {
+  if (interpolation == Interpolation::kPillowNearest) {
     // Pillow resizes with nearest through its affine transform, a pure scale here.
     const std::array<double, 6> inverse = {
         static_cast<double>(b[2] - b[0]) / static_cast<double>(out_width), 0.0, b[0],
         0.0, static_cast<double>(b[3] - b[1]) / static_cast<double>(out_height), b[1]};
-    return WarpAffine(image, layout, inverse, out_height, out_width, Interpolation::kNearest, {});
+    return WarpAffine(image, layout, inverse, out_height, out_width, Interpolation::kPillowNearest, {});
   }
   if (image.dtype() != DataType::kUInt8 && image.dtype() != DataType::kFloat32) {
     return Status::InvalidArgument("ResizeRegion: " + std::string(InterpolationName(interpolation)) +

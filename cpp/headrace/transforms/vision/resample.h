@@ -29,12 +29,28 @@
 
 namespace headrace::transforms {
 
-enum class Interpolation { kNearest, kBilinear, kBicubic };
+// The resampling kernels. The first four are MindSpore's (its C++ kernels follow OpenCV's
+// cv::resize / cv::warpAffine conventions: pixel-centre mapping, no antialiasing filter
+// when shrinking, fixed-point weights); the Pillow ones are Pillow's Image.resize filters
+// (what MindSpore's PILCUBIC and ANTIALIAS and torchvision on PIL images give).
+// headrace.dataset.vision.Inter picks one of them through config.set_image_resampling.
+enum class Interpolation {
+  kNearest,  // OpenCV INTER_NEAREST
+  kLinear,   // OpenCV INTER_LINEAR
+  kCubic,    // OpenCV INTER_CUBIC (a = -0.75)
+  kArea,     // OpenCV INTER_AREA
+  kPillowNearest,
+  kPillowBilinear,
+  kPillowBicubic,  // MindSpore's PILCUBIC
+  kPillowLanczos,  // MindSpore's ANTIALIAS
+};
 
-// "nearest", "bilinear" or "bicubic" (the values of headrace.dataset.vision.Inter);
-// InvalidArgument naming `name` otherwise.
+// The names the bindings use: "nearest", "linear", "cubic", "area", "pil_nearest",
+// "pil_bilinear", "pil_bicubic", "pil_lanczos"; InvalidArgument naming `name` otherwise.
 Result<Interpolation> ParseInterpolation(std::string_view name);
 std::string_view InterpolationName(Interpolation interpolation);
+// True for the Pillow kernels (fractional source boxes, antialiasing when shrinking).
+bool IsPillowInterpolation(Interpolation interpolation);
 
 // A region of the source image in pixel coordinates: x along the width, y along the
 // height; the whole image is {0, 0, width, height}. Fractional values are allowed and

@@ -67,7 +67,7 @@ void QuarterTurns(const uint8_t* src, const ImageLayout& in, uint8_t* dst, int64
 
 Status CheckRotatable(std::string_view transform, const TensorPtr& image, const RotateOptions& options,
                       ImageLayout* layout) {
-  Result<ImageLayout> checked = options.interpolation == Interpolation::kNearest
+  Result<ImageLayout> checked = options.interpolation == Interpolation::kPillowNearest
                                     ? CheckImage(transform, *image)
                                     : CheckImage(transform, *image, {DataType::kUInt8, DataType::kFloat32});
   if (!checked.ok()) return checked.status();

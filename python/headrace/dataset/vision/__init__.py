@@ -20,13 +20,18 @@ __all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "Ran
 
 def _record_every_factory() -> None:
     # Every transform factory records its arguments (transforms.described), for the cache's
-    # description of a pipeline.
+    # description of a pipeline, and the image resampling it was made under (it decides the
+    # kernels, and whether Decode fuses with a crop).
+    from headrace.dataset.config import get_image_resampling
     from headrace.dataset.transforms import records_arguments
+
+    def resampling() -> str:
+        return f"resampling={get_image_resampling()!r}"
 
     for name in __all__:
         factory = globals()[name]
         if callable(factory) and not isinstance(factory, type):
-            globals()[name] = records_arguments(factory)
+            globals()[name] = records_arguments(factory, resampling)
 
 
 _record_every_factory()

@@ -9,18 +9,10 @@ from typing import Any, List
 
 from headrace._core import transforms as _transforms
 from headrace.dataset.validation import check_int
-from headrace.dataset.vision.utils import AutoAugmentPolicy, Inter
+from headrace.dataset.vision.utils import AutoAugmentPolicy, Inter, interpolation_kernel
 from headrace.errors import InvalidArgumentError
 
 __all__ = ["AutoAugment", "RandAugment"]
-
-
-def _interpolation(name: str, value: Any) -> str:
-    try:
-        inter = Inter(value)
-    except ValueError:
-        raise InvalidArgumentError(f"{name}: interpolation must be an Inter value, got {value!r}") from None
-    return inter.value
 
 
 def _fill(name: str, value: Any) -> List[int]:
@@ -40,7 +32,7 @@ def AutoAugment(policy: AutoAugmentPolicy = AutoAugmentPolicy.IMAGENET,  # noqa:
         policy = AutoAugmentPolicy(policy)
     except ValueError:
         raise InvalidArgumentError(f"AutoAugment: policy must be an AutoAugmentPolicy, got {policy!r}") from None
-    return _transforms.AutoAugment(policy.value, _interpolation("AutoAugment", interpolation),
+    return _transforms.AutoAugment(policy.value, interpolation_kernel("AutoAugment", interpolation),
                                    _fill("AutoAugment", fill_value))
 
 
@@ -52,5 +44,5 @@ def RandAugment(num_ops: int = 2, magnitude: int = 9, num_magnitude_bins: int = 
     check_int("num_magnitude_bins", num_magnitude_bins, minimum=2)
     check_int("magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
     return _transforms.RandAugment(num_ops, magnitude, num_magnitude_bins,
-                                   _interpolation("RandAugment", interpolation),
+                                   interpolation_kernel("RandAugment", interpolation),
                                    _fill("RandAugment", fill_value))

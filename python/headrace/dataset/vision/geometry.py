@@ -17,7 +17,7 @@ import numbers
 from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import transforms as _transforms
-from headrace.dataset.vision.utils import Border, Inter
+from headrace.dataset.vision.utils import Border, Inter, interpolation_kernel
 from headrace.errors import InvalidArgumentError
 
 if TYPE_CHECKING:  # typing.TypeGuard is Python 3.10's; annotations are not evaluated here
@@ -59,14 +59,6 @@ def _size(transform: str, value: Any, name: str = "size") -> Tuple[int, int]:
         return int(value[0]), int(value[1])
     raise InvalidArgumentError(
         f"{transform}: {name} must be a positive int or a (height, width) pair, got {value!r}")
-
-
-def _interpolation(transform: str, value: Any, name: str) -> str:
-    try:
-        return Inter(value).value
-    except (ValueError, TypeError):
-        raise InvalidArgumentError(
-            f"{transform}: {name} must be an Inter (NEAREST, LINEAR or CUBIC), got {value!r}") from None
 
 
 def _border(transform: str, value: Any) -> str:
@@ -141,7 +133,7 @@ def _center(transform: str, value: Any) -> Optional[Tuple[float, float]]:
 def Resize(size: Size, interpolation: Inter = Inter.LINEAR) -> "_transforms.Resize":  # noqa: N802
     """Resizes to `size`: an int makes the shorter side that long and keeps the aspect ratio
     (longer = int(size * longer / shorter)); (height, width) gives exactly that size."""
-    interp = _interpolation("Resize", interpolation, "interpolation")
+    interp = interpolation_kernel("Resize", interpolation, "interpolation")
     if _is_int(size) and size > 0:
         return _transforms.Resize([int(size)], interp)
     return _transforms.Resize(list(_size("Resize", size)), interp)
@@ -188,7 +180,7 @@ def RandomResizedCrop(size: Size, scale: Sequence[float] = (0.08, 1.0),  # noqa:
     if not _is_int(max_attempts) or max_attempts < 1:
         raise InvalidArgumentError(f"RandomResizedCrop: max_attempts must be a positive int, got {max_attempts!r}")
     return _transforms.RandomResizedCrop(height, width, scale_range, ratio_range,
-                                         _interpolation("RandomResizedCrop", interpolation, "interpolation"),
+                                         interpolation_kernel("RandomResizedCrop", interpolation, "interpolation"),
                                          int(max_attempts))
 
 
@@ -226,7 +218,7 @@ def Rotate(degrees: float, resample: Inter = Inter.NEAREST, expand: bool = False
     centre), as Pillow's Image.rotate; `expand` grows the output to hold the whole image."""
     if not _is_number(degrees):
         raise InvalidArgumentError(f"Rotate: degrees must be a number, got {degrees!r}")
-    return _transforms.Rotate(float(degrees), _interpolation("Rotate", resample, "resample"),
+    return _transforms.Rotate(float(degrees), interpolation_kernel("Rotate", resample, "resample"),
                               _bool("Rotate", "expand", expand), _center("Rotate", center),
                               _fill("Rotate", fill_value))
 
@@ -248,7 +240,7 @@ def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Int
             ) from None
         if low > high:
             raise InvalidArgumentError(f"RandomRotation: degrees must be (min, max) with min <= max, got {degrees!r}")
-    return _transforms.RandomRotation(low, high, _interpolation("RandomRotation", resample, "resample"),
+    return _transforms.RandomRotation(low, high, interpolation_kernel("RandomRotation", resample, "resample"),
                                       _bool("RandomRotation", "expand", expand),
                                       _center("RandomRotation", center), _fill("RandomRotation", fill_value))
 
@@ -275,4 +267,4 @@ def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N8
     if not all(-180.0 <= s <= 180.0 for s in shear_pair):
         raise InvalidArgumentError(f"Affine: shear must be in [-180, 180], got {shear!r}")
     return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair,
-                              _interpolation("Affine", resample, "resample"), _fill("Affine", fill_value))
+                              interpolation_kernel("Affine", resample, "resample"), _fill("Affine", fill_value))

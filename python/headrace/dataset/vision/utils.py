@@ -4,18 +4,53 @@ and AutoAugmentPolicy)."""
 from __future__ import annotations
 
 from enum import Enum
+from typing import Any, Optional, Sequence
+
+from headrace.errors import InvalidArgumentError
 
 __all__ = ["AutoAugmentPolicy", "Border", "Inter"]
 
 
 class Inter(str, Enum):
-    """Interpolation of the resampling transforms."""
+    """Interpolation of the resampling transforms, as MindSpore means them: NEAREST,
+    LINEAR and CUBIC are OpenCV's (or Pillow's, see config.set_image_resampling), AREA is
+    OpenCV's area averaging, PILCUBIC Pillow's bicubic and ANTIALIAS Pillow's Lanczos."""
 
     NEAREST = "nearest"
-    LINEAR = "bilinear"
-    BILINEAR = "bilinear"
-    CUBIC = "bicubic"
-    BICUBIC = "bicubic"
+    LINEAR = "linear"
+    BILINEAR = "linear"
+    CUBIC = "cubic"
+    BICUBIC = "cubic"
+    AREA = "area"
+    PILCUBIC = "pilcubic"
+    ANTIALIAS = "antialias"
+
+
+# The C++ kernel each Inter names, by config.get_image_resampling().
+_KERNELS = {
+    "mindspore": {"nearest": "nearest", "linear": "linear", "cubic": "cubic", "area": "area",
+                  "pilcubic": "pil_bicubic", "antialias": "pil_lanczos"},
+    "pillow": {"nearest": "pil_nearest", "linear": "pil_bilinear", "cubic": "pil_bicubic", "area": "area",
+               "pilcubic": "pil_bicubic", "antialias": "pil_lanczos"},
+}
+
+
+def interpolation_kernel(transform: str, value: Any, name: str = "interpolation",
+                         allowed: Optional[Sequence[Inter]] = None) -> str:
+    """The C++ kernel name of the Inter `value` under the current image resampling, or
+    InvalidArgumentError naming `transform` and the argument `name`. `allowed` limits the
+    Inter values the transform takes (MindSpore's warps take no AREA or PILCUBIC, say)."""
+    from headrace.dataset.config import get_image_resampling
+
+    members = list(allowed) if allowed is not None else list(dict.fromkeys(Inter))
+    try:
+        inter = Inter(value)
+    except (ValueError, TypeError):
+        inter = None
+    if inter is None or inter not in members:
+        names = ", ".join(m.name for m in members)
+        raise InvalidArgumentError(f"{transform}: {name} must be an Inter ({names}), got {value!r}")
+    return _KERNELS[get_image_resampling()][inter.value]
 
 
 class Border(str, Enum):

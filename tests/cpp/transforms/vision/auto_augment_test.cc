@@ -21,7 +21,7 @@ namespace {
 using testing::BytesOf;
 using testing::Photo;
 
-AugmentStyle Nearest() { return AugmentStyle{Interpolation::kNearest, {0}}; }
+AugmentStyle Nearest() { return AugmentStyle{Interpolation::kPillowNearest, {0}}; }
 
 TensorPtr Augmented(TensorOp& op, const TensorPtr& image, uint64_t seed) {
   TensorList columns = {image};

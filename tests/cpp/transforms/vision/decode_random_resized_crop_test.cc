@@ -22,6 +22,7 @@ RandomResizedCropParams Square(int64_t size) {
   RandomResizedCropParams params;
   params.height = size;
   params.width = size;
+  params.interpolation = Interpolation::kPillowBilinear;
   return params;
 }
 

@@ -43,12 +43,12 @@ ImageLayout Layout(const TensorPtr& t) { return *CheckImage("test", *t); }
 
 TEST(ResizeRegion, WholeImageAtItsOwnSizeIsACopy) {
   TensorPtr rgb = RandomU8({7, 5, 3}, 1);
-  for (Interpolation interp : {Interpolation::kNearest, Interpolation::kBilinear, Interpolation::kBicubic}) {
+  for (Interpolation interp : {Interpolation::kPillowNearest, Interpolation::kPillowBilinear, Interpolation::kPillowBicubic}) {
     TensorPtr out = *ResizeRegion(*rgb, Layout(rgb), SourceBox{0, 0, 5, 7}, 7, 5, interp);
     EXPECT_EQ(Values<uint8_t>(out), Values<uint8_t>(rgb));
   }
   TensorPtr f = MakeImage<float>(DataType::kFloat32, {2, 2}, {0.5f, -1.0f, 3.25f, 7.0f});
-  EXPECT_EQ(Values<float>(*ResizeRegion(*f, Layout(f), SourceBox{0, 0, 2, 2}, 2, 2, Interpolation::kBicubic)),
+  EXPECT_EQ(Values<float>(*ResizeRegion(*f, Layout(f), SourceBox{0, 0, 2, 2}, 2, 2, Interpolation::kPillowBicubic)),
             Values<float>(f));
 }
 
@@ -56,9 +56,9 @@ TEST(ResizeRegion, BilinearUpscaleOfTwoPixelsHasPillowsValues) {
   // Centres 0.25, 0.75, 1.25, 1.75 over [0, 255]: the edges clamp, the middle pixels weigh
   // 3/4 and 1/4, and the 22-bit sums round half up: 63.75 -> 64, 191.25 -> 191.
   TensorPtr row = MakeImage<uint8_t>(DataType::kUInt8, {1, 2}, {0, 255});
-  TensorPtr out = *ResizeRegion(*row, Layout(row), SourceBox{0, 0, 2, 1}, 1, 4, Interpolation::kBilinear);
+  TensorPtr out = *ResizeRegion(*row, Layout(row), SourceBox{0, 0, 2, 1}, 1, 4, Interpolation::kPillowBilinear);
   EXPECT_EQ(Values<uint8_t>(out), (std::vector<uint8_t>{0, 64, 191, 255}));
-  TensorPtr nearest = *ResizeRegion(*row, Layout(row), SourceBox{0, 0, 2, 1}, 1, 4, Interpolation::kNearest);
+  TensorPtr nearest = *ResizeRegion(*row, Layout(row), SourceBox{0, 0, 2, 1}, 1, 4, Interpolation::kPillowNearest);
   EXPECT_EQ(Values<uint8_t>(nearest), (std::vector<uint8_t>{0, 0, 255, 255}));
 }
 
@@ -69,48 +69,48 @@ TEST(ResizeRegion, PassOrderFollowsPillow) {
     TensorPtr img = RandomU8({h, w, 3}, 7);
     const ImageLayout layout = Layout(img);
     TensorPtr both = *ResizeRegion(*img, layout, SourceBox{0, 0, double(w), double(h)}, oh, ow,
-                                   Interpolation::kBicubic);
+                                   Interpolation::kPillowBicubic);
     const bool vertical_first = (h - oh) > 2 * (w - ow);
     TensorPtr step;
     if (vertical_first) {
-      step = *ResizeRegion(*img, layout, SourceBox{0, 0, double(w), double(h)}, oh, w, Interpolation::kBicubic);
+      step = *ResizeRegion(*img, layout, SourceBox{0, 0, double(w), double(h)}, oh, w, Interpolation::kPillowBicubic);
     } else {
-      step = *ResizeRegion(*img, layout, SourceBox{0, 0, double(w), double(h)}, h, ow, Interpolation::kBicubic);
+      step = *ResizeRegion(*img, layout, SourceBox{0, 0, double(w), double(h)}, h, ow, Interpolation::kPillowBicubic);
     }
     const ImageLayout step_layout = Layout(step);
     TensorPtr two_steps = *ResizeRegion(*step, step_layout,
                                         SourceBox{0, 0, double(step_layout.width), double(step_layout.height)},
-                                        oh, ow, Interpolation::kBicubic);
+                                        oh, ow, Interpolation::kPillowBicubic);
     EXPECT_EQ(Values<uint8_t>(both), Values<uint8_t>(two_steps)) << h << "x" << w;
   }
 }
 
 TEST(ResizeRegion, IntegerBoxOfTheOutputSizeIsACrop) {
   TensorPtr img = MakeImage<int16_t>(DataType::kInt16, {3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
-  TensorPtr out = *ResizeRegion(*img, Layout(img), SourceBox{1, 1, 3, 3}, 2, 2, Interpolation::kBilinear);
+  TensorPtr out = *ResizeRegion(*img, Layout(img), SourceBox{1, 1, 3, 3}, 2, 2, Interpolation::kPillowBilinear);
   EXPECT_EQ(Values<int16_t>(out), (std::vector<int16_t>{5, 6, 8, 9}));
 }
 
 TEST(ResizeRegion, RejectsBadBoxesSizesAndDtypes) {
   TensorPtr img = RandomU8({4, 6}, 2);
   const ImageLayout layout = Layout(img);
-  EXPECT_FALSE(ResizeRegion(*img, layout, SourceBox{0, 0, 6.5, 4}, 2, 2, Interpolation::kBilinear).ok());
-  EXPECT_FALSE(ResizeRegion(*img, layout, SourceBox{3, 0, 3, 4}, 2, 2, Interpolation::kBilinear).ok());
-  EXPECT_FALSE(ResizeRegion(*img, layout, SourceBox{0, 0, 6, 4}, 0, 2, Interpolation::kBilinear).ok());
+  EXPECT_FALSE(ResizeRegion(*img, layout, SourceBox{0, 0, 6.5, 4}, 2, 2, Interpolation::kPillowBilinear).ok());
+  EXPECT_FALSE(ResizeRegion(*img, layout, SourceBox{3, 0, 3, 4}, 2, 2, Interpolation::kPillowBilinear).ok());
+  EXPECT_FALSE(ResizeRegion(*img, layout, SourceBox{0, 0, 6, 4}, 0, 2, Interpolation::kPillowBilinear).ok());
   TensorPtr i16 = *Tensor::Create(DataType::kInt16, {4, 4});
-  EXPECT_EQ(ResizeRegion(*i16, Layout(i16), SourceBox{0, 0, 3, 3}, 2, 2, Interpolation::kBicubic).status().message(),
-            "ResizeRegion: bicubic resampling takes uint8 or float32 images, got int16");
+  EXPECT_EQ(ResizeRegion(*i16, Layout(i16), SourceBox{0, 0, 3, 3}, 2, 2, Interpolation::kPillowBicubic).status().message(),
+            "ResizeRegion: pil_bicubic resampling takes uint8 or float32 images, got int16");
 }
 
 TEST(Resize, KeepsTheAspectRatioWithAnIntSize) {
-  auto resize = *Resize::KeepAspect(224, Interpolation::kBilinear);
+  auto resize = *Resize::KeepAspect(224, Interpolation::kPillowBilinear);
   EXPECT_EQ(resize->OutputSize(375, 500), (std::pair<int64_t, int64_t>{224, 298}));
   EXPECT_EQ(resize->OutputSize(500, 375), (std::pair<int64_t, int64_t>{298, 224}));
   EXPECT_EQ(resize->OutputSize(10, 10), (std::pair<int64_t, int64_t>{224, 224}));
   TensorList columns = {*Tensor::Create(DataType::kInt16, {4, 4})};
   EXPECT_EQ(resize->Compute(&columns, 0).message(),
             "Resize: expected an image of shape (H, W) or (H, W, C) of uint8 or float32, got int16 of shape [4, 4]");
-  EXPECT_FALSE(Resize::ToSize(0, 3, Interpolation::kNearest).ok());
+  EXPECT_FALSE(Resize::ToSize(0, 3, Interpolation::kPillowNearest).ok());
 }
 
 TEST(ChooseRandomResizedCrop, WindowsLieInsideAndFollowTheRanges) {
@@ -254,15 +254,15 @@ TEST(Rotate, QuarterTurnsAreExactMoves) {
 
 TEST(WarpAffine, IdentityKeepsTheImageAndOutsideGetsTheFill) {
   TensorPtr img = RandomU8({4, 5, 3}, 6);
-  for (Interpolation interp : {Interpolation::kNearest, Interpolation::kBilinear, Interpolation::kBicubic}) {
+  for (Interpolation interp : {Interpolation::kPillowNearest, Interpolation::kPillowBilinear, Interpolation::kPillowBicubic}) {
     TensorPtr same = *WarpAffine(*img, Layout(img), {1, 0, 0, 0, 1, 0}, 4, 5, interp, {});
     EXPECT_EQ(Values<uint8_t>(same), Values<uint8_t>(img));
   }
   // Shifted right by 5: every sample falls left of the image.
-  TensorPtr out = *WarpAffine(*img, Layout(img), {1, 0, -5, 0, 1, 0}, 1, 1, Interpolation::kBilinear, {7, 8, 9});
+  TensorPtr out = *WarpAffine(*img, Layout(img), {1, 0, -5, 0, 1, 0}, 1, 1, Interpolation::kPillowBilinear, {7, 8, 9});
   EXPECT_EQ(Values<uint8_t>(out), (std::vector<uint8_t>{7, 8, 9}));
   TensorPtr i16 = *Tensor::Create(DataType::kInt16, {2, 2});
-  EXPECT_FALSE(WarpAffine(*i16, Layout(i16), {1, 0, 0, 0, 1, 0}, 2, 2, Interpolation::kBilinear, {}).ok());
+  EXPECT_FALSE(WarpAffine(*i16, Layout(i16), {1, 0, 0, 0, 1, 0}, 2, 2, Interpolation::kPillowBilinear, {}).ok());
 }
 
 TEST(InverseAffineMatrix, InvertsRotationScaleAndTranslation) {
@@ -276,9 +276,9 @@ TEST(InverseAffineMatrix, InvertsRotationScaleAndTranslation) {
   // Forward: (x, y) -> 2 * R(90 clockwise) (x, y) + (3, 0); the inverse maps (3, 2) to (1, 0).
   EXPECT_NEAR(m[0] * 3 + m[1] * 2 + m[2], 1.0, 1e-12);
   EXPECT_NEAR(m[3] * 3 + m[4] * 2 + m[5], 0.0, 1e-12);
-  EXPECT_TRUE(Affine::Make(params, Interpolation::kNearest, {}).ok());
+  EXPECT_TRUE(Affine::Make(params, Interpolation::kPillowNearest, {}).ok());
   params.scale = 0;
-  EXPECT_FALSE(Affine::Make(params, Interpolation::kNearest, {}).ok());
+  EXPECT_FALSE(Affine::Make(params, Interpolation::kPillowNearest, {}).ok());
 }
 
 }  // namespace
