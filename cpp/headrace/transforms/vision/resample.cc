@@ -17,6 +17,7 @@
 #endif
 
 #include "headrace/transforms/vision/affine.h"
+#include "headrace/transforms/vision/opencv_resize.h"
 #include "headrace/transforms/vision/pad.h"
 
 namespace headrace::transforms {
@@ -417,6 +418,7 @@ void Resample(const Tensor& image, const ImageLayout& layout, const std::array<f
 }
 
 bool IsInteger(float v) { return v == std::floor(v); }
+bool IsWhole(double v) { return v == std::floor(v); }
 
 }  // namespace
 
@@ -472,10 +474,6 @@ Result<TensorPtr> ResizeRegion(const Tensor& image, const ImageLayout& layout, c
                                int64_t out_height, int64_t out_width, Interpolation interpolation) {
   const std::array<float, 4> b = {static_cast<float>(box.x0), static_cast<float>(box.y0),
                                   static_cast<float>(box.x1), static_cast<float>(box.y1)};
-  if (!IsPillowInterpolation(interpolation)) {
-    return Status::Unimplemented("ResizeRegion: " + std::string(InterpolationName(interpolation)) +
-                                 " resampling is not implemented yet");
-  }
   if (out_height <= 0 || out_width <= 0) {
     return Status::InvalidArgument("ResizeRegion: the output size must be positive, got " +
                                    std::to_string(out_height) + "x" + std::to_string(out_width));
@@ -486,6 +484,20 @@ Result<TensorPtr> ResizeRegion(const Tensor& image, const ImageLayout& layout, c
         "ResizeRegion: the box (x0=" + std::to_string(box.x0) + ", y0=" + std::to_string(box.y0) +
         ", x1=" + std::to_string(box.x1) + ", y1=" + std::to_string(box.y1) +
         ") must be non-empty and inside the image of shape " + ShapeToString(image.shape()));
+  }
+  if (!IsPillowInterpolation(interpolation)) {
+    // MindSpore's kernels crop, then resize (OpenCV's cv::resize of the crop): the box
+    // must be whole pixels, and nothing outside it is read.
+    if (!(IsWhole(box.x0) && IsWhole(box.y0) && IsWhole(box.x1) && IsWhole(box.y1))) {
+      return Status::InvalidArgument("ResizeRegion: " + std::string(InterpolationName(interpolation)) +
+                                     " resampling takes a box of whole pixels, got (" + std::to_string(box.x0) +
+                                     ", " + std::to_string(box.y0) + ", " + std::to_string(box.x1) + ", " +
+                                     std::to_string(box.y1) + ")");
+    }
+    const auto x0 = static_cast<int64_t>(box.x0), y0 = static_cast<int64_t>(box.y0);
+    return OpenCvResize(image, layout,
+                        PixelWindow{y0, x0, static_cast<int64_t>(box.y1) - y0, static_cast<int64_t>(box.x1) - x0},
+                        out_height, out_width, interpolation);
   }
   // Pillow's shortcut: an integer box of the output's size is a crop.
   if (IsInteger(b[0]) && IsInteger(b[1]) && b[2] - b[0] == static_cast<float>(out_width) &&

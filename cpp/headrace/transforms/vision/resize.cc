@@ -1,6 +1,7 @@
 #include "headrace/transforms/vision/resize.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace headrace::transforms {
 
@@ -27,15 +28,22 @@ Result<std::shared_ptr<Resize>> Resize::ToSize(int64_t height, int64_t width, In
 std::pair<int64_t, int64_t> Resize::OutputSize(int64_t in_height, int64_t in_width) const {
   if (!keep_aspect_) return {height_, width_};
   const int64_t size = height_;
-  // int(size * longer / shorter) in Python: the integer quotient (all values positive),
-  // at least 1 for extreme ratios.
-  if (in_height <= in_width) return {size, std::max<int64_t>(1, size * in_width / in_height)};
-  return {std::max<int64_t>(1, size * in_height / in_width), size};
+  // MindSpore's rule, in float as it computes it: floor(longer / shorter * size) (a square
+  // image takes the second branch); at least 1 for extreme ratios.
+  const auto longer = [size](int64_t longer_side, int64_t shorter_side) {
+    const float ratio = static_cast<float>(longer_side) / static_cast<float>(shorter_side);
+    return std::max<int64_t>(1, static_cast<int64_t>(std::floor(ratio * static_cast<float>(size))));
+  };
+  if (in_height < in_width) return {size, longer(in_width, in_height)};
+  return {longer(in_height, in_width), size};
 }
 
 Status Resize::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Resize", *columns));
-  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Resize", *image, {DataType::kUInt8, DataType::kFloat32}));
+  // Nearest copies pixels of any dtype; the filters take uint8 and float32.
+  const bool nearest = interpolation_ == Interpolation::kNearest || interpolation_ == Interpolation::kPillowNearest;
+  ASSIGN_OR_RETURN(ImageLayout layout, nearest ? CheckImage("Resize", *image)
+                                               : CheckImage("Resize", *image, {DataType::kUInt8, DataType::kFloat32}));
   const auto [out_height, out_width] = OutputSize(layout.height, layout.width);
   const SourceBox whole{0.0, 0.0, static_cast<double>(layout.width), static_cast<double>(layout.height)};
   Result<TensorPtr> resized = ResizeRegion(*image, layout, whole, out_height, out_width, interpolation_);
