@@ -16,6 +16,7 @@
 #include "bindings/status_to_python.h"
 #include "headrace/transforms/vision/affine.h"
 #include "headrace/transforms/vision/crop.h"
+#include "headrace/transforms/vision/decode_random_resized_crop.h"
 #include "headrace/transforms/vision/flip.h"
 #include "headrace/transforms/vision/pad.h"
 #include "headrace/transforms/vision/resize.h"
@@ -39,6 +40,23 @@ transforms::Padding ToPadding(const LTRB& p) { return transforms::Padding{p[0], 
 transforms::RotateOptions MakeRotateOptions(const std::string& resample, bool expand,
                                             std::optional<std::array<double, 2>> center, Fill fill) {
   return transforms::RotateOptions{Interp(resample), expand, center, std::move(fill)};
+}
+
+transforms::RandomResizedCropParams MakeRandomResizedCropParams(int64_t height, int64_t width,
+                                                                std::array<double, 2> scale,
+                                                                std::array<double, 2> ratio,
+                                                                const std::string& interpolation,
+                                                                int64_t max_attempts) {
+  transforms::RandomResizedCropParams params;
+  params.height = height;
+  params.width = width;
+  params.scale_min = scale[0];
+  params.scale_max = scale[1];
+  params.ratio_min = ratio[0];
+  params.ratio_max = ratio[1];
+  params.interpolation = Interp(interpolation);
+  params.max_attempts = max_attempts;
+  return params;
 }
 
 template <typename T>
@@ -81,19 +99,37 @@ void RegisterVisionGeometry(py::module_& m) {
   Class<RandomResizedCrop>(t, "RandomResizedCrop")
       .def(py::init([](int64_t height, int64_t width, std::array<double, 2> scale, std::array<double, 2> ratio,
                        const std::string& interpolation, int64_t max_attempts) {
-             RandomResizedCropParams params;
-             params.height = height;
-             params.width = width;
-             params.scale_min = scale[0];
-             params.scale_max = scale[1];
-             params.ratio_min = ratio[0];
-             params.ratio_max = ratio[1];
-             params.interpolation = Interp(interpolation);
-             params.max_attempts = max_attempts;
-             return ValueOrThrow(RandomResizedCrop::Make(params));
+             return ValueOrThrow(RandomResizedCrop::Make(
+                 MakeRandomResizedCropParams(height, width, scale, ratio, interpolation, max_attempts)));
            }),
            py::arg("height"), py::arg("width"), py::arg("scale"), py::arg("ratio"),
            py::arg("interpolation"), py::arg("max_attempts"));
+
+  Class<ResizedCrop>(t, "ResizedCrop")
+      .def(py::init([](int64_t top, int64_t left, int64_t height, int64_t width, std::array<int64_t, 2> size,
+                       const std::string& interpolation) {
+             return ValueOrThrow(
+                 ResizedCrop::Make(CropWindow{top, left, height, width}, size[0], size[1], Interp(interpolation)));
+           }),
+           py::arg("top"), py::arg("left"), py::arg("height"), py::arg("width"), py::arg("size"),
+           py::arg("interpolation"));
+  Class<RandomResize>(t, "RandomResize")
+      .def(py::init([](const std::vector<int64_t>& size, const std::vector<std::string>& interpolations) {
+             std::vector<Interpolation> kernels;
+             for (const std::string& name : interpolations) kernels.push_back(Interp(name));
+             if (size.size() == 1) return ValueOrThrow(RandomResize::Make(size[0], size[0], true, std::move(kernels)));
+             if (size.size() != 2) ThrowIfError(Status::InvalidArgument("RandomResize: size must have 1 or 2 values"));
+             return ValueOrThrow(RandomResize::Make(size[0], size[1], false, std::move(kernels)));
+           }),
+           py::arg("size"), py::arg("interpolations"));
+  Class<DecodeRandomResizedCrop>(t, "RandomCropDecodeResize")
+      .def(py::init([](int64_t height, int64_t width, std::array<double, 2> scale, std::array<double, 2> ratio,
+                       const std::string& interpolation, int64_t max_attempts) {
+             return ValueOrThrow(DecodeRandomResizedCrop::MakeRandomCropDecodeResize(
+                 MakeRandomResizedCropParams(height, width, scale, ratio, interpolation, max_attempts)));
+           }),
+           py::arg("height"), py::arg("width"), py::arg("scale"), py::arg("ratio"), py::arg("interpolation"),
+           py::arg("max_attempts"));
 
   Class<HorizontalFlip>(t, "HorizontalFlip").def(py::init<>());
   Class<VerticalFlip>(t, "VerticalFlip").def(py::init<>());
@@ -145,7 +181,8 @@ void RegisterVisionGeometry(py::module_& m) {
         return TensorToNumpy(out);
       },
       py::arg("image"), py::arg("box"), py::arg("height"), py::arg("width"), py::arg("interpolation"),
-      "Pillow's image.resize((width, height), interpolation, box=(x0, y0, x1, y1)) on an HWC array.");
+      "The box (x0, y0, x1, y1) of an HWC or HW array resized: Pillow's image.resize((width, height), "
+      "interpolation, box=box) for the pil_* kernels, OpenCV's cv::resize of the crop (whole pixels) for the others.");
   t.def(
       "warp_affine",
       [](const py::object& array, std::array<double, 6> inverse, int64_t height, int64_t width,

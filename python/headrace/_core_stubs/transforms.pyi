@@ -42,6 +42,18 @@ class RandomResizedCrop(TensorOp):
     def __init__(self, height: int, width: int, scale: Sequence[float], ratio: Sequence[float],
                  interpolation: str, max_attempts: int) -> None: ...
 
+class ResizedCrop(TensorOp):
+    def __init__(self, top: int, left: int, height: int, width: int, size: Sequence[int],
+                 interpolation: str) -> None: ...
+
+class RandomResize(TensorOp):
+    # size: (edge,) keeps the aspect ratio, else (height, width); one kernel drawn per row.
+    def __init__(self, size: Sequence[int], interpolations: Sequence[str]) -> None: ...
+
+class RandomCropDecodeResize(TensorOp):
+    def __init__(self, height: int, width: int, scale: Sequence[float], ratio: Sequence[float],
+                 interpolation: str, max_attempts: int) -> None: ...
+
 class HorizontalFlip(TensorOp):
     def __init__(self) -> None: ...
 

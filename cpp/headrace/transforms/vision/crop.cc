@@ -142,6 +142,35 @@ Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
                                                BorderMode::kConstant, {}), columns);
 }
 
+Result<std::shared_ptr<ResizedCrop>> ResizedCrop::Make(CropWindow window, int64_t height, int64_t width,
+                                                       Interpolation interpolation) {
+  if (window.top < 0 || window.left < 0) {
+    return Status::InvalidArgument("ResizedCrop: top and left must not be negative, got (" +
+                                   std::to_string(window.top) + ", " + std::to_string(window.left) + ")");
+  }
+  if (window.height <= 0 || window.width <= 0) {
+    return Status::InvalidArgument("ResizedCrop: height and width must be positive, got (" +
+                                   std::to_string(window.height) + ", " + std::to_string(window.width) + ")");
+  }
+  RETURN_IF_ERROR(CheckSize("ResizedCrop", height, width));
+  return std::make_shared<ResizedCrop>(window, height, width, interpolation);
+}
+
+Status ResizedCrop::Compute(TensorList* columns, uint64_t /*seed*/) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("ResizedCrop", *columns));
+  const bool nearest = interpolation_ == Interpolation::kNearest || interpolation_ == Interpolation::kPillowNearest;
+  ASSIGN_OR_RETURN(ImageLayout layout, nearest ? CheckImage("ResizedCrop", *image)
+                                               : CheckImage("ResizedCrop", *image, {DataType::kUInt8, DataType::kFloat32}));
+  if (window_.top + window_.height > layout.height || window_.left + window_.width > layout.width) {
+    return Status::InvalidArgument("ResizedCrop: the window " + WindowString(window_) +
+                                   " does not fit in the image of shape " + ShapeToString(image->shape()));
+  }
+  const SourceBox box{static_cast<double>(window_.left), static_cast<double>(window_.top),
+                      static_cast<double>(window_.left + window_.width),
+                      static_cast<double>(window_.top + window_.height)};
+  return SetOutput("ResizedCrop", ResizeRegion(*image, layout, box, height_, width_, interpolation_), columns);
+}
+
 Result<std::shared_ptr<RandomResizedCrop>> RandomResizedCrop::Make(const RandomResizedCropParams& p) {
   RETURN_IF_ERROR(CheckSize("RandomResizedCrop", p.height, p.width));
   if (!(p.scale_min >= 0.0 && p.scale_min <= p.scale_max && std::isfinite(p.scale_max))) {

@@ -2,11 +2,12 @@
 // window choice of RandomResizedCrop, which the fused decode-and-crop shares so that both
 // paths take the same window for the same seed.
 //
-// Crops copy pixels exactly for any fixed-width dtype. RandomResizedCrop resamples the
-// window straight from the image (ResizeRegion with the window as box, no copy of the
-// crop first), i.e. Pillow's img.resize(size, resample, box=window); near the window's
-// edges the filter may read image pixels just outside it, where torchvision (crop, then
-// resize) clamps to the crop.
+// Crops copy pixels exactly for any fixed-width dtype. ResizedCrop and RandomResizedCrop
+// resample the window straight from the image (ResizeRegion with the window as box, no
+// copy of the crop first). With MindSpore's kernels that is MindSpore's crop-then-resize
+// (nothing outside the window is read); with Pillow's it is Pillow's
+// img.resize(size, resample, box=window), whose filter may read image pixels just
+// outside the window, where torchvision (crop, then resize) clamps to the crop.
 // Thread-safe: the ops hold only their (immutable) parameters.
 #pragma once
 
@@ -103,8 +104,30 @@ class RandomCrop : public transforms::TensorOp {
   const BorderMode mode_;
 };
 
+// ResizedCrop(top, left, height, width, size, interpolation): the window resized to
+// height x width of the output, as MindSpore (crop, then resize; see ResizeRegion).
+// InvalidArgument from Compute if the window does not fit inside the image. Nearest takes
+// any fixed-width dtype, the filters uint8 and float32.
+class ResizedCrop : public transforms::TensorOp {
+ public:
+  // InvalidArgument for negative coordinates or a non-positive window or output size.
+  static Result<std::shared_ptr<ResizedCrop>> Make(CropWindow window, int64_t height, int64_t width,
+                                                   Interpolation interpolation);
+  ResizedCrop(CropWindow window, int64_t height, int64_t width, Interpolation interpolation)
+      : window_(window), height_(height), width_(width), interpolation_(interpolation) {}
+
+  std::string name() const override { return "ResizedCrop"; }
+  Status Compute(TensorList* columns, uint64_t seed) override;
+
+ private:
+  const CropWindow window_;
+  const int64_t height_, width_;
+  const Interpolation interpolation_;
+};
+
 // RandomResizedCrop: ChooseRandomResizedCrop, then ResizeRegion of that window to the
-// output size. uint8 and float32 images.
+// output size (with MindSpore's kernels: the window cropped, then resized, as MindSpore;
+// with Pillow's: Pillow's resize with the window as box). uint8 and float32 images.
 class RandomResizedCrop : public transforms::TensorOp {
  public:
   // InvalidArgument naming the argument: non-positive size, scale outside [0, inf) or

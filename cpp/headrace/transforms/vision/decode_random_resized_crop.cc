@@ -1,5 +1,7 @@
 #include "headrace/transforms/vision/decode_random_resized_crop.h"
 
+#include <string>
+
 #include "headrace/core/random.h"
 #include "headrace/transforms/vision/decode.h"
 
@@ -7,9 +9,12 @@ namespace headrace::transforms {
 
 namespace {
 
-// Chooses the window as the unfused crop would, and the largest DCT scale that keeps the
-// window at least as large as the output in both directions (never upsample a reduced
-// image where the full one would be downsampled).
+// Chooses the window as the unfused crop would. With a Pillow kernel, also the largest
+// DCT scale (1/2 or 1/4) that keeps the window at least as large as the output in both
+// directions (never upsample a reduced image where the full one would be downsampled);
+// 1/8 keeps only each block's average, too far from resampling the full image. With
+// MindSpore's (OpenCV's) kernels, full scale: MindSpore decodes the whole image and then
+// crops, and a crop decoded at full scale has the same pixels.
 class WindowPlanner : public JpegCropPlanner {
  public:
   WindowPlanner(const RandomResizedCropParams& params, uint64_t seed) : params_(params), seed_(seed) {}
@@ -18,10 +23,12 @@ class WindowPlanner : public JpegCropPlanner {
     Random random(seed_);
     const CropWindow window = ChooseRandomResizedCrop(random, height, width, params_);
     int denominator = 1;
-    for (int candidate : {8, 4, 2}) {
-      if (window.height >= params_.height * candidate && window.width >= params_.width * candidate) {
-        denominator = candidate;
-        break;
+    if (IsPillowInterpolation(params_.interpolation)) {
+      for (int candidate : {4, 2}) {
+        if (window.height >= params_.height * candidate && window.width >= params_.width * candidate) {
+          denominator = candidate;
+          break;
+        }
       }
     }
     return JpegCrop{window.top, window.left, window.height, window.width, denominator};
@@ -33,6 +40,20 @@ class WindowPlanner : public JpegCropPlanner {
 };
 
 }  // namespace
+
+Result<std::shared_ptr<DecodeRandomResizedCrop>> DecodeRandomResizedCrop::MakeRandomCropDecodeResize(
+    const RandomResizedCropParams& params) {
+  Result<std::shared_ptr<RandomResizedCrop>> checked = RandomResizedCrop::Make(params);
+  if (!checked.ok()) {
+    // The checks are RandomResizedCrop's; the error names this transform.
+    std::string message = checked.status().message();
+    const std::string prefix = "RandomResizedCrop: ";
+    if (message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
+    return Status(checked.status().code(), "RandomCropDecodeResize: " + message);
+  }
+  return std::shared_ptr<DecodeRandomResizedCrop>(
+      new DecodeRandomResizedCrop(params, "RandomCropDecodeResize", /*chain_steps=*/1));
+}
 
 Status DecodeRandomResizedCrop::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(EncodedImage encoded, ReadEncodedImage(*columns));

@@ -331,6 +331,17 @@ std::vector<AreaShare> AreaShares(int64_t src, int64_t dst, double scale) {
   return shares;
 }
 
+// One source row's shares added into a row of output cells.
+template <typename Pixel, int kChannels>
+void AreaRow(const Pixel* in, const std::vector<AreaShare>& xs, int64_t channels, float* row) {
+  const int64_t c_count = kChannels > 0 ? kChannels : channels;
+  for (const AreaShare& x : xs) {
+    const Pixel* pixel = in + x.in * c_count;
+    float* cell = row + x.out * c_count;
+    for (int64_t c = 0; c < c_count; ++c) cell[c] += static_cast<float>(pixel[c]) * x.weight;
+  }
+}
+
 // Non-integer factors: each output pixel the area-weighted mean of what its cell covers,
 // in float, accumulated in OpenCV's order (a weighted source row, then into the output
 // row with the row's share).
@@ -352,13 +363,17 @@ void AreaGeneralResize(const Source<Pixel>& src, int64_t out_height, int64_t out
       }
     }
   };
-  int64_t current = -1;
+  int64_t current = -1, weighted = -1;
   for (const AreaShare& share : ys) {
-    std::fill(row.begin(), row.end(), 0.0f);
-    const Pixel* in = src.Row(share.in);
-    for (const AreaShare& x : xs) {
-      for (int64_t c = 0; c < channels; ++c) {
-        row[x.out * channels + c] += static_cast<float>(in[x.in * channels + c]) * x.weight;
+    // A row on a cell boundary serves two output rows: weighted once.
+    if (share.in != weighted) {
+      weighted = share.in;
+      std::fill(row.begin(), row.end(), 0.0f);
+      switch (channels) {
+        case 1: AreaRow<Pixel, 1>(src.Row(share.in), xs, 1, row.data()); break;
+        case 3: AreaRow<Pixel, 3>(src.Row(share.in), xs, 3, row.data()); break;
+        case 4: AreaRow<Pixel, 4>(src.Row(share.in), xs, 4, row.data()); break;
+        default: AreaRow<Pixel, 0>(src.Row(share.in), xs, channels, row.data()); break;
       }
     }
     if (share.out != current) {

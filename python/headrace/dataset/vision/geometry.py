@@ -30,11 +30,14 @@ __all__ = [
     "HorizontalFlip",
     "Pad",
     "RandomCrop",
+    "RandomCropDecodeResize",
     "RandomHorizontalFlip",
+    "RandomResize",
     "RandomResizedCrop",
     "RandomRotation",
     "RandomVerticalFlip",
     "Resize",
+    "ResizedCrop",
     "Rotate",
     "VerticalFlip",
 ]
@@ -130,13 +133,42 @@ def _center(transform: str, value: Any) -> Optional[Tuple[float, float]]:
     raise InvalidArgumentError(f"{transform}: center must be None or an (x, y) pair, got {value!r}")
 
 
+def _resize_size(transform: str, size: Any) -> List[int]:
+    """[edge] (keep the aspect ratio) for an int, else [height, width]."""
+    if _is_int(size) and size > 0:
+        return [int(size)]
+    return list(_size(transform, size))
+
+
 def Resize(size: Size, interpolation: Inter = Inter.LINEAR) -> "_transforms.Resize":  # noqa: N802
     """Resizes to `size`: an int makes the shorter side that long and keeps the aspect ratio
-    (longer = int(size * longer / shorter)); (height, width) gives exactly that size."""
+    (longer = floor(longer / shorter * size), in float as MindSpore); (height, width) gives
+    exactly that size. NEAREST, LINEAR, CUBIC and AREA are OpenCV's cv::resize, as
+    MindSpore's (or Pillow's, under config.set_image_resampling("pillow")); PILCUBIC and
+    ANTIALIAS are Pillow's BICUBIC and LANCZOS."""
     interp = interpolation_kernel("Resize", interpolation, "interpolation")
-    if _is_int(size) and size > 0:
-        return _transforms.Resize([int(size)], interp)
-    return _transforms.Resize(list(_size("Resize", size)), interp)
+    return _transforms.Resize(_resize_size("Resize", size), interp)
+
+
+def ResizedCrop(top: int, left: int, height: int, width: int, size: Size,  # noqa: N802
+                interpolation: Inter = Inter.BILINEAR) -> "_transforms.ResizedCrop":
+    """The window at (`top`, `left`) of `height` x `width` cropped, then resized to `size`
+    (an int makes a square, or (height, width)) with `interpolation` as Resize. The window
+    must fit inside the image."""
+    for name, value, minimum in (("top", top, 0), ("left", left, 0), ("height", height, 1), ("width", width, 1)):
+        if not _is_int(value) or value < minimum:
+            raise InvalidArgumentError(f"ResizedCrop: {name} must be an int >= {minimum}, got {value!r}")
+    out_height, out_width = _size("ResizedCrop", size)
+    return _transforms.ResizedCrop(int(top), int(left), int(height), int(width), (out_height, out_width),
+                                   interpolation_kernel("ResizedCrop", interpolation, "interpolation"))
+
+
+def RandomResize(size: Size) -> "_transforms.RandomResize":  # noqa: N802
+    """Resize to `size` (as Resize) with an interpolation drawn per row among LINEAR,
+    NEAREST, CUBIC and AREA, as MindSpore draws it."""
+    kernels = [interpolation_kernel("RandomResize", inter, "interpolation")
+               for inter in (Inter.LINEAR, Inter.NEAREST, Inter.CUBIC, Inter.AREA)]
+    return _transforms.RandomResize(_resize_size("RandomResize", size), kernels)
 
 
 def Crop(coordinates: Sequence[int], size: Size) -> "_transforms.Crop":  # noqa: N802
@@ -167,21 +199,37 @@ def RandomCrop(size: Size, padding: Optional[Union[int, Sequence[int]]] = None, 
                                   _fill("RandomCrop", fill_value), _border("RandomCrop", padding_mode))
 
 
+def _random_resized_crop_args(transform: str, size: Any, scale: Any, ratio: Any, interpolation: Any,
+                              max_attempts: Any) -> Tuple[int, int, Tuple[float, float], Tuple[float, float], str, int]:
+    height, width = _size(transform, size)
+    scale_range = _ordered_range(transform, "scale", scale, 0.0, strict=False)
+    ratio_range = _ordered_range(transform, "ratio", ratio, 0.0, strict=True)
+    if not _is_int(max_attempts) or max_attempts < 1:
+        raise InvalidArgumentError(f"{transform}: max_attempts must be a positive int, got {max_attempts!r}")
+    return (height, width, scale_range, ratio_range, interpolation_kernel(transform, interpolation, "interpolation"),
+            int(max_attempts))
+
+
 def RandomResizedCrop(size: Size, scale: Sequence[float] = (0.08, 1.0),  # noqa: N802
                       ratio: Sequence[float] = (3.0 / 4.0, 4.0 / 3.0),
                       interpolation: Inter = Inter.BILINEAR,
                       max_attempts: int = 10) -> "_transforms.RandomResizedCrop":
     """A random window (area fraction uniform in `scale`, width/height log-uniform in
-    `ratio`, as torchvision chooses it) resized to `size`: Pillow's
-    ``image.resize(size, box=window)``."""
-    height, width = _size("RandomResizedCrop", size)
-    scale_range = _ordered_range("RandomResizedCrop", "scale", scale, 0.0, strict=False)
-    ratio_range = _ordered_range("RandomResizedCrop", "ratio", ratio, 0.0, strict=True)
-    if not _is_int(max_attempts) or max_attempts < 1:
-        raise InvalidArgumentError(f"RandomResizedCrop: max_attempts must be a positive int, got {max_attempts!r}")
-    return _transforms.RandomResizedCrop(height, width, scale_range, ratio_range,
-                                         interpolation_kernel("RandomResizedCrop", interpolation, "interpolation"),
-                                         int(max_attempts))
+    `ratio`, as torchvision chooses it) cropped, then resized to `size` as ResizedCrop
+    (under config.set_image_resampling("pillow"): Pillow's ``image.resize(size, box=window)``).
+    Right after Decode in a map, the two run as one step that decodes only the window."""
+    return _transforms.RandomResizedCrop(
+        *_random_resized_crop_args("RandomResizedCrop", size, scale, ratio, interpolation, max_attempts))
+
+
+def RandomCropDecodeResize(size: Size, scale: Sequence[float] = (0.08, 1.0),  # noqa: N802
+                           ratio: Sequence[float] = (3.0 / 4.0, 4.0 / 3.0),
+                           interpolation: Inter = Inter.BILINEAR,
+                           max_attempts: int = 10) -> "_transforms.RandomCropDecodeResize":
+    """Decode, then RandomResizedCrop, in one step: it takes an encoded JPEG or PNG, and of a
+    JPEG it decodes only the window (MindSpore's RandomCropDecodeResize)."""
+    return _transforms.RandomCropDecodeResize(
+        *_random_resized_crop_args("RandomCropDecodeResize", size, scale, ratio, interpolation, max_attempts))
 
 
 def HorizontalFlip() -> "_transforms.HorizontalFlip":  # noqa: N802
