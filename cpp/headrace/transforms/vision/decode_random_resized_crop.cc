@@ -14,7 +14,7 @@ namespace {
 // directions (never upsample a reduced image where the full one would be downsampled);
 // 1/8 keeps only each block's average, too far from resampling the full image. With
 // MindSpore's (OpenCV's) kernels, full scale: MindSpore decodes the whole image and then
-// crops, and a crop decoded at full scale has the same pixels.
+// crops, and a crop decoded at full scale with a margin around it has the same pixels.
 class WindowPlanner : public JpegCropPlanner {
  public:
   WindowPlanner(const RandomResizedCropParams& params, uint64_t seed) : params_(params), seed_(seed) {}
@@ -31,7 +31,9 @@ class WindowPlanner : public JpegCropPlanner {
         }
       }
     }
-    return JpegCrop{window.top, window.left, window.height, window.width, denominator};
+    // MindSpore's kernels need the crop's pixels exactly: decode a margin around it.
+    const int64_t margin = IsPillowInterpolation(params_.interpolation) ? 0 : 16;
+    return JpegCrop{window.top, window.left, window.height, window.width, denominator, margin};
   }
 
  private:

@@ -32,6 +32,11 @@ Result<TensorPtr> DecodePng(const uint8_t* data, size_t size);
 struct JpegCrop {
   int64_t top, left, height, width;
   int scale_denominator;  // 1, 2, 4 or 8
+  // Full-resolution pixels decoded beyond each side of the crop where the image has them.
+  // Chroma upsampling reads neighbouring samples, and at the edges of a partial decode
+  // libjpeg replicates instead: with a margin of a whole MCU (16) the crop's own pixels
+  // are exactly a full decode's.
+  int64_t margin = 0;
 };
 
 // Chooses the crop once the header has told the image's size (a random crop cannot be

@@ -94,11 +94,12 @@ bool DecodeInto(const uint8_t* data, size_t size, ErrorManager* errors, PixelSin
     const auto clamp = [](double value, JDIMENSION limit) {
       return static_cast<JDIMENSION>(value < 0 ? 0 : value > limit ? limit : value);
     };
-    JDIMENSION first_column = clamp(std::floor(crop.left * scale), decoder.output_width - 1);
+    const double margin = static_cast<double>(crop.margin);
+    JDIMENSION first_column = clamp(std::floor((crop.left - margin) * scale), decoder.output_width - 1);
     const JDIMENSION end_column =
-        clamp(std::ceil((crop.left + crop.width) * scale), decoder.output_width);
-    first_row = clamp(std::floor(crop.top * scale), decoder.output_height - 1);
-    end_row = std::max(first_row + 1, clamp(std::ceil((crop.top + crop.height) * scale),
+        clamp(std::ceil((crop.left + crop.width + margin) * scale), decoder.output_width);
+    first_row = clamp(std::floor((crop.top - margin) * scale), decoder.output_height - 1);
+    end_row = std::max(first_row + 1, clamp(std::ceil((crop.top + crop.height + margin) * scale),
                                             decoder.output_height));
     JDIMENSION columns = std::max<JDIMENSION>(1, end_column - first_column);
     // Widens to whole blocks: first_column may move left, columns grow.
