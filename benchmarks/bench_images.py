@@ -6,7 +6,11 @@ transforms do on a CPU-only machine, written out because torchvision has no CPU 
 
 Figures: images/s of the pipeline (Decode and RandomResizedCrop fused into one step, as a
 map of the five transforms does by itself), of the same pipeline with fusion turned off,
-and of the DataLoader.
+and of the DataLoader; all under the default config.set_image_resampling("mindspore")
+(MindSpore's OpenCV-convention kernels; the fused step then decodes the window at full
+scale). And Resize alone on 500x375 uint8 images (to 224x224 and to a shorter side of 256,
+LINEAR), called on arrays one by one, beside Pillow's Image.resize(BILINEAR) on the same
+images as PIL images, in the same run.
 """
 
 from __future__ import annotations
@@ -135,6 +139,56 @@ def dataloader_runner(files: List[np.ndarray]) -> Callable[[], int]:
     return run
 
 
+RESIZE_IMAGES = 64
+
+
+def photos_500x375(count: int, seed: int = 1) -> List[np.ndarray]:
+    """Photograph-like 375x500 RGB arrays (smooth fields, an edge, noise)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:375, 0:500].astype(np.float32)
+    images = []
+    for i in range(count):
+        a, b = rng.uniform(0.5, 3.0, 2)
+        field = np.stack([127 + 100 * np.sin(x / (9 * a) + i), 127 + 100 * np.cos(y / (11 * b)),
+                          127 + 100 * np.sin((x + y) / 23)], axis=-1)
+        field[100:220, 150:330] = rng.uniform(0, 255, 3)
+        field += rng.normal(0, 12, field.shape)
+        images.append(np.clip(field, 0, 255).astype(np.uint8))
+    return images
+
+
+def resize_figures(quick: bool) -> List[Figure]:
+    """Resize alone against Pillow's resize, both one image per call."""
+    from PIL import Image
+
+    from headrace.dataset import vision
+
+    images = photos_500x375(RESIZE_IMAGES // 4 if quick else RESIZE_IMAGES)
+    pil_images = [Image.fromarray(image) for image in images]
+    figures = []
+    for size, pil_size, label in [((224, 224), (224, 224), "to 224x224"), (256, (341, 256), "shorter side to 256")]:
+        op = vision.Resize(size, vision.Inter.LINEAR)
+        assert op(images[0]).shape[:2] == (pil_size[1], pil_size[0])
+        repeats = 3 if quick else 10
+
+        def ours(op=op) -> None:
+            for _ in range(repeats):
+                for image in images:
+                    op(image)
+
+        def pillow(pil_size=pil_size) -> None:
+            for _ in range(repeats):
+                for image in pil_images:
+                    image.resize(pil_size, Image.BILINEAR)
+
+        seconds = interleaved_median_seconds({"ours": ours, "pillow": pillow}, rounds=3 if quick else 7)
+        count = repeats * len(images)
+        figures.append(Figure(NAME, f"Resize {label} LINEAR, 500x375 uint8, one call per image", "images/s",
+                              count / seconds["ours"], "Pillow Image.resize BILINEAR", count / seconds["pillow"],
+                              higher_is_better=True))
+    return figures
+
+
 def run(quick: bool = False) -> List[Figure]:
     count = IMAGES // 8 if quick else IMAGES
     files = synthetic_jpegs(count)
@@ -152,11 +206,12 @@ def run(quick: bool = False) -> List[Figure]:
     seconds = interleaved_median_seconds(runners, rounds=2 if quick else 5)
     rate = {name: count / value for name, value in seconds.items()}
     if "DataLoader" not in rate:
-        return []
+        return resize_figures(quick)
     what = f"{count} JPEG {SIDE}px decode+RRC+flip+norm, w=2"
     return [
         Figure(NAME, what, "images/s", rate["fused"], "DataLoader+Pillow w=2", rate["DataLoader"],
                higher_is_better=True),
         Figure(NAME, "the same, Decode not fused", "images/s", rate["unfused"],
                "DataLoader+Pillow w=2", rate["DataLoader"], higher_is_better=True),
+        *resize_figures(quick),
     ]

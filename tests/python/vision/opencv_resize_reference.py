@@ -9,7 +9,8 @@ Conventions modelled:
   edge pixels. uint8 images take 11-bit fixed-point weights (round(w * 2048)), an exact
   integer horizontal pass and a vertical pass that rounds as OpenCV's SIMD loop does;
   float32 images take float32 weights and sums.
-- LINEAR shrinking by exactly 2 in both directions is the fast area path.
+- LINEAR shrinking by exactly 2 in both directions is the fast area path (2x2 blocks of
+  1, 3 or 4 channels round half up, as OpenCV's SIMD loop, others to nearest even).
 - AREA shrinking (src >= dst both ways): the mean of each integer block when both factors
   are integers, else each output pixel the area-weighted mean of the source pixels its
   cell covers. AREA enlarging: LINEAR with weights that cover the source cell each output
@@ -117,7 +118,8 @@ def _area_fast(image: np.ndarray, out_h: int, out_w: int, fy: int, fx: int) -> n
     blocks = image[: out_h * fy, : out_w * fx].reshape((out_h, fy, out_w, fx) + image.shape[2:])
     if image.dtype == np.uint8:
         total = blocks.astype(np.int64).sum(axis=(1, 3))
-        if fx == 2 and fy == 2:
+        channels = image.shape[2] if image.ndim == 3 else 1
+        if fx == 2 and fy == 2 and channels in (1, 3, 4):  # OpenCV's SIMD loop rounds half up
             return ((total + 2) >> 2).astype(np.uint8)
         return np.clip(np.rint(total.astype(F32) * F32(1.0 / (fx * fy))), 0, 255).astype(np.uint8)
     return (blocks.astype(F32).sum(axis=(1, 3), dtype=F32) * F32(1.0 / (fx * fy))).astype(F32)

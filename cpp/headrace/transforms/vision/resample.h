@@ -1,6 +1,8 @@
-// The resampling kernel behind Resize, RandomResizedCrop and the fused decode-and-crop:
-// a region of an image scaled to a new size, with the semantics of Pillow's
-// Image.resize(size, resample, box=...).
+// The resampling kernel behind Resize, ResizedCrop, RandomResizedCrop and the fused
+// decode-and-crop: a region of an image scaled to a new size. MindSpore's interpolations
+// (kNearest, kLinear, kCubic, kArea) go to OpenCvResize (opencv_resize.h): the box, in
+// whole pixels, is cropped and then resized as cv::resize does. The Pillow ones have the
+// semantics of Pillow's Image.resize(size, resample, box=...), described below.
 //
 // Filters (bilinear, bicubic) are applied as two separable convolutions with the
 // filter's support widened by the downscale factor (so shrinking antialiases), pixel
@@ -60,9 +62,10 @@ struct SourceBox {
 };
 
 // The region `box` of `image` (HWC or HW, described by `layout`) resampled to
-// out_height x out_width. Nearest takes any fixed-width dtype; bilinear and bicubic take
-// uint8 and float32. InvalidArgument (prefixed "ResizeRegion: ") for an empty box or one
-// outside the image, a non-positive output size or an unsupported dtype. An integer box
+// out_height x out_width. Nearest takes any fixed-width dtype; the filters take uint8 and
+// float32. InvalidArgument (prefixed "ResizeRegion: ", or "OpenCvResize: " from MindSpore's
+// kernels) for an empty box or one outside the image, a box not in whole pixels for
+// MindSpore's kernels, a non-positive output size or an unsupported dtype. An integer box
 // of exactly the output size is a plain copy.
 Result<TensorPtr> ResizeRegion(const Tensor& image, const ImageLayout& layout, const SourceBox& box,
                                int64_t out_height, int64_t out_width, Interpolation interpolation);
