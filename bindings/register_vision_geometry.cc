@@ -46,7 +46,7 @@ transforms::RandomResizedCropParams MakeRandomResizedCropParams(int64_t height, 
                                                                 std::array<double, 2> scale,
                                                                 std::array<double, 2> ratio,
                                                                 const std::string& interpolation,
-                                                                int64_t max_attempts) {
+                                                                int64_t max_attempts, bool crop_first) {
   transforms::RandomResizedCropParams params;
   params.height = height;
   params.width = width;
@@ -56,6 +56,7 @@ transforms::RandomResizedCropParams MakeRandomResizedCropParams(int64_t height, 
   params.ratio_max = ratio[1];
   params.interpolation = Interp(interpolation);
   params.max_attempts = max_attempts;
+  params.crop_first = crop_first;
   return params;
 }
 
@@ -98,21 +99,21 @@ void RegisterVisionGeometry(py::module_& m) {
            py::arg("fill"), py::arg("padding_mode"));
   Class<RandomResizedCrop>(t, "RandomResizedCrop")
       .def(py::init([](int64_t height, int64_t width, std::array<double, 2> scale, std::array<double, 2> ratio,
-                       const std::string& interpolation, int64_t max_attempts) {
+                       const std::string& interpolation, int64_t max_attempts, bool crop_first) {
              return ValueOrThrow(RandomResizedCrop::Make(
-                 MakeRandomResizedCropParams(height, width, scale, ratio, interpolation, max_attempts)));
+                 MakeRandomResizedCropParams(height, width, scale, ratio, interpolation, max_attempts, crop_first)));
            }),
            py::arg("height"), py::arg("width"), py::arg("scale"), py::arg("ratio"),
-           py::arg("interpolation"), py::arg("max_attempts"));
+           py::arg("interpolation"), py::arg("max_attempts"), py::arg("crop_first"));
 
   Class<ResizedCrop>(t, "ResizedCrop")
       .def(py::init([](int64_t top, int64_t left, int64_t height, int64_t width, std::array<int64_t, 2> size,
-                       const std::string& interpolation) {
-             return ValueOrThrow(
-                 ResizedCrop::Make(CropWindow{top, left, height, width}, size[0], size[1], Interp(interpolation)));
+                       const std::string& interpolation, bool crop_first) {
+             return ValueOrThrow(ResizedCrop::Make(CropWindow{top, left, height, width}, size[0], size[1],
+                                                   Interp(interpolation), crop_first));
            }),
            py::arg("top"), py::arg("left"), py::arg("height"), py::arg("width"), py::arg("size"),
-           py::arg("interpolation"));
+           py::arg("interpolation"), py::arg("crop_first"));
   Class<RandomResize>(t, "RandomResize")
       .def(py::init([](const std::vector<int64_t>& size, const std::vector<std::string>& interpolations) {
              std::vector<Interpolation> kernels;
@@ -124,12 +125,12 @@ void RegisterVisionGeometry(py::module_& m) {
            py::arg("size"), py::arg("interpolations"));
   Class<DecodeRandomResizedCrop>(t, "RandomCropDecodeResize")
       .def(py::init([](int64_t height, int64_t width, std::array<double, 2> scale, std::array<double, 2> ratio,
-                       const std::string& interpolation, int64_t max_attempts) {
+                       const std::string& interpolation, int64_t max_attempts, bool crop_first) {
              return ValueOrThrow(DecodeRandomResizedCrop::MakeRandomCropDecodeResize(
-                 MakeRandomResizedCropParams(height, width, scale, ratio, interpolation, max_attempts)));
+                 MakeRandomResizedCropParams(height, width, scale, ratio, interpolation, max_attempts, crop_first)));
            }),
            py::arg("height"), py::arg("width"), py::arg("scale"), py::arg("ratio"), py::arg("interpolation"),
-           py::arg("max_attempts"));
+           py::arg("max_attempts"), py::arg("crop_first"));
 
   Class<HorizontalFlip>(t, "HorizontalFlip").def(py::init<>());
   Class<VerticalFlip>(t, "VerticalFlip").def(py::init<>());

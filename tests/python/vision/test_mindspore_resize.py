@@ -183,6 +183,19 @@ def test_pilcubic_and_antialias_are_pillows_filters(inter, pillow, size):
     assert_close(vision.Resize(size, inter)(image), expected)
 
 
+@pytest.mark.parametrize("inter, pillow", [(Inter.PILCUBIC, "BICUBIC"), (Inter.ANTIALIAS, "LANCZOS")])
+def test_resized_crops_with_pillows_filters_resize_the_crop_alone(inter, pillow):
+    # MindSpore crops, then runs Pillow's filter: nothing outside the window is read (with
+    # set_image_resampling("pillow") the window is Pillow's box instead, as torchvision).
+    image = fixture("input_61x83.npy")
+    crop = Image.fromarray(np.ascontiguousarray(image[5:45, 7:57]))
+    expected = np.asarray(crop.resize((24, 32), getattr(Image, pillow)))
+    assert_close(vision.ResizedCrop(5, 7, 40, 50, (32, 24), inter)(image), expected)
+    whole = np.asarray(Image.fromarray(image).resize((24, 32), getattr(Image, pillow)))
+    op = vision.RandomResizedCrop((32, 24), scale=(1.0, 1.0), ratio=(83 / 61, 83 / 61), interpolation=inter)
+    assert_close(op(image), whole)
+
+
 # --- RandomResize, the fused decode, errors -----------------------------------------------
 
 def rows_through(op, images, seed: int, workers: int) -> list:
@@ -225,7 +238,7 @@ def decoded_and_cropped(files: list, fuse: bool, size: int, inter: Inter) -> lis
         map_module.FUSE_TRANSFORMS = True
 
 
-@pytest.mark.parametrize("inter", [Inter.LINEAR, Inter.BICUBIC, Inter.AREA, Inter.NEAREST])
+@pytest.mark.parametrize("inter", [Inter.LINEAR, Inter.BICUBIC, Inter.AREA, Inter.NEAREST, Inter.PILCUBIC])
 def test_the_fused_decode_and_crop_gives_the_pairs_pixels_exactly(inter):
     # It decodes only the window, at full scale and with a margin, so the pixels are the
     # full decode's and the resize of the crop is MindSpore's.

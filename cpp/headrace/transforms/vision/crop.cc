@@ -29,6 +29,22 @@ Status SetOutput(std::string_view transform, Result<TensorPtr> result, TensorLis
 
 }  // namespace
 
+Result<TensorPtr> ResizeWindow(const Tensor& image, const ImageLayout& layout, const CropWindow& window,
+                               int64_t height, int64_t width, Interpolation interpolation, bool crop_first) {
+  if (crop_first && IsPillowInterpolation(interpolation)) {
+    ASSIGN_OR_RETURN(TensorPtr crop, ExtractWindow(image, layout, window.top, window.left, window.height,
+                                                   window.width, BorderMode::kConstant, {}));
+    ImageLayout crop_layout = layout;
+    crop_layout.height = window.height;
+    crop_layout.width = window.width;
+    const SourceBox whole{0.0, 0.0, static_cast<double>(window.width), static_cast<double>(window.height)};
+    return ResizeRegion(*crop, crop_layout, whole, height, width, interpolation);
+  }
+  const SourceBox box{static_cast<double>(window.left), static_cast<double>(window.top),
+                      static_cast<double>(window.left + window.width), static_cast<double>(window.top + window.height)};
+  return ResizeRegion(image, layout, box, height, width, interpolation);
+}
+
 CropWindow ChooseRandomResizedCrop(Random& random, int64_t height, int64_t width,
                                    const RandomResizedCropParams& params) {
   const double area = static_cast<double>(height) * static_cast<double>(width);
@@ -143,7 +159,7 @@ Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
 }
 
 Result<std::shared_ptr<ResizedCrop>> ResizedCrop::Make(CropWindow window, int64_t height, int64_t width,
-                                                       Interpolation interpolation) {
+                                                       Interpolation interpolation, bool crop_first) {
   if (window.top < 0 || window.left < 0) {
     return Status::InvalidArgument("ResizedCrop: top and left must not be negative, got (" +
                                    std::to_string(window.top) + ", " + std::to_string(window.left) + ")");
@@ -153,7 +169,7 @@ Result<std::shared_ptr<ResizedCrop>> ResizedCrop::Make(CropWindow window, int64_
                                    std::to_string(window.height) + ", " + std::to_string(window.width) + ")");
   }
   RETURN_IF_ERROR(CheckSize("ResizedCrop", height, width));
-  return std::make_shared<ResizedCrop>(window, height, width, interpolation);
+  return std::make_shared<ResizedCrop>(window, height, width, interpolation, crop_first);
 }
 
 Status ResizedCrop::Compute(TensorList* columns, uint64_t /*seed*/) {
@@ -165,10 +181,8 @@ Status ResizedCrop::Compute(TensorList* columns, uint64_t /*seed*/) {
     return Status::InvalidArgument("ResizedCrop: the window " + WindowString(window_) +
                                    " does not fit in the image of shape " + ShapeToString(image->shape()));
   }
-  const SourceBox box{static_cast<double>(window_.left), static_cast<double>(window_.top),
-                      static_cast<double>(window_.left + window_.width),
-                      static_cast<double>(window_.top + window_.height)};
-  return SetOutput("ResizedCrop", ResizeRegion(*image, layout, box, height_, width_, interpolation_), columns);
+  return SetOutput("ResizedCrop", ResizeWindow(*image, layout, window_, height_, width_, interpolation_, crop_first_),
+                   columns);
 }
 
 Result<std::shared_ptr<RandomResizedCrop>> RandomResizedCrop::Make(const RandomResizedCropParams& p) {
@@ -194,10 +208,8 @@ Status RandomResizedCrop::Compute(TensorList* columns, uint64_t seed) {
                                                   {DataType::kUInt8, DataType::kFloat32}));
   Random random(seed);
   const CropWindow w = ChooseRandomResizedCrop(random, layout.height, layout.width, params_);
-  const SourceBox box{static_cast<double>(w.left), static_cast<double>(w.top),
-                      static_cast<double>(w.left + w.width), static_cast<double>(w.top + w.height)};
-  return SetOutput("RandomResizedCrop", ResizeRegion(*image, layout, box, params_.height, params_.width,
-                                                     params_.interpolation), columns);
+  return SetOutput("RandomResizedCrop", ResizeWindow(*image, layout, w, params_.height, params_.width,
+                                                     params_.interpolation, params_.crop_first), columns);
 }
 
 }  // namespace headrace::transforms

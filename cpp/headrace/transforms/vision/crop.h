@@ -38,7 +38,16 @@ struct RandomResizedCropParams {
   double ratio_max = 4.0 / 3.0;
   Interpolation interpolation = Interpolation::kLinear;
   int64_t max_attempts = 10;
+  // With a Pillow kernel: crop the window, then resize the crop (MindSpore's PILCUBIC and
+  // ANTIALIAS) instead of resizing with the window as Pillow's box (torchvision on PIL
+  // images). MindSpore's own kernels always crop first.
+  bool crop_first = false;
 };
+
+// `window` of `image` resized to height x width: ResizeRegion with the window as box, or,
+// with `crop_first` and a Pillow kernel, ResizeRegion of the cropped window alone.
+Result<TensorPtr> ResizeWindow(const Tensor& image, const ImageLayout& layout, const CropWindow& window,
+                               int64_t height, int64_t width, Interpolation interpolation, bool crop_first);
 
 // torchvision's RandomResizedCrop.get_params: up to max_attempts draws of an area fraction
 // (uniform in [scale_min, scale_max]) and an aspect ratio (log-uniform in [ratio_min,
@@ -111,10 +120,11 @@ class RandomCrop : public transforms::TensorOp {
 class ResizedCrop : public transforms::TensorOp {
  public:
   // InvalidArgument for negative coordinates or a non-positive window or output size.
+  // `crop_first` as RandomResizedCropParams::crop_first.
   static Result<std::shared_ptr<ResizedCrop>> Make(CropWindow window, int64_t height, int64_t width,
-                                                   Interpolation interpolation);
-  ResizedCrop(CropWindow window, int64_t height, int64_t width, Interpolation interpolation)
-      : window_(window), height_(height), width_(width), interpolation_(interpolation) {}
+                                                   Interpolation interpolation, bool crop_first);
+  ResizedCrop(CropWindow window, int64_t height, int64_t width, Interpolation interpolation, bool crop_first)
+      : window_(window), height_(height), width_(width), interpolation_(interpolation), crop_first_(crop_first) {}
 
   std::string name() const override { return "ResizedCrop"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
@@ -123,6 +133,7 @@ class ResizedCrop : public transforms::TensorOp {
   const CropWindow window_;
   const int64_t height_, width_;
   const Interpolation interpolation_;
+  const bool crop_first_;
 };
 
 // RandomResizedCrop: ChooseRandomResizedCrop, then ResizeRegion of that window to the

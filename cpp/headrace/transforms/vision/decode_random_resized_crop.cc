@@ -9,6 +9,12 @@ namespace headrace::transforms {
 
 namespace {
 
+// True when the window is cropped, then resized (MindSpore's kernels always; Pillow's with
+// crop_first): the crop's pixels must then be the full decode's.
+bool CropsFirst(const RandomResizedCropParams& params) {
+  return params.crop_first || !IsPillowInterpolation(params.interpolation);
+}
+
 // Chooses the window as the unfused crop would. With a Pillow kernel, also the largest
 // DCT scale (1/2 or 1/4) that keeps the window at least as large as the output in both
 // directions (never upsample a reduced image where the full one would be downsampled);
@@ -23,7 +29,7 @@ class WindowPlanner : public JpegCropPlanner {
     Random random(seed_);
     const CropWindow window = ChooseRandomResizedCrop(random, height, width, params_);
     int denominator = 1;
-    if (IsPillowInterpolation(params_.interpolation)) {
+    if (!CropsFirst(params_)) {
       for (int candidate : {4, 2}) {
         if (window.height >= params_.height * candidate && window.width >= params_.width * candidate) {
           denominator = candidate;
@@ -31,8 +37,8 @@ class WindowPlanner : public JpegCropPlanner {
         }
       }
     }
-    // MindSpore's kernels need the crop's pixels exactly: decode a margin around it.
-    const int64_t margin = IsPillowInterpolation(params_.interpolation) ? 0 : 16;
+    // Cropping first needs the crop's pixels exactly: decode a margin around it.
+    const int64_t margin = CropsFirst(params_) ? 16 : 0;
     return JpegCrop{window.top, window.left, window.height, window.width, denominator, margin};
   }
 
@@ -70,6 +76,14 @@ Status DecodeRandomResizedCrop::Compute(TensorList* columns, uint64_t seed) {
   if (!region.ok()) return DecodeError(region.status(), encoded);
   const Tensor& pixels = *region->pixels;
   const ImageLayout layout{pixels.shape()[0], pixels.shape()[1], 3, true};
+  if (CropsFirst(params_)) {
+    // Decoded at full scale: the box is the window in whole pixels of the decoded part.
+    const auto left = static_cast<int64_t>(region->x0), top = static_cast<int64_t>(region->y0);
+    const CropWindow window{top, left, static_cast<int64_t>(region->y1) - top, static_cast<int64_t>(region->x1) - left};
+    ASSIGN_OR_RETURN(columns->front(), ResizeWindow(pixels, layout, window, params_.height, params_.width,
+                                                    params_.interpolation, params_.crop_first));
+    return Status::OK();
+  }
   ASSIGN_OR_RETURN(columns->front(),
                    ResizeRegion(pixels, layout, SourceBox{region->x0, region->y0, region->x1, region->y1},
                                 params_.height, params_.width, params_.interpolation));

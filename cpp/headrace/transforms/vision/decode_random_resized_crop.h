@@ -9,7 +9,9 @@
 // - MindSpore's kernels (kNearest, kLinear, kCubic, kArea): the crop is decoded at full
 //   scale, so its pixels are the full decode's, and OpenCvResize of the crop gives what
 //   the unfused pair (and MindSpore) gives.
-// - Pillow's kernels: the crop may be decoded at 1/2 or 1/4 scale when the window is still
+//   So do Pillow's kernels with crop_first (MindSpore's PILCUBIC and ANTIALIAS): Pillow's
+//   resize of the crop.
+// - Pillow's kernels otherwise: the crop may be decoded at 1/2 or 1/4 scale when the window is still
 //   at least the output size after it (never 1/8, which keeps only each block's average);
 //   the pixels then differ from the unfused pair's only by resampling (DCT scaling
 //   averages before the filter does; block edges of the decoded region give the filter a

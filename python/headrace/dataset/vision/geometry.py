@@ -160,7 +160,7 @@ def ResizedCrop(top: int, left: int, height: int, width: int, size: Size,  # noq
             raise InvalidArgumentError(f"ResizedCrop: {name} must be an int >= {minimum}, got {value!r}")
     out_height, out_width = _size("ResizedCrop", size)
     return _transforms.ResizedCrop(int(top), int(left), int(height), int(width), (out_height, out_width),
-                                   interpolation_kernel("ResizedCrop", interpolation, "interpolation"))
+                                   interpolation_kernel("ResizedCrop", interpolation, "interpolation"), _crop_first())
 
 
 def RandomResize(size: Size) -> "_transforms.RandomResize":  # noqa: N802
@@ -199,15 +199,24 @@ def RandomCrop(size: Size, padding: Optional[Union[int, Sequence[int]]] = None, 
                                   _fill("RandomCrop", fill_value), _border("RandomCrop", padding_mode))
 
 
+def _crop_first() -> bool:
+    """Whether a Pillow kernel resizes the cropped window (MindSpore's PILCUBIC and
+    ANTIALIAS) rather than taking the window as Pillow's box (torchvision on PIL images)."""
+    from headrace.dataset.config import get_image_resampling
+
+    return get_image_resampling() == "mindspore"
+
+
 def _random_resized_crop_args(transform: str, size: Any, scale: Any, ratio: Any, interpolation: Any,
-                              max_attempts: Any) -> Tuple[int, int, Tuple[float, float], Tuple[float, float], str, int]:
+                              max_attempts: Any
+                              ) -> Tuple[int, int, Tuple[float, float], Tuple[float, float], str, int, bool]:
     height, width = _size(transform, size)
     scale_range = _ordered_range(transform, "scale", scale, 0.0, strict=False)
     ratio_range = _ordered_range(transform, "ratio", ratio, 0.0, strict=True)
     if not _is_int(max_attempts) or max_attempts < 1:
         raise InvalidArgumentError(f"{transform}: max_attempts must be a positive int, got {max_attempts!r}")
     return (height, width, scale_range, ratio_range, interpolation_kernel(transform, interpolation, "interpolation"),
-            int(max_attempts))
+            int(max_attempts), _crop_first())
 
 
 def RandomResizedCrop(size: Size, scale: Sequence[float] = (0.08, 1.0),  # noqa: N802

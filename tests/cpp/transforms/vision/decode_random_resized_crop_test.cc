@@ -125,10 +125,12 @@ TEST(DecodeRandomResizedCropTest, MindSporesKernelsGiveExactlyThePairsPixels) {
   // here, whose chroma upsampling reads neighbouring rows and columns; without the margin
   // the crop's edges were up to 28 levels off): its pixels are the full decode's, so
   // OpenCV's resize of it is the pair's, bit for bit.
-  for (Interpolation interpolation :
-       {Interpolation::kNearest, Interpolation::kLinear, Interpolation::kCubic, Interpolation::kArea}) {
+  // So does Pillow's bicubic with crop_first (MindSpore's PILCUBIC: Pillow's resize of the crop).
+  for (Interpolation interpolation : {Interpolation::kNearest, Interpolation::kLinear, Interpolation::kCubic,
+                                      Interpolation::kArea, Interpolation::kPillowBicubic}) {
     RandomResizedCropParams params = Square(48);
     params.interpolation = interpolation;
+    params.crop_first = true;
     for (uint32_t image = 0; image < 3; ++image) {
       const TensorPtr jpeg = EncodeJpeg(*Photo(200, 260, image));
       for (uint64_t seed = 0; seed < 8; ++seed) {
