@@ -290,6 +290,29 @@ Result<TensorPtr> Equalize(const Tensor& image) {
   return ApplyChannelLuts(image, luts.data(), layout.channels);
 }
 
+Result<TensorPtr> EqualizeHistogram(const Tensor& image) {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckToneImage("Equalize", image));
+  std::vector<Lut> luts;
+  for (const Histogram& h : Histograms(image, layout)) {
+    Lut lut = IdentityLut();
+    int first = 0;
+    while (h[first] == 0) ++first;  // every channel has pixels: CheckImage refuses empty images
+    const int64_t rest = layout.pixels() - h[first];
+    if (rest > 0) {
+      // OpenCV's arithmetic: a float scale, the running count times it rounded to nearest even.
+      const float scale = 255.0f / static_cast<float>(rest);
+      int64_t sum = 0;
+      lut[first] = 0;
+      for (int v = first + 1; v < 256; ++v) {
+        sum += h[v];
+        lut[v] = static_cast<uint8_t>(std::min(255.0f, std::nearbyint(static_cast<float>(sum) * scale)));
+      }
+    }
+    luts.push_back(lut);
+  }
+  return ApplyChannelLuts(image, luts.data(), layout.channels);
+}
+
 Result<TensorPtr> Invert(const Tensor& image) {
   RETURN_IF_ERROR(CheckToneImage("Invert", image).status());
   ASSIGN_OR_RETURN(TensorPtr output, NewLike(image));

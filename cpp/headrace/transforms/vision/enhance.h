@@ -70,6 +70,11 @@ Result<TensorPtr> AutoContrast(const Tensor& image, double cutoff, const std::ve
 // ImageOps.equalize: per channel, maps values through the cumulative histogram.
 Result<TensorPtr> Equalize(const Tensor& image);
 
+// OpenCV's equalizeHist per channel (MindSpore's Equalize): with n pixels and m the count
+// of the lowest value present, value v maps to round(255 * (pixels above that lowest value,
+// up to v) / (n - m)); a flat channel stays as it is.
+Result<TensorPtr> EqualizeHistogram(const Tensor& image);
+
 // ImageOps.invert: 255 - v.
 Result<TensorPtr> Invert(const Tensor& image);
 

@@ -1,0 +1,228 @@
+#include "headrace/transforms/vision/random_color.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "headrace/transforms/vision/color_adjust.h"
+#include "headrace/transforms/vision/color_space.h"
+#include "headrace/transforms/vision/enhance.h"
+#include "headrace/transforms/vision/image.h"
+
+namespace headrace::transforms {
+
+namespace {
+
+using Parameters = RandomImageTransform::Parameters;
+
+Status Invalid(std::string_view transform, std::string_view argument, const std::string& rule,
+               const std::string& got) {
+  return Status::InvalidArgument(std::string(transform) + ": " + std::string(argument) + " must be " + rule +
+                                 ", got " + got);
+}
+
+std::string Number(double value) {
+  std::string text = std::to_string(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  return text;
+}
+
+Status CheckProbability(std::string_view transform, double prob) {
+  if (prob >= 0.0 && prob <= 1.0) return Status::OK();
+  return Invalid(transform, "prob", "in [0, 1]", Number(prob));
+}
+
+Status CheckRange(std::string_view transform, std::string_view argument, double low, double high, double min,
+                  double max) {
+  if (std::isfinite(low) && std::isfinite(high) && low >= min && high <= max && low <= high) return Status::OK();
+  const std::string bounds = std::isinf(max) ? " >= " + Number(min) : " in [" + Number(min) + ", " + Number(max) + "]";
+  return Invalid(transform, argument, "(min, max) with min <= max, both" + bounds,
+                 "(" + Number(low) + ", " + Number(high) + ")");
+}
+
+// uint8 images of 1 or 3 channels: what the Pillow-style kernels take.
+std::function<Status(const Tensor&)> ToneImages(std::string name) {
+  return [name](const Tensor& image) {
+    return CheckImage(name, image, {DataType::kUInt8}, {1, 3}).status();
+  };
+}
+
+std::function<Status(const Tensor&)> ColourImages(std::string name) {
+  return [name](const Tensor& image) { return CheckImage(name, image, {DataType::kUInt8}, {3}).status(); };
+}
+
+// With probability `prob`: the parameters `when_applied`; otherwise none.
+std::function<Parameters(Random*)> WithProbability(double prob, Parameters when_applied) {
+  return [prob, when_applied](Random* random) { return random->Bernoulli(prob) ? when_applied : Parameters{}; };
+}
+
+// A normal draw (Box-Muller on two uniforms; 1 - u keeps the logarithm finite).
+double Normal(Random* random, double stddev) {
+  const double u = 1.0 - random->Uniform();
+  const double v = random->Uniform();
+  return stddev * std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * v);
+}
+
+Result<RandomImageTransformPtr> Build(RandomImageTransform::Spec spec) {
+  return std::make_shared<RandomImageTransform>(std::move(spec));
+}
+
+}  // namespace
+
+Parameters RandomImageTransform::Draw(uint64_t seed) const {
+  Random random(seed);
+  return spec_.draw(&random);
+}
+
+Result<TensorPtr> RandomImageTransform::Apply(const TensorPtr& image, const Parameters& parameters) const {
+  RETURN_IF_ERROR(spec_.check(*image));
+  if (parameters.empty()) return image;
+  return spec_.apply(*image, parameters);
+}
+
+Status RandomImageTransform::Compute(TensorList* columns, uint64_t seed) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
+  ASSIGN_OR_RETURN(columns->front(), Apply(image, Draw(seed)));
+  return Status::OK();
+}
+
+Result<RandomImageTransformPtr> MakeRandomAdjustSharpness(double degree, double prob) {
+  constexpr const char* kName = "RandomAdjustSharpness";
+  if (!(degree >= 0.0) || !std::isfinite(degree)) return Invalid(kName, "degree", "a non-negative number", Number(degree));
+  RETURN_IF_ERROR(CheckProbability(kName, prob));
+  return Build({kName, ToneImages(kName), WithProbability(prob, {degree}),
+                [](const Tensor& image, const Parameters& p) { return kernels::AdjustSharpness(image, p[0]); }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomAutoContrast(double cutoff, std::vector<int> ignore, double prob) {
+  constexpr const char* kName = "RandomAutoContrast";
+  if (!(cutoff >= 0.0 && cutoff < 50.0)) return Invalid(kName, "cutoff", "in [0, 50)", Number(cutoff));
+  for (int v : ignore) {
+    if (v < 0 || v > 255) return Invalid(kName, "ignore", "values in [0, 255]", std::to_string(v));
+  }
+  RETURN_IF_ERROR(CheckProbability(kName, prob));
+  return Build({kName, ToneImages(kName), WithProbability(prob, {cutoff}),
+                [ignore](const Tensor& image, const Parameters& p) { return kernels::AutoContrast(image, p[0], ignore); }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomColor(double low, double high) {
+  constexpr const char* kName = "RandomColor";
+  RETURN_IF_ERROR(CheckRange(kName, "degrees", low, high, 0.0, INFINITY));
+  // MindSpore returns the image itself for a degree within half a level (1/512) of 1.
+  constexpr double kIdentity = 0.00195;
+  return Build({kName, ColourImages(kName),
+                [low, high](Random* random) {
+                  const double t = random->Uniform(low, high);
+                  return std::abs(t - 1.0) < kIdentity ? Parameters{} : Parameters{t};
+                },
+                [](const Tensor& image, const Parameters& p) { return kernels::AdjustSaturation(image, p[0]); }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomEqualize(double prob) {
+  constexpr const char* kName = "RandomEqualize";
+  RETURN_IF_ERROR(CheckProbability(kName, prob));
+  return Build({kName, ToneImages(kName), WithProbability(prob, {1.0}),
+                [](const Tensor& image, const Parameters&) { return kernels::EqualizeHistogram(image); }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomGrayscale(double prob) {
+  constexpr const char* kName = "RandomGrayscale";
+  RETURN_IF_ERROR(CheckProbability(kName, prob));
+  // As MindSpore's (Pillow's "L" conversion): a colour image keeps its three channels, each
+  // the grey level; a grey image is already grey and stays as it is.
+  return Build({kName, ToneImages(kName),
+                [prob](Random* random) { return random->Bernoulli(prob) ? Parameters{3.0} : Parameters{}; },
+                [](const Tensor& image, const Parameters& p) -> Result<TensorPtr> {
+                  if (image.rank() == 2 || image.shape()[2] == 1) {
+                    ASSIGN_OR_RETURN(TensorPtr copy, Tensor::Create(image.dtype(), image.shape()));
+                    std::memcpy(copy->mutable_data(), image.data(), static_cast<size_t>(image.num_elements()));
+                    return copy;
+                  }
+                  return kernels::Grayscale(image, static_cast<int>(p[0]));
+                }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomInvert(double prob) {
+  constexpr const char* kName = "RandomInvert";
+  RETURN_IF_ERROR(CheckProbability(kName, prob));
+  return Build({kName, ColourImages(kName), WithProbability(prob, {1.0}),
+                [](const Tensor& image, const Parameters&) { return kernels::Invert(image); }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomLighting(double alpha) {
+  constexpr const char* kName = "RandomLighting";
+  if (!(alpha >= 0.0) || !std::isfinite(alpha)) return Invalid(kName, "alpha", "a non-negative number", Number(alpha));
+  return Build({kName, ColourImages(kName),
+                [alpha](Random* random) {
+                  // MindSpore draws the three weights as floats.
+                  Parameters weights(3);
+                  for (double& w : weights) w = static_cast<float>(Normal(random, alpha));
+                  return weights;
+                },
+                [](const Tensor& image, const Parameters& p) {
+                  return kernels::Lighting(image, static_cast<float>(p[0]), static_cast<float>(p[1]),
+                                           static_cast<float>(p[2]));
+                }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomPosterize(int low, int high) {
+  constexpr const char* kName = "RandomPosterize";
+  RETURN_IF_ERROR(CheckRange(kName, "bits", low, high, 1, 8));
+  return Build({kName, ToneImages(kName),
+                [low, high](Random* random) { return Parameters{static_cast<double>(random->UniformInt(low, high))}; },
+                [](const Tensor& image, const Parameters& p) {
+                  return kernels::Posterize(image, static_cast<int>(p[0]));
+                }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomSharpness(double low, double high) {
+  constexpr const char* kName = "RandomSharpness";
+  RETURN_IF_ERROR(CheckRange(kName, "degrees", low, high, 0.0, INFINITY));
+  return Build({kName, ToneImages(kName),
+                [low, high](Random* random) { return Parameters{random->Uniform(low, high)}; },
+                [](const Tensor& image, const Parameters& p) { return kernels::AdjustSharpness(image, p[0]); }});
+}
+
+Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high) {
+  constexpr const char* kName = "RandomSolarize";
+  RETURN_IF_ERROR(CheckRange(kName, "threshold", low, high, 0, 255));
+  return Build({kName, ToneImages(kName),
+                [low, high](Random* random) {
+                  const auto a = static_cast<double>(random->UniformInt(low, high));
+                  const auto b = static_cast<double>(random->UniformInt(low, high));
+                  return Parameters{std::min(a, b), std::max(a, b)};
+                },
+                [](const Tensor& image, const Parameters& p) {
+                  // Equal thresholds are one threshold: every value at or above it inverts.
+                  return kernels::Solarize(image, p[0], p[0] == p[1] ? 255.0 : p[1]);
+                }});
+}
+
+namespace kernels {
+
+Result<TensorPtr> Lighting(const Tensor& image, float weight_r, float weight_g, float weight_b) {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomLighting", image, {DataType::kUInt8}, {3}));
+  // ImageNet's RGB eigenvectors (columns) times their eigenvalues, stored as float.
+  const float eig[3][3] = {{static_cast<float>(55.46 * -0.5675), static_cast<float>(4.794 * 0.7192),
+                            static_cast<float>(1.148 * 0.4009)},
+                           {static_cast<float>(55.46 * -0.5808), static_cast<float>(4.794 * -0.0045),
+                            static_cast<float>(1.148 * -0.8140)},
+                           {static_cast<float>(55.46 * -0.5836), static_cast<float>(4.794 * -0.6948),
+                            static_cast<float>(1.148 * 0.4203)}};
+  float offset[3];
+  for (int c = 0; c < 3; ++c) offset[c] = eig[c][0] * weight_r + eig[c][1] * weight_g + eig[c][2] * weight_b;
+  ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
+  const uint8_t* in = image.data_as<uint8_t>();
+  uint8_t* out = output->mutable_data();
+  const int64_t count = layout.pixels() * 3;
+  for (int64_t i = 0; i < count; ++i) {
+    const float v = std::nearbyint(static_cast<float>(in[i]) + offset[i % 3]);  // OpenCV's saturate_cast
+    out[i] = static_cast<uint8_t>(std::clamp(v, 0.0f, 255.0f));
+  }
+  return output;
+}
+
+}  // namespace kernels
+
+}  // namespace headrace::transforms
