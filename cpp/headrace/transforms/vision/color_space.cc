@@ -36,18 +36,21 @@ constexpr std::array<NamedConversion, 20> kConversions = {{
     {"COLOR_BGRA2GRAY", {3, 1, false, true}},  {"COLOR_RGBA2GRAY", {3, 1, false, false}},
 }};
 
-// OpenCV's RGB -> grey weights in 14-bit fixed point (integer images) and float.
-constexpr int kGreyShift = 14;
-constexpr int kRedWeight = 4899, kGreenWeight = 9617, kBlueWeight = 1868;
+// OpenCV's RGB -> grey weights: 15-bit fixed point for integer images, float otherwise.
+struct GreyWeights {
+  static constexpr int kShift = 15;
+  static constexpr uint32_t kRed = 9798, kGreen = 19235, kBlue = 3735;
+};
 
 template <typename T>
 T Grey(T r, T g, T b) {
   if constexpr (std::is_floating_point_v<T>) {
     return b * 0.114f + g * 0.587f + r * 0.299f;
   } else {
-    const uint32_t y = (static_cast<uint32_t>(b) * kBlueWeight + static_cast<uint32_t>(g) * kGreenWeight +
-                        static_cast<uint32_t>(r) * kRedWeight + (1u << (kGreyShift - 1))) >>
-                       kGreyShift;
+    using W = GreyWeights;
+    const uint64_t y = (uint64_t{b} * W::kBlue + uint64_t{g} * W::kGreen + uint64_t{r} * W::kRed +
+                        (uint64_t{1} << (W::kShift - 1))) >>
+                       W::kShift;
     return static_cast<T>(y);
   }
 }

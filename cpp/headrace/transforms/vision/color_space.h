@@ -33,7 +33,7 @@ Result<ColorConversion> ParseColorConversion(std::string_view mode);
 namespace kernels {
 
 // cv::cvtColor of an (H, W, C) or (H, W) image of uint8, uint16 or float32. Grey outputs are
-// (H, W): OpenCV's fixed-point Y = (R*4899 + G*9617 + B*1868 + 2^13) >> 14 for uint8 and
+// (H, W): OpenCV's fixed-point Y = (R*9798 + G*19235 + B*3735 + 2^14) >> 15 for uint8 and
 // uint16, 0.299 R + 0.587 G + 0.114 B for float32. A new alpha channel is the dtype's
 // maximum (255, 65535 or 1.0); an existing one is kept.
 Result<TensorPtr> ConvertColor(const Tensor& image, const ColorConversion& conversion);

@@ -103,6 +103,31 @@ Lut AutoContrastLut(Histogram h, double cutoff, const std::vector<int>& ignore) 
   return lut;
 }
 
+// MindSpore's AutoContrast table: the cutoff percent truncated to an integer, the cut
+// counts and the stretch computed in float.
+Lut MindSporeAutoContrastLut(Histogram h, double cutoff, const std::vector<int>& ignore) {
+  for (int v : ignore) h[v] = 0;
+  int64_t n = 0;
+  for (int64_t count : h) n += count;
+  const auto percent = static_cast<float>(static_cast<int>(cutoff));
+  const auto cut = static_cast<int64_t>(percent / 100.0f * static_cast<float>(n));
+  CutEnd(&h, cut, 0, 1);
+  CutEnd(&h, cut, 255, -1);
+  int lo = 0;
+  while (lo < 255 && h[lo] == 0) ++lo;
+  int hi = 255;
+  while (hi >= 0 && h[hi] == 0) --hi;
+  if (hi <= lo) return IdentityLut();
+  const float scale = 255.0f / static_cast<float>(hi - lo);
+  const float offset = -static_cast<float>(lo) * scale;
+  Lut lut;
+  for (int v = 0; v < 256; ++v) {
+    const int mapped = static_cast<int>(static_cast<float>(v) * scale + offset);
+    lut[v] = static_cast<uint8_t>(std::clamp(mapped, 0, 255));
+  }
+  return lut;
+}
+
 Lut EqualizeLut(const Histogram& h) {
   int64_t total = 0;
   int64_t last = 0;  // the count of the highest value present
@@ -287,6 +312,14 @@ Result<TensorPtr> Equalize(const Tensor& image) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckToneImage("Equalize", image));
   std::vector<Lut> luts;
   for (const Histogram& h : Histograms(image, layout)) luts.push_back(EqualizeLut(h));
+  return ApplyChannelLuts(image, luts.data(), layout.channels);
+}
+
+Result<TensorPtr> MindSporeAutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore) {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckToneImage("AutoContrast", image));
+  RETURN_IF_ERROR(CheckAutoContrastArguments(cutoff, ignore));
+  std::vector<Lut> luts;
+  for (const Histogram& h : Histograms(image, layout)) luts.push_back(MindSporeAutoContrastLut(h, cutoff, ignore));
   return ApplyChannelLuts(image, luts.data(), layout.channels);
 }
 

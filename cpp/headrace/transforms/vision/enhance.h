@@ -67,6 +67,10 @@ Result<TensorPtr> Solarize(const Tensor& image, double low, double high);
 // remaining range to [0, 255]. cutoff in [0, 50), ignore values in [0, 255].
 Result<TensorPtr> AutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore);
 
+// MindSpore's AutoContrast (its C++ kernel): as above, but the cutoff percent is truncated
+// to an integer and the cut and the stretch are computed in float.
+Result<TensorPtr> MindSporeAutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore);
+
 // ImageOps.equalize: per channel, maps values through the cumulative histogram.
 Result<TensorPtr> Equalize(const Tensor& image);
 

@@ -103,7 +103,7 @@ Result<RandomImageTransformPtr> MakeRandomAutoContrast(double cutoff, std::vecto
   }
   RETURN_IF_ERROR(CheckProbability(kName, prob));
   return Build({kName, ToneImages(kName), WithProbability(prob, {cutoff}),
-                [ignore](const Tensor& image, const Parameters& p) { return kernels::AutoContrast(image, p[0], ignore); }});
+                [ignore](const Tensor& image, const Parameters& p) { return kernels::MindSporeAutoContrast(image, p[0], ignore); }});
 }
 
 Result<RandomImageTransformPtr> MakeRandomColor(double low, double high) {
@@ -116,7 +116,7 @@ Result<RandomImageTransformPtr> MakeRandomColor(double low, double high) {
                   const double t = random->Uniform(low, high);
                   return std::abs(t - 1.0) < kIdentity ? Parameters{} : Parameters{t};
                 },
-                [](const Tensor& image, const Parameters& p) { return kernels::AdjustSaturation(image, p[0]); }});
+                [](const Tensor& image, const Parameters& p) { return kernels::BlendWithGrey(image, p[0]); }});
 }
 
 Result<RandomImageTransformPtr> MakeRandomEqualize(double prob) {
@@ -200,6 +200,28 @@ Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high) {
 }
 
 namespace kernels {
+
+Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree) {
+  RETURN_IF_ERROR(CheckImage("RandomColor", image, {DataType::kUInt8}, {3}).status());
+  ColorConversion to_grey{3, 1, false, false};
+  ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, to_grey));
+  ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
+  const uint8_t* in = image.data_as<uint8_t>();
+  const uint8_t* g = grey->data_as<uint8_t>();
+  uint8_t* out = output->mutable_data();
+  // cv::addWeighted's arithmetic: float weights, rounded to nearest even, saturated.
+  const auto alpha = static_cast<float>(degree);
+  const auto beta = static_cast<float>(1.0 - degree);
+  const int64_t pixels = grey->num_elements();
+  for (int64_t i = 0; i < pixels; ++i) {
+    const float grey_part = static_cast<float>(g[i]) * beta;
+    for (int c = 0; c < 3; ++c) {
+      const float v = std::nearbyint(static_cast<float>(in[3 * i + c]) * alpha + grey_part);
+      out[3 * i + c] = static_cast<uint8_t>(std::clamp(v, 0.0f, 255.0f));
+    }
+  }
+  return output;
+}
 
 Result<TensorPtr> Lighting(const Tensor& image, float weight_r, float weight_g, float weight_b) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomLighting", image, {DataType::kUInt8}, {3}));

@@ -2,9 +2,9 @@
 // followed by a deterministic kernel of enhance.h / color_space.h:
 //
 //   RandomAdjustSharpness(degree, prob)        with probability prob, AdjustSharpness(degree)
-//   RandomAutoContrast(cutoff, ignore, prob)   with probability prob, AutoContrast
-//   RandomColor(low, high)                     AdjustSaturation(t), t uniform in [low, high]
-//   RandomEqualize(prob)                       with probability prob, OpenCV's equalizeHist
+//   RandomAutoContrast(cutoff, ignore, prob)   with probability prob, MindSporeAutoContrast
+//   RandomColor(low, high)                     BlendWithGrey(t), t uniform in [low, high]
+//   RandomEqualize(prob)                       with probability prob, EqualizeHistogram (OpenCV's)
 //   RandomGrayscale(prob)                      with probability prob, Grayscale (3 channels kept)
 //   RandomInvert(prob)                         with probability prob, Invert
 //   RandomLighting(alpha)                      AlexNet's PCA lighting noise, N(0, alpha) weights
@@ -73,6 +73,11 @@ Result<RandomImageTransformPtr> MakeRandomSharpness(double low, double high);
 Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high);
 
 namespace kernels {
+
+// MindSpore's RandomColor for a drawn degree t: a uint8 (H, W, 3) image blended with its
+// OpenCV grey level (ConvertColor's), round(t * pixel + (1 - t) * grey) in float, clipped
+// (cv::addWeighted). t = 0 gives the grey image, t = 1 the image.
+Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree);
 
 // MindSpore's RandomLighting for drawn weights (r, g, b): every pixel of a uint8 (H, W, 3)
 // image plus the same offset, eigvec . (eigval * weights) over ImageNet's RGB PCA, in
