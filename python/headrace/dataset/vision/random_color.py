@@ -17,7 +17,7 @@ from headrace.errors import InvalidArgumentError
 __all__ = ["RandomAdjustSharpness", "RandomAutoContrast", "RandomColor", "RandomEqualize", "RandomGrayscale",
            "RandomInvert", "RandomLighting", "RandomPosterize", "RandomSharpness", "RandomSolarize"]
 
-Op = "_transforms.RandomImageTransform"
+Op = _transforms.RandomImageTransform
 
 
 def _prob(transform: str, prob: Any) -> float:
