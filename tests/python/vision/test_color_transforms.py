@@ -140,17 +140,21 @@ def mindspore_auto_contrast(image, cutoff, ignore):
     return out
 
 
-def pillow_sharpness(image, factor):
-    """ImageEnhance.Sharpness: a blend with the SMOOTH-filtered image (borders kept)."""
-    a = image.astype(np.int64)
+def mindspore_sharpness(image, factor):
+    """MindSpore's Sharpness: the 3x3 SMOOTH filter (1s around a centre of 5, over 13;
+    uint8 rounded to nearest), borders kept, then cv::addWeighted(image, factor, smooth,
+    1 - factor) in float (uint8 rounded to nearest even and saturated)."""
+    a = image.astype(np.float64)
     a3 = a[..., None] if a.ndim == 2 else a
     smooth = a3.copy()
     if a3.shape[0] >= 3 and a3.shape[1] >= 3:
         total = sum(a3[1 + dy:a3.shape[0] - 1 + dy, 1 + dx:a3.shape[1] - 1 + dx]
                     for dy in (-1, 0, 1) for dx in (-1, 0, 1)) + 4 * a3[1:-1, 1:-1]
-        smooth[1:-1, 1:-1] = (2 * total + 13) // 26
-    blend = smooth.astype(np.float32) + np.float32(factor) * (a3 - smooth).astype(np.float32)
-    return np.clip(blend, 0, 255).astype(np.int64).astype(np.uint8).reshape(image.shape)
+        smooth[1:-1, 1:-1] = np.floor(total / 13 + 0.5) if image.dtype == np.uint8 else total / 13
+    blend = (a3.astype(np.float32) * np.float32(factor) + smooth.astype(np.float32) * np.float32(1 - factor))
+    if image.dtype == np.uint8:
+        return np.clip(np.rint(blend), 0, 255).astype(np.uint8).reshape(image.shape)
+    return blend.reshape(image.shape)
 
 
 def mindspore_lighting(image, weights):
@@ -312,7 +316,7 @@ def test_linear_transformation_is_numpys_dot(dtype):
 # ---- random transforms -----------------------------------------------------------------
 
 PROBABILITY_OPS = {
-    "RandomAdjustSharpness": (lambda p: vision.RandomAdjustSharpness(1.7, p), lambda im: pillow_sharpness(im, 1.7)),
+    "RandomAdjustSharpness": (lambda p: vision.RandomAdjustSharpness(1.7, p), lambda im: mindspore_sharpness(im, 1.7)),
     "RandomAutoContrast": (lambda p: vision.RandomAutoContrast(7.6, [3, 200], p),
                            lambda im: mindspore_auto_contrast(im, 7.6, [3, 200])),
     "RandomEqualize": (lambda p: vision.RandomEqualize(p), opencv_equalize),
@@ -340,9 +344,10 @@ def test_probability_transforms_apply_their_kernel_as_often_as_prob(name, prob):
     assert abs(applied / 400 - prob) < 0.08
 
 
-def test_random_color_blends_with_opencvs_grey_at_the_drawn_degree():
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_random_color_blends_with_opencvs_grey_at_the_drawn_degree(dtype):
     op = vision.RandomColor((0.2, 1.8))
-    image = random_image((15, 19, 3), seed=12)
+    image = random_image((15, 19, 3), seed=12, dtype=dtype) * (255 if dtype == np.float32 else 1)
     grey = opencv_grey(image).astype(np.float32)[..., None]
     degrees = []
     for seed in range(300):
@@ -351,19 +356,37 @@ def test_random_color_blends_with_opencvs_grey_at_the_drawn_degree():
             continue
         t = parameters[0]
         degrees.append(t)
-        expected = np.clip(np.rint(image.astype(np.float32) * np.float32(t) + grey * np.float32(1 - t)), 0, 255)
-        np.testing.assert_array_equal(op.apply(image, parameters), expected.astype(np.uint8))
+        blend = image.astype(np.float32) * np.float32(t) + grey * np.float32(1 - t)
+        got = op.apply(image, parameters)
+        if dtype == np.uint8:
+            np.testing.assert_array_equal(got, np.clip(np.rint(blend), 0, 255).astype(np.uint8))
+        else:
+            np.testing.assert_allclose(got, blend, rtol=1e-6, atol=1e-4)
     assert 0.2 <= min(degrees) < 0.3 and 1.7 < max(degrees) < 1.8
 
 
-def test_random_sharpness_is_adjust_sharpness_at_the_drawn_degree():
+@pytest.mark.parametrize("shape", RNG_SHAPES + [(9, 8, 4)])
+@pytest.mark.parametrize("dtype", [np.uint8, np.float32])
+def test_random_sharpness_is_mindspores_sharpness_at_the_drawn_degree(shape, dtype):
     op = vision.RandomSharpness((0.5, 1.5))
-    image = random_image((12, 14), seed=13)
+    image = random_image(shape, seed=13, dtype=dtype) * (255 if dtype == np.float32 else 1)
     drawn = [op.draw(seed)[0] for seed in range(300)]
     assert 0.5 <= min(drawn) < 0.55 and 1.45 < max(drawn) < 1.5
     for seed in range(20):
         parameters = op.draw(seed)
-        np.testing.assert_array_equal(op.apply(image, parameters), pillow_sharpness(image, parameters[0]))
+        got, expected = op.apply(image, parameters), mindspore_sharpness(image, parameters[0])
+        if dtype == np.uint8:
+            np.testing.assert_array_equal(got, expected)
+        else:
+            np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-3)
+
+
+def test_random_invert_and_solarize_take_float_images():
+    image = random_image((7, 9, 3), seed=20, dtype=np.float32) * 300 - 20
+    invert = vision.RandomInvert(1.0)
+    np.testing.assert_array_equal(invert.apply(image, invert.draw(0)), 255 - image)
+    solarize = vision.RandomSolarize((60, 60))
+    np.testing.assert_array_equal(solarize.apply(image, solarize.draw(0)), np.where(image >= 60, 255 - image, image))
 
 
 def test_random_posterize_draws_every_bit_count():
@@ -431,7 +454,8 @@ def test_random_transforms_in_a_pipeline_repeat_with_any_worker_count():
     (vision.LinearTransformation(np.eye(4), np.zeros(4)), np.zeros((2, 3), np.uint8),
      r"^LinearTransformation: transformation_matrix of shape \(4, 4\) does not fit"),
     (vision.RandomColor(), np.zeros((4, 5), np.uint8), r"^RandomColor: expected .* got uint8 of shape \[4, 5\]$"),
-    (vision.RandomInvert(), np.zeros((4, 5, 3), np.float32), r"^RandomInvert: expected .* got float32"),
+    (vision.RandomInvert(), np.zeros((4, 5, 3)), r"^RandomInvert: expected .* got float64"),
+    (vision.RandomSharpness(), np.zeros((4, 5, 3), np.int32), r"^RandomSharpness: expected .* got int32"),
     (vision.RandomLighting(), np.zeros((4, 5, 1), np.uint8), r"^RandomLighting: expected .* \[4, 5, 1\]$"),
     (vision.RandomEqualize(0.0), np.zeros((4, 5, 2), np.uint8), r"^RandomEqualize: expected .* \[4, 5, 2\]$"),
 ])

@@ -54,6 +54,12 @@ Result<TensorPtr> ApplyChannelLuts(const Tensor& image, const Lut* luts, int64_t
 // outermost rows and columns keep their values, and images under 3x3 are unchanged.
 Result<TensorPtr> AdjustSharpness(const Tensor& image, double factor);
 
+// MindSpore's Sharpness (RandomSharpness, RandomAdjustSharpness): the same smoothed image,
+// blended as cv::addWeighted(image, factor, smoothed, 1 - factor) does (rounded to nearest
+// instead of Pillow's truncation, so within one level of AdjustSharpness). uint8 or
+// float32 images with any number of channels; float32 is neither rounded nor clipped.
+Result<TensorPtr> MindSporeSharpness(const Tensor& image, double factor);
+
 // ImageOps.posterize: keeps the `bits` high bits of every value; bits in [0, 8] (0 gives
 // black, as MindSpore allows; Pillow stops at 1).
 Result<TensorPtr> Posterize(const Tensor& image, int bits);

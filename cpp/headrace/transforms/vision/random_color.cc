@@ -48,8 +48,36 @@ std::function<Status(const Tensor&)> ToneImages(std::string name) {
   };
 }
 
+// uint8 (H, W, 3) images (RandomLighting).
 std::function<Status(const Tensor&)> ColourImages(std::string name) {
   return [name](const Tensor& image) { return CheckImage(name, image, {DataType::kUInt8}, {3}).status(); };
+}
+
+// uint8 or float32 images of `channels` (any count when empty).
+std::function<Status(const Tensor&)> ValueImages(std::string name, std::vector<int64_t> channels) {
+  return [name, channels](const Tensor& image) -> Status {
+    ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(name, image, {DataType::kUInt8, DataType::kFloat32}));
+    if (channels.empty() || std::find(channels.begin(), channels.end(), layout.channels) != channels.end()) {
+      return Status::OK();
+    }
+    // The same message CheckImage gives, for the channel counts this transform takes.
+    return channels.size() == 1
+               ? CheckImage(name, image, {DataType::kUInt8, DataType::kFloat32}, {3}).status()
+               : CheckImage(name, image, {DataType::kUInt8, DataType::kFloat32}, {1, 3}).status();
+  };
+}
+
+std::function<Status(const Tensor&)> AnyImages(std::string name) { return ValueImages(std::move(name), {}); }
+
+// 255 - v on the float32 values of `image` inside [low, high] (all of them by default).
+Result<TensorPtr> InvertFloats(const Tensor& image, double low = -INFINITY, double high = INFINITY) {
+  ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
+  const float* in = image.data_as<float>();
+  auto* out = reinterpret_cast<float*>(output->mutable_data());
+  for (int64_t i = 0; i < image.num_elements(); ++i) {
+    out[i] = in[i] >= low && in[i] <= high ? 255.0f - in[i] : in[i];
+  }
+  return output;
 }
 
 // With probability `prob`: the parameters `when_applied`; otherwise none.
@@ -91,8 +119,8 @@ Result<RandomImageTransformPtr> MakeRandomAdjustSharpness(double degree, double 
   constexpr const char* kName = "RandomAdjustSharpness";
   if (!(degree >= 0.0) || !std::isfinite(degree)) return Invalid(kName, "degree", "a non-negative number", Number(degree));
   RETURN_IF_ERROR(CheckProbability(kName, prob));
-  return Build({kName, ToneImages(kName), WithProbability(prob, {degree}),
-                [](const Tensor& image, const Parameters& p) { return kernels::AdjustSharpness(image, p[0]); }});
+  return Build({kName, AnyImages(kName), WithProbability(prob, {degree}),
+                [](const Tensor& image, const Parameters& p) { return kernels::MindSporeSharpness(image, p[0]); }});
 }
 
 Result<RandomImageTransformPtr> MakeRandomAutoContrast(double cutoff, std::vector<int> ignore, double prob) {
@@ -111,7 +139,7 @@ Result<RandomImageTransformPtr> MakeRandomColor(double low, double high) {
   RETURN_IF_ERROR(CheckRange(kName, "degrees", low, high, 0.0, INFINITY));
   // MindSpore returns the image itself for a degree within half a level (1/512) of 1.
   constexpr double kIdentity = 0.00195;
-  return Build({kName, ColourImages(kName),
+  return Build({kName, ValueImages(kName, {3}),
                 [low, high](Random* random) {
                   const double t = random->Uniform(low, high);
                   return std::abs(t - 1.0) < kIdentity ? Parameters{} : Parameters{t};
@@ -146,8 +174,10 @@ Result<RandomImageTransformPtr> MakeRandomGrayscale(double prob) {
 Result<RandomImageTransformPtr> MakeRandomInvert(double prob) {
   constexpr const char* kName = "RandomInvert";
   RETURN_IF_ERROR(CheckProbability(kName, prob));
-  return Build({kName, ColourImages(kName), WithProbability(prob, {1.0}),
-                [](const Tensor& image, const Parameters&) { return kernels::Invert(image); }});
+  return Build({kName, ValueImages(kName, {3}), WithProbability(prob, {1.0}),
+                [](const Tensor& image, const Parameters&) {
+                  return image.dtype() == DataType::kFloat32 ? InvertFloats(image) : kernels::Invert(image);
+                }});
 }
 
 Result<RandomImageTransformPtr> MakeRandomLighting(double alpha) {
@@ -179,15 +209,15 @@ Result<RandomImageTransformPtr> MakeRandomPosterize(int low, int high) {
 Result<RandomImageTransformPtr> MakeRandomSharpness(double low, double high) {
   constexpr const char* kName = "RandomSharpness";
   RETURN_IF_ERROR(CheckRange(kName, "degrees", low, high, 0.0, INFINITY));
-  return Build({kName, ToneImages(kName),
+  return Build({kName, AnyImages(kName),
                 [low, high](Random* random) { return Parameters{random->Uniform(low, high)}; },
-                [](const Tensor& image, const Parameters& p) { return kernels::AdjustSharpness(image, p[0]); }});
+                [](const Tensor& image, const Parameters& p) { return kernels::MindSporeSharpness(image, p[0]); }});
 }
 
 Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high) {
   constexpr const char* kName = "RandomSolarize";
   RETURN_IF_ERROR(CheckRange(kName, "threshold", low, high, 0, 255));
-  return Build({kName, ToneImages(kName),
+  return Build({kName, ValueImages(kName, {1, 3}),
                 [low, high](Random* random) {
                   const auto a = static_cast<double>(random->UniformInt(low, high));
                   const auto b = static_cast<double>(random->UniformInt(low, high));
@@ -195,6 +225,7 @@ Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high) {
                 },
                 [](const Tensor& image, const Parameters& p) {
                   // Equal thresholds are one threshold: every value at or above it inverts.
+                  if (image.dtype() == DataType::kFloat32) return InvertFloats(image, p[0], p[0] == p[1] ? INFINITY : p[1]);
                   return kernels::Solarize(image, p[0], p[0] == p[1] ? 255.0 : p[1]);
                 }});
 }
@@ -202,17 +233,26 @@ Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high) {
 namespace kernels {
 
 Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree) {
-  RETURN_IF_ERROR(CheckImage("RandomColor", image, {DataType::kUInt8}, {3}).status());
+  RETURN_IF_ERROR(CheckImage("RandomColor", image, {DataType::kUInt8, DataType::kFloat32}, {3}).status());
   ColorConversion to_grey{3, 1, false, false};
   ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, to_grey));
   ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
-  const uint8_t* in = image.data_as<uint8_t>();
-  const uint8_t* g = grey->data_as<uint8_t>();
-  uint8_t* out = output->mutable_data();
-  // cv::addWeighted's arithmetic: float weights, rounded to nearest even, saturated.
+  // cv::addWeighted's arithmetic: float weights; uint8 rounded to nearest even, saturated.
   const auto alpha = static_cast<float>(degree);
   const auto beta = static_cast<float>(1.0 - degree);
   const int64_t pixels = grey->num_elements();
+  if (image.dtype() == DataType::kFloat32) {
+    const float* in = image.data_as<float>();
+    const float* g = grey->data_as<float>();
+    auto* out = reinterpret_cast<float*>(output->mutable_data());
+    for (int64_t i = 0; i < pixels; ++i) {
+      for (int c = 0; c < 3; ++c) out[3 * i + c] = in[3 * i + c] * alpha + g[i] * beta;
+    }
+    return output;
+  }
+  const uint8_t* in = image.data_as<uint8_t>();
+  const uint8_t* g = grey->data_as<uint8_t>();
+  uint8_t* out = output->mutable_data();
   for (int64_t i = 0; i < pixels; ++i) {
     const float grey_part = static_cast<float>(g[i]) * beta;
     for (int c = 0; c < 3; ++c) {

@@ -1,17 +1,20 @@
 // The random colour transforms of mindspore.dataset.vision, each a draw from the row's seed
 // followed by a deterministic kernel of enhance.h / color_space.h:
 //
-//   RandomAdjustSharpness(degree, prob)        with probability prob, AdjustSharpness(degree)
+//   RandomAdjustSharpness(degree, prob)        with probability prob, MindSporeSharpness(degree)
 //   RandomAutoContrast(cutoff, ignore, prob)   with probability prob, MindSporeAutoContrast
 //   RandomColor(low, high)                     BlendWithGrey(t), t uniform in [low, high]
 //   RandomEqualize(prob)                       with probability prob, EqualizeHistogram (OpenCV's)
 //   RandomGrayscale(prob)                      with probability prob, Grayscale (3 channels kept)
-//   RandomInvert(prob)                         with probability prob, Invert
+//   RandomInvert(prob)                         with probability prob, Invert (255 - v)
 //   RandomLighting(alpha)                      AlexNet's PCA lighting noise, N(0, alpha) weights
 //   RandomPosterize(low, high)                 Posterize(bits), bits uniform in {low, ..., high}
-//   RandomSharpness(low, high)                 AdjustSharpness(t), t uniform in [low, high]
+//   RandomSharpness(low, high)                 MindSporeSharpness(t), t uniform in [low, high]
 //   RandomSolarize(low, high)                  Solarize between two thresholds drawn uniformly
 //                                              from {low, ..., high} (sorted; equal ones: >= t)
+//
+// As MindSpore's C++ ops: the sharpness, colour, invert and solarize ones take float32
+// images too (values on the 0-255 scale, not clipped); the others take uint8.
 //
 // One class serves them all: a transform is a name, an image check, a draw and an apply.
 // Draw(seed) returns the parameters one row gets (empty: the row is left as it is), and
@@ -74,9 +77,9 @@ Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high);
 
 namespace kernels {
 
-// MindSpore's RandomColor for a drawn degree t: a uint8 (H, W, 3) image blended with its
-// OpenCV grey level (ConvertColor's), round(t * pixel + (1 - t) * grey) in float, clipped
-// (cv::addWeighted). t = 0 gives the grey image, t = 1 the image.
+// MindSpore's RandomColor for a drawn degree t: an (H, W, 3) image blended with its OpenCV
+// grey level (ConvertColor's), t * pixel + (1 - t) * grey in float (cv::addWeighted):
+// uint8 rounded to nearest and clipped, float32 as it is. t = 0 gives the grey image.
 Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree);
 
 // MindSpore's RandomLighting for drawn weights (r, g, b): every pixel of a uint8 (H, W, 3)

@@ -1,5 +1,7 @@
 """Random colour transforms (mirrors mindspore.dataset.vision): each draws its parameters
-from the row's seed and applies a deterministic kernel (see headrace/transforms/vision/
+from the row's seed and applies a deterministic kernel with MindSpore's C++ arithmetic
+(OpenCV's rounding); RandomAdjustSharpness, RandomSharpness, RandomColor, RandomInvert and
+RandomSolarize take float32 images (0-255 scale) as well as uint8 (see headrace/transforms/vision/
 random_color.h). `op.draw(seed)` tells what a row with that seed gets (empty: left as it
 is) and `op.apply(image, parameters)` applies it, so the random transforms can be checked
 against their deterministic counterparts."""
@@ -39,7 +41,8 @@ def _int_range(transform: str, name: str, value: Any, low: int, high: int) -> Tu
 
 
 def RandomAdjustSharpness(degree: float, prob: float = 0.5) -> Op:  # noqa: N802 - a transform's name
-    """AdjustSharpness(degree) with probability prob; degree >= 0 (0 blurs, 1 keeps, 2 sharpens)."""
+    """Sharpness(degree) with probability prob; degree >= 0 (0 blurs, 1 keeps, 2 sharpens).
+    MindSpore's blend rounds to nearest, so it can be one level from AdjustSharpness (Pillow's)."""
     degree = _number("RandomAdjustSharpness", "degree", degree, low=0.0)
     return _transforms.random_adjust_sharpness(degree, _prob("RandomAdjustSharpness", prob))
 
@@ -58,7 +61,8 @@ def RandomAutoContrast(cutoff: float = 0.0, ignore: Union[None, int, Sequence[in
 
 
 def RandomColor(degrees: Sequence[float] = (0.1, 1.9)) -> Op:  # noqa: N802
-    """AdjustSaturation(t) of a uint8 (H, W, 3) image, t uniform in degrees (min, max)."""
+    """An (H, W, 3) image blended with its grey level by t uniform in degrees (min, max):
+    t * pixel + (1 - t) * grey, OpenCV's grey and rounding (as MindSpore's RandomColor)."""
     return _transforms.random_color(*_degrees("RandomColor", degrees))
 
 
@@ -73,7 +77,7 @@ def RandomGrayscale(prob: float = 0.1) -> Op:  # noqa: N802
 
 
 def RandomInvert(prob: float = 0.5) -> Op:  # noqa: N802
-    """255 - pixel with probability prob (uint8 (H, W, 3) images)."""
+    """255 - pixel with probability prob ((H, W, 3) images)."""
     return _transforms.random_invert(_prob("RandomInvert", prob))
 
 
@@ -93,7 +97,7 @@ def RandomPosterize(bits: Union[int, Sequence[int]] = (8, 8)) -> Op:  # noqa: N8
 
 
 def RandomSharpness(degrees: Sequence[float] = (0.1, 1.9)) -> Op:  # noqa: N802
-    """AdjustSharpness(t), t uniform in degrees (min, max), min >= 0."""
+    """Sharpness(t) (as RandomAdjustSharpness), t uniform in degrees (min, max), min >= 0."""
     return _transforms.random_sharpness(*_degrees("RandomSharpness", degrees))
 
 

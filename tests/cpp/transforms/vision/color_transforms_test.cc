@@ -252,6 +252,21 @@ TEST(RandomColorTest, BlendWithGreyAndLighting) {
   EXPECT_EQ(Values<uint8_t>(*kernels::Lighting(*image, 1, 0, 0)), (std::vector<uint8_t>{169, 68, 0}));
 }
 
+TEST(MindSporeSharpnessTest, RoundedBlendWithTheSmoothedImage) {
+  // A 3x3 image with 13 at the centre: the smoothed centre is (8 * 0 + 5 * 13) / 13 = 5, the
+  // border stays. Factor 0.5: 0.5 * 13 + 0.5 * 5 = 9; factor 1.75: 22.75 - 3.75 = 19.
+  TensorPtr image = Bytes({3, 3}, {0, 0, 0, 0, 13, 0, 0, 0, 0});
+  EXPECT_EQ(Values<uint8_t>(*kernels::MindSporeSharpness(*image, 0.5)), (std::vector<uint8_t>{0, 0, 0, 0, 9, 0, 0, 0, 0}));
+  EXPECT_EQ((*kernels::MindSporeSharpness(*image, 1.75))->data()[4], 19);
+  // Where the blend lands on a half MindSpore rounds (to even) and Pillow truncates: the
+  // smoothed centre (8 + 65) / 13 = 5.6 -> 6, and 0.5 * 13 + 0.5 * 6 = 9.5 -> 10, Pillow 9.
+  TensorPtr halves = Bytes({3, 3}, {1, 1, 1, 1, 13, 1, 1, 1, 1});
+  EXPECT_EQ((*kernels::MindSporeSharpness(*halves, 0.5))->data()[4], 10);
+  EXPECT_EQ((*kernels::AdjustSharpness(*halves, 0.5))->data()[4], 9);
+  TensorPtr floats = Make<float>(DataType::kFloat32, {3, 3}, {0, 0, 0, 0, 13, 0, 0, 0, 0});
+  EXPECT_FLOAT_EQ((*kernels::MindSporeSharpness(*floats, 0.5))->data_as<float>()[4], 9.0f);
+}
+
 TEST(RandomColorTest, ArgumentErrorsNameTheTransform) {
   const auto message = [](const Result<RandomImageTransformPtr>& r) { return r.status().message(); };
   EXPECT_EQ(message(MakeRandomInvert(1.5)), "RandomInvert: prob must be in [0, 1], got 1.5");
