@@ -276,7 +276,7 @@ TEST(RandomColorTest, ArgumentErrorsNameTheTransform) {
   std::shared_ptr<RandomImageTransform> color = *MakeRandomColor(0.5, 1.5);
   TensorList grey = {Bytes({2, 2}, {1, 2, 3, 4})};
   const Status status = color->Compute(&grey, 0);
-  EXPECT_EQ(status.message(), "RandomColor: expected an image of shape (H, W) or (H, W, C) with 3 channels of uint8, got uint8 of shape [2, 2]");
+  EXPECT_EQ(status.message(), "RandomColor: expected an image of shape (H, W) or (H, W, C) with 3 channels of uint8 or float32, got uint8 of shape [2, 2]");
 }
 
 }  // namespace
