@@ -13,7 +13,7 @@ from typing import Any, Sequence, Tuple, Union
 
 from headrace._core import transforms as _transforms
 from headrace.dataset.validation import check_int
-from headrace.dataset.vision.color import _min_max, _number
+from headrace.dataset.vision.color import _ignored, _min_max, _number
 from headrace.errors import InvalidArgumentError
 
 __all__ = ["RandomAdjustSharpness", "RandomAutoContrast", "RandomColor", "RandomEqualize", "RandomGrayscale",
@@ -31,12 +31,7 @@ def _degrees(transform: str, degrees: Any) -> Tuple[float, float]:
 
 
 def _int_range(transform: str, name: str, value: Any, low: int, high: int) -> Tuple[int, int]:
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise InvalidArgumentError(f"{transform}: {name} must be a sequence (min, max), got {value!r}")
-    first = check_int(f"{transform}: {name}[0]", value[0], low, high)
-    second = check_int(f"{transform}: {name}[1]", value[1], low, high)
-    if first > second:
-        raise InvalidArgumentError(f"{transform}: {name} must be (min, max) with min <= max, got {tuple(value)!r}")
+    first, second = _min_max(transform, name, value, low, high, integers=True)
     return first, second
 
 
@@ -51,13 +46,8 @@ def RandomAutoContrast(cutoff: float = 0.0, ignore: Union[None, int, Sequence[in
                        prob: float = 0.5) -> Op:
     """AutoContrast(cutoff, ignore) with probability prob."""
     cutoff = _number("RandomAutoContrast", "cutoff", cutoff, low=0.0, high=50.0, high_open=True)
-    if ignore is None:
-        ignored: list = []
-    elif isinstance(ignore, (list, tuple)):
-        ignored = [check_int(f"RandomAutoContrast: ignore[{i}]", v, 0, 255) for i, v in enumerate(ignore)]
-    else:
-        ignored = [check_int("RandomAutoContrast: ignore", ignore, 0, 255)]
-    return _transforms.random_auto_contrast(cutoff, ignored, _prob("RandomAutoContrast", prob))
+    return _transforms.random_auto_contrast(cutoff, _ignored("RandomAutoContrast", ignore),
+                                            _prob("RandomAutoContrast", prob))
 
 
 def RandomColor(degrees: Sequence[float] = (0.1, 1.9)) -> Op:  # noqa: N802

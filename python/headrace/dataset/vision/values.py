@@ -9,6 +9,7 @@ from typing import Any, Sequence, Union
 import numpy as np
 
 from headrace._core import transforms as _transforms
+from headrace.dataset.transforms import _numeric_dtype_name
 from headrace.dataset.validation import check_bool
 from headrace.dataset.vision.color import _number, _numbers
 from headrace.errors import InvalidArgumentError
@@ -71,13 +72,12 @@ def NormalizePad(mean: Sequence[float], std: Sequence[float],  # noqa: N802
 
 
 def _numeric_dtype(transform: str, name: str, value: Any) -> str:
+    """TypeCast's check of a dtype, its error naming `transform` and `name`."""
     try:
-        dtype = np.dtype(value)
-    except TypeError:
-        raise InvalidArgumentError(f"{transform}: {name} must be a NumPy dtype, got {value!r}") from None
-    if dtype.kind not in "biuf":
-        raise InvalidArgumentError(f"{transform}: {name} must be a numeric or bool type, got {dtype}")
-    return dtype.name
+        return _numeric_dtype_name(value)
+    except InvalidArgumentError:
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be a numeric or bool NumPy dtype, got {value!r}") from None
 
 
 def ToTensor(output_type: Any = np.float32) -> "_transforms.ToTensor":  # noqa: N802
