@@ -202,6 +202,10 @@ def test_gaussian_blur_equals_opencvs_fixed_point_blur(shape, kernel_size, sigma
 def test_gaussian_blur_kernel_of_sigma_matters():
     image = random_image((20, 20), seed=4)
     assert not np.array_equal(vision.GaussianBlur(5, 0.5)(image), vision.GaussianBlur(5, 3.0)(image))
+    # A zero sigma is MindSpore's default for its own axis: 0 -> kernel * 0.15 + 0.35.
+    np.testing.assert_array_equal(vision.GaussianBlur((5, 9), 0)(image), vision.GaussianBlur((5, 9))(image))
+    np.testing.assert_array_equal(vision.GaussianBlur((5, 9), (1.2, 0))(image),
+                                  vision.GaussianBlur((5, 9), (1.2, 9 * 0.15 + 0.35))(image))
 
 
 @pytest.mark.parametrize("dtype", [np.uint8, np.uint16, np.float32])
@@ -469,8 +473,8 @@ def test_image_errors_name_the_transform_and_the_image(transform, image, message
     (lambda: vision.AdjustGamma(1, "a"), "AdjustGamma: gain must be a finite number"),
     (lambda: vision.GaussianBlur(4), "GaussianBlur: kernel_size must be positive odd ints"),
     (lambda: vision.GaussianBlur((3, 5, 7)), "GaussianBlur: kernel_size must be an int or a sequence"),
-    (lambda: vision.GaussianBlur(3, 0), r"GaussianBlur: sigma must be in \(0, inf\]"),
-    (lambda: vision.GaussianBlur(3, (1, -2)), r"GaussianBlur: sigma\[1\] must be in \(0, inf\]"),
+    (lambda: vision.GaussianBlur(3, -1), r"GaussianBlur: sigma must be in \[0, inf\]"),
+    (lambda: vision.GaussianBlur(3, (1, -2)), r"GaussianBlur: sigma\[1\] must be in \[0, inf\]"),
     (lambda: vision.ConvertColor("COLOR_RGB2GRAY"), "ConvertColor: convert_mode must be a ConvertMode"),
     (lambda: vision.Grayscale(2), "Grayscale: num_output_channels must be 1 or 3"),
     (lambda: vision.RgbToHsv(1), "RgbToHsv: is_hwc must be a bool"),

@@ -33,8 +33,8 @@ def _odd_size(value: Any) -> int:
 def GaussianBlur(kernel_size: Union[int, Sequence[int]],  # noqa: N802
                  sigma: Union[None, float, Sequence[float]] = None) -> "_transforms.GaussianBlur":
     """OpenCV's Gaussian blur with the reflect-101 border. kernel_size: an odd size or
-    (width, height); sigma: one for both axes or (sigma_x, sigma_y), positive; None gives
-    MindSpore's default kernel_size[0] * 0.15 + 0.35 for both."""
+    (width, height); sigma: one for both axes or (sigma_x, sigma_y), >= 0. None (or 0) gives
+    MindSpore's default, kernel_size * 0.15 + 0.35 (from the width for a single sigma)."""
     if isinstance(kernel_size, (list, tuple)):
         if len(kernel_size) != 2:
             raise InvalidArgumentError(
@@ -49,10 +49,9 @@ def GaussianBlur(kernel_size: Union[int, Sequence[int]],  # noqa: N802
         if len(sigma) != 2:
             raise InvalidArgumentError(
                 f"GaussianBlur: sigma must be a number or a sequence (sigma_x, sigma_y), got {sigma!r}")
-        sigma_x, sigma_y = (_number("GaussianBlur", f"sigma[{i}]", s, low=0.0, low_open=True)
-                            for i, s in enumerate(sigma))
+        sigma_x, sigma_y = (_number("GaussianBlur", f"sigma[{i}]", s, low=0.0) for i, s in enumerate(sigma))
     else:
-        sigma_x = _number("GaussianBlur", "sigma", sigma, low=0.0, low_open=True)
+        sigma_x = _number("GaussianBlur", "sigma", sigma, low=0.0)
     return _transforms.GaussianBlur(kernel_x, kernel_y, sigma_x, sigma_y)
 
 
