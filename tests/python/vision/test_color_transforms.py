@@ -140,10 +140,17 @@ def mindspore_auto_contrast(image, cutoff, ignore):
     return out
 
 
+def added_weighted(first, alpha, second, beta):
+    """cv::addWeighted(first, alpha, second, beta, 0) in float32 as MindSpore's build computes
+    it: fma(first, alpha, second * beta), the product of `first` exact, one rounding."""
+    second_part = (second.astype(np.float32) * np.float32(beta)).astype(np.float64)
+    return (first.astype(np.float64) * np.float64(np.float32(alpha)) + second_part).astype(np.float32)
+
+
 def mindspore_sharpness(image, factor):
     """MindSpore's Sharpness: the 3x3 SMOOTH filter (1s around a centre of 5, over 13;
     uint8 rounded to nearest), borders kept, then cv::addWeighted(image, factor, smooth,
-    1 - factor) in float (uint8 rounded to nearest even and saturated)."""
+    1 - factor) (uint8 rounded to nearest even and saturated)."""
     a = image.astype(np.float64)
     a3 = a[..., None] if a.ndim == 2 else a
     smooth = a3.copy()
@@ -151,7 +158,8 @@ def mindspore_sharpness(image, factor):
         total = sum(a3[1 + dy:a3.shape[0] - 1 + dy, 1 + dx:a3.shape[1] - 1 + dx]
                     for dy in (-1, 0, 1) for dx in (-1, 0, 1)) + 4 * a3[1:-1, 1:-1]
         smooth[1:-1, 1:-1] = np.floor(total / 13 + 0.5) if image.dtype == np.uint8 else total / 13
-    blend = (a3.astype(np.float32) * np.float32(factor) + smooth.astype(np.float32) * np.float32(1 - factor))
+    alpha = np.float32(factor)
+    blend = added_weighted(a3, alpha, smooth, np.float32(1.0 - np.float64(alpha)))
     if image.dtype == np.uint8:
         return np.clip(np.rint(blend), 0, 255).astype(np.uint8).reshape(image.shape)
     return blend.reshape(image.shape)
@@ -360,7 +368,7 @@ def test_random_color_blends_with_opencvs_grey_at_the_drawn_degree(dtype):
             continue
         t = parameters[0]
         degrees.append(t)
-        blend = image.astype(np.float32) * np.float32(t) + grey * np.float32(1 - t)
+        blend = added_weighted(image, t, grey, np.float32(1) - np.float32(t))
         got = op.apply(image, parameters)
         if dtype == np.uint8:
             np.testing.assert_array_equal(got, np.clip(np.rint(blend), 0, 255).astype(np.uint8))

@@ -193,10 +193,13 @@ void MindSporeSharpen(const T* in, T* out, const ImageLayout& layout, double fac
                 row - 2 * c, c);
     }
   }
+  // MindSpore keeps the factor as a float and takes 1 - factor of that float in double.
   const auto alpha = static_cast<float>(factor);
-  const auto beta = static_cast<float>(1.0 - factor);
+  const auto beta = static_cast<float>(1.0 - static_cast<double>(alpha));
   for (int64_t i = 0; i < count; ++i) {
-    const float v = static_cast<float>(in[i]) * alpha + static_cast<float>(smooth[i]) * beta;
+    // cv::addWeighted's arithmetic as MindSpore's build runs it (measured against it on
+    // blends that land near halves): fma(image, alpha, smoothed * beta).
+    const float v = std::fma(static_cast<float>(in[i]), alpha, static_cast<float>(smooth[i]) * beta);
     if constexpr (std::is_same_v<T, uint8_t>) {
       out[i] = static_cast<uint8_t>(std::clamp(std::nearbyint(v), 0.0f, 255.0f));
     } else {

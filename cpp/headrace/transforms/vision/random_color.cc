@@ -141,7 +141,7 @@ Result<RandomImageTransformPtr> MakeRandomColor(double low, double high) {
   constexpr double kIdentity = 0.00195;
   return Build({kName, ValueImages(kName, {3}),
                 [low, high](Random* random) {
-                  const double t = random->Uniform(low, high);
+                  const double t = static_cast<float>(random->Uniform(low, high));  // MindSpore draws floats
                   return std::abs(t - 1.0) < kIdentity ? Parameters{} : Parameters{t};
                 },
                 [](const Tensor& image, const Parameters& p) { return kernels::BlendWithGrey(image, p[0]); }});
@@ -210,7 +210,9 @@ Result<RandomImageTransformPtr> MakeRandomSharpness(double low, double high) {
   constexpr const char* kName = "RandomSharpness";
   RETURN_IF_ERROR(CheckRange(kName, "degrees", low, high, 0.0, INFINITY));
   return Build({kName, AnyImages(kName),
-                [low, high](Random* random) { return Parameters{random->Uniform(low, high)}; },
+                [low, high](Random* random) {
+                  return Parameters{static_cast<float>(random->Uniform(low, high))};  // MindSpore draws floats
+                },
                 [](const Tensor& image, const Parameters& p) { return kernels::MindSporeSharpness(image, p[0]); }});
 }
 
@@ -238,15 +240,16 @@ Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree) {
   ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, to_grey));
   ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
   // cv::addWeighted's arithmetic: float weights; uint8 rounded to nearest even, saturated.
+  // MindSpore's degree is a float, and 1 - degree is taken in float.
   const auto alpha = static_cast<float>(degree);
-  const auto beta = static_cast<float>(1.0 - degree);
+  const float beta = 1.0f - alpha;
   const int64_t pixels = grey->num_elements();
   if (image.dtype() == DataType::kFloat32) {
     const float* in = image.data_as<float>();
     const float* g = grey->data_as<float>();
     auto* out = reinterpret_cast<float*>(output->mutable_data());
     for (int64_t i = 0; i < pixels; ++i) {
-      for (int c = 0; c < 3; ++c) out[3 * i + c] = in[3 * i + c] * alpha + g[i] * beta;
+      for (int c = 0; c < 3; ++c) out[3 * i + c] = std::fma(in[3 * i + c], alpha, g[i] * beta);
     }
     return output;
   }
@@ -256,7 +259,9 @@ Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree) {
   for (int64_t i = 0; i < pixels; ++i) {
     const float grey_part = static_cast<float>(g[i]) * beta;
     for (int c = 0; c < 3; ++c) {
-      const float v = std::nearbyint(static_cast<float>(in[3 * i + c]) * alpha + grey_part);
+      // cv::addWeighted's arithmetic as MindSpore's build runs it (measured against it on
+      // blends that land near halves): fma(pixel, alpha, grey * beta), then rounded.
+      const float v = std::nearbyint(std::fma(static_cast<float>(in[3 * i + c]), alpha, grey_part));
       out[3 * i + c] = static_cast<uint8_t>(std::clamp(v, 0.0f, 255.0f));
     }
   }

@@ -267,6 +267,23 @@ TEST(MindSporeSharpnessTest, RoundedBlendWithTheSmoothedImage) {
   EXPECT_FLOAT_EQ((*kernels::MindSporeSharpness(*floats, 0.5))->data_as<float>()[4], 9.0f);
 }
 
+// The blend is fma(pixel, alpha, other * beta) in float, as cv::addWeighted runs in
+// MindSpore 2.10 (checked against it): it decides the blends that land within float error
+// of a half, where two separately rounded products would round the other way.
+TEST(MindSporeSharpnessTest, BlendIsFusedLikeOpenCvs) {
+  // Centre 103 with neighbours summing to 1357: smoothed (1357 + 5 * 103) / 13 = 144. Factor
+  // f = float(2.6951221554): 103 f + 144 (1 - f) is 33.499992 fused (-> 33), 33.5 unfused.
+  TensorPtr patch = Bytes({3, 3}, {158, 224, 130, 60, 103, 242, 78, 246, 219});
+  EXPECT_EQ((*kernels::MindSporeSharpness(*patch, 2.6951221554243765))->data()[4], 33);
+}
+
+TEST(RandomColorTest, BlendIsFusedLikeOpenCvs) {
+  // (197, 110, 1) has OpenCV grey 124; t = float(0.96575356): 197 t + 124 (1 - t) is
+  // 194.50002 fused (-> 195), 194.5 unfused (-> 194, to even).
+  TensorPtr pixel = Bytes({1, 1, 3}, {197, 110, 1});
+  EXPECT_EQ((*kernels::BlendWithGrey(*pixel, 0.96575356))->data()[0], 195);
+}
+
 TEST(RandomColorTest, ArgumentErrorsNameTheTransform) {
   const auto message = [](const Result<RandomImageTransformPtr>& r) { return r.status().message(); };
   EXPECT_EQ(message(MakeRandomInvert(1.5)), "RandomInvert: prob must be in [0, 1], got 1.5");
