@@ -325,6 +325,22 @@ def test_linear_transformation_is_numpys_dot(dtype):
     np.testing.assert_allclose(got, expected, rtol=1e-5 if dtype == np.float32 else 1e-12, atol=1e-3)
 
 
+def test_linear_transformation_cache_key_tells_large_matrices_apart():
+    from headrace.dataset.cache import describe_for_cache
+
+    images = np.zeros((2, 4, 5, 3), np.uint8)
+    d = images[0].size
+    other = np.eye(d)
+    other[d // 2, d // 2] = 2.0  # differs where NumPy's shortened repr shows "..."
+
+    def pipeline(matrix):
+        data = ds.NumpySlicesDataset({"image": images}, shuffle=False)
+        return data.map(vision.LinearTransformation(matrix, np.zeros(d)), input_columns="image")
+
+    assert describe_for_cache(pipeline(np.eye(d))) == describe_for_cache(pipeline(np.eye(d)))
+    assert describe_for_cache(pipeline(np.eye(d))) != describe_for_cache(pipeline(other))
+
+
 # ---- random transforms -----------------------------------------------------------------
 
 PROBABILITY_OPS = {

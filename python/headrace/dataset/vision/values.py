@@ -93,26 +93,32 @@ def ToType(data_type: Any) -> "_transforms.TypeCast":  # noqa: N802
     return _transforms.TypeCast(_numeric_dtype("ToType", "data_type", data_type))
 
 
-def LinearTransformation(transformation_matrix: np.ndarray,  # noqa: N802
-                         mean_vector: np.ndarray) -> "_transforms.LinearTransformation":
+class LinearTransformation(_transforms.LinearTransformation):
     """The image flattened to D values, minus mean_vector (D,), times transformation_matrix
     (D, D), reshaped back (NumPy's dot). float64, or float32 when both arguments and the
-    image are float32 (or the image a small integer type)."""
-    for name, value in (("transformation_matrix", transformation_matrix), ("mean_vector", mean_vector)):
-        if not isinstance(value, np.ndarray):
-            raise InvalidArgumentError(
-                f"LinearTransformation: {name} must be a numpy.ndarray, got {type(value).__name__}")
-        if value.dtype.kind not in "biuf":
-            raise InvalidArgumentError(f"LinearTransformation: {name} must be numeric, got {value.dtype}")
-    matrix, mean = transformation_matrix, mean_vector
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
-        raise InvalidArgumentError(
-            f"LinearTransformation: transformation_matrix must be a square matrix, got shape {matrix.shape}")
-    if mean.ndim != 1 or mean.shape[0] != matrix.shape[0]:
-        raise InvalidArgumentError(
-            f"LinearTransformation: mean_vector must have shape ({matrix.shape[0]},) to match the "
-            f"transformation_matrix {matrix.shape}, got {mean.shape}")
-    float32 = matrix.dtype == np.float32 and mean.dtype == np.float32
-    return _transforms.LinearTransformation(np.asarray(matrix, np.float64).ravel().tolist(),
-                                            np.asarray(mean, np.float64).tolist(), float32)
+    image are float32 (or the image a small integer type).
 
+    A class rather than a recorded factory: a pipeline's cache key describes it by its
+    attributes, the two arrays by their contents (a factory's record would hold their
+    repr, which NumPy shortens for large arrays)."""
+
+    def __init__(self, transformation_matrix: np.ndarray, mean_vector: np.ndarray) -> None:
+        for name, value in (("transformation_matrix", transformation_matrix), ("mean_vector", mean_vector)):
+            if not isinstance(value, np.ndarray):
+                raise InvalidArgumentError(
+                    f"LinearTransformation: {name} must be a numpy.ndarray, got {type(value).__name__}")
+            if value.dtype.kind not in "biuf":
+                raise InvalidArgumentError(f"LinearTransformation: {name} must be numeric, got {value.dtype}")
+        matrix, mean = transformation_matrix, mean_vector
+        if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
+            raise InvalidArgumentError(
+                f"LinearTransformation: transformation_matrix must be a square matrix, got shape {matrix.shape}")
+        if mean.ndim != 1 or mean.shape[0] != matrix.shape[0]:
+            raise InvalidArgumentError(
+                f"LinearTransformation: mean_vector must have shape ({matrix.shape[0]},) to match the "
+                f"transformation_matrix {matrix.shape}, got {mean.shape}")
+        float32 = matrix.dtype == np.float32 and mean.dtype == np.float32
+        super().__init__(np.asarray(matrix, np.float64).ravel().tolist(), np.asarray(mean, np.float64).tolist(),
+                         float32)
+        self.transformation_matrix = matrix.copy()
+        self.mean_vector = mean.copy()
