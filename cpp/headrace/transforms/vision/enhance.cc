@@ -199,9 +199,9 @@ void MindSporeSharpen(const T* in, T* out, const ImageLayout& layout, double fac
   for (int64_t i = 0; i < count; ++i) {
     // cv::addWeighted's arithmetic as MindSpore's build runs it (measured against it on
     // blends that land near halves): fma(image, alpha, smoothed * beta).
-    const float v = std::fma(static_cast<float>(in[i]), alpha, static_cast<float>(smooth[i]) * beta);
+    const float v = FusedMultiplyAdd(static_cast<float>(in[i]), alpha, static_cast<float>(smooth[i]) * beta);
     if constexpr (std::is_same_v<T, uint8_t>) {
-      out[i] = static_cast<uint8_t>(std::clamp(std::nearbyint(v), 0.0f, 255.0f));
+      out[i] = RoundToUint8(v);
     } else {
       out[i] = v;
     }

@@ -25,6 +25,23 @@ namespace headrace::transforms {
 
 namespace kernels {
 
+// fma(a, b, c) in float (one rounding) without a libm call where the CPU has no FMA: the
+// product of two floats is exact in double, and so is its sum with c for the magnitudes
+// of pixel blends, so one rounding to float remains. cv::addWeighted's arithmetic.
+inline float FusedMultiplyAdd(float a, float b, float c) {
+  return static_cast<float>(static_cast<double>(a) * static_cast<double>(b) + static_cast<double>(c));
+}
+
+// A float rounded to the nearest integer, ties to even (cvRound, std::nearbyint in the
+// default mode), as a uint8 clipped to [0, 255]. Adding and taking away 1.5 * 2^23 leaves
+// no fraction bits, so the FPU's round-to-nearest-even does the rounding without a libm
+// call (valid for |v| < 2^22; larger values are clipped first).
+inline uint8_t RoundToUint8(float v) {
+  v = v < -1.0f ? -1.0f : v > 256.0f ? 256.0f : v;
+  const float rounded = (v + 12582912.0f) - 12582912.0f;
+  return static_cast<uint8_t>(rounded < 0.0f ? 0.0f : rounded > 255.0f ? 255.0f : rounded);
+}
+
 // A table giving each uint8 value its new value.
 using Lut = std::array<uint8_t, 256>;
 

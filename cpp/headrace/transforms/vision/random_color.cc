@@ -249,7 +249,7 @@ Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree) {
     const float* g = grey->data_as<float>();
     auto* out = reinterpret_cast<float*>(output->mutable_data());
     for (int64_t i = 0; i < pixels; ++i) {
-      for (int c = 0; c < 3; ++c) out[3 * i + c] = std::fma(in[3 * i + c], alpha, g[i] * beta);
+      for (int c = 0; c < 3; ++c) out[3 * i + c] = FusedMultiplyAdd(in[3 * i + c], alpha, g[i] * beta);
     }
     return output;
   }
@@ -261,8 +261,7 @@ Result<TensorPtr> BlendWithGrey(const Tensor& image, double degree) {
     for (int c = 0; c < 3; ++c) {
       // cv::addWeighted's arithmetic as MindSpore's build runs it (measured against it on
       // blends that land near halves): fma(pixel, alpha, grey * beta), then rounded.
-      const float v = std::nearbyint(std::fma(static_cast<float>(in[3 * i + c]), alpha, grey_part));
-      out[3 * i + c] = static_cast<uint8_t>(std::clamp(v, 0.0f, 255.0f));
+      out[3 * i + c] = RoundToUint8(FusedMultiplyAdd(static_cast<float>(in[3 * i + c]), alpha, grey_part));
     }
   }
   return output;
@@ -284,8 +283,7 @@ Result<TensorPtr> Lighting(const Tensor& image, float weight_r, float weight_g, 
   uint8_t* out = output->mutable_data();
   const int64_t count = layout.pixels() * 3;
   for (int64_t i = 0; i < count; ++i) {
-    const float v = std::nearbyint(static_cast<float>(in[i]) + offset[i % 3]);  // OpenCV's saturate_cast
-    out[i] = static_cast<uint8_t>(std::clamp(v, 0.0f, 255.0f));
+    out[i] = RoundToUint8(static_cast<float>(in[i]) + offset[i % 3]);  // OpenCV's saturate_cast
   }
   return output;
 }
