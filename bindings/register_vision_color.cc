@@ -1,7 +1,8 @@
 // Colour and value image transforms (headrace._core.transforms): Normalize, NormalizePad,
 // Rescale, HWC2CHW, the Adjust* transforms, Posterize, Solarize, AutoContrast, Equalize,
 // Invert, RandomColorAdjust, the colour-space conversions, GaussianBlur, ToTensor,
-// LinearTransformation and the random colour transforms (RandomImageTransform). Argument checks that need Python types live in
+// LinearTransformation and the random colour transforms (RandomImageTransform). Argument
+// checks that need Python types live in
 // headrace/dataset/vision/color.py; the C++ Make() functions check the values again.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>

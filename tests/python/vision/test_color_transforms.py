@@ -471,7 +471,8 @@ def test_random_transforms_in_a_pipeline_repeat_with_any_worker_count():
 # ---- errors ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("transform, image, message", [
-    (vision.AdjustGamma(1.0), np.zeros((4, 5, 4), np.uint8), r"^AdjustGamma: expected .* got uint8 of shape \[4, 5, 4\]$"),
+    (vision.AdjustGamma(1.0), np.zeros((4, 5, 4), np.uint8),
+     r"^AdjustGamma: expected .* got uint8 of shape \[4, 5, 4\]$"),
     (vision.GaussianBlur(3), np.zeros((4, 5, 3)), r"^GaussianBlur: expected .* got float64 of shape \[4, 5, 3\]$"),
     (vision.ConvertColor(vision.ConvertMode.COLOR_GRAY2RGB), np.zeros((4, 5, 3), np.uint8),
      r"^ConvertColor: expected .* got uint8 of shape \[4, 5, 3\]$"),

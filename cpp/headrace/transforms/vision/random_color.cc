@@ -117,7 +117,9 @@ Status RandomImageTransform::Compute(TensorList* columns, uint64_t seed) {
 
 Result<RandomImageTransformPtr> MakeRandomAdjustSharpness(double degree, double prob) {
   constexpr const char* kName = "RandomAdjustSharpness";
-  if (!(degree >= 0.0) || !std::isfinite(degree)) return Invalid(kName, "degree", "a non-negative number", Number(degree));
+  if (!(degree >= 0.0) || !std::isfinite(degree)) {
+    return Invalid(kName, "degree", "a non-negative number", Number(degree));
+  }
   RETURN_IF_ERROR(CheckProbability(kName, prob));
   return Build({kName, AnyImages(kName), WithProbability(prob, {degree}),
                 [](const Tensor& image, const Parameters& p) { return kernels::MindSporeSharpness(image, p[0]); }});
@@ -131,7 +133,9 @@ Result<RandomImageTransformPtr> MakeRandomAutoContrast(double cutoff, std::vecto
   }
   RETURN_IF_ERROR(CheckProbability(kName, prob));
   return Build({kName, ToneImages(kName), WithProbability(prob, {cutoff}),
-                [ignore](const Tensor& image, const Parameters& p) { return kernels::MindSporeAutoContrast(image, p[0], ignore); }});
+                [ignore](const Tensor& image, const Parameters& p) {
+                  return kernels::MindSporeAutoContrast(image, p[0], ignore);
+                }});
 }
 
 Result<RandomImageTransformPtr> MakeRandomColor(double low, double high) {
@@ -227,7 +231,9 @@ Result<RandomImageTransformPtr> MakeRandomSolarize(int low, int high) {
                 },
                 [](const Tensor& image, const Parameters& p) {
                   // Equal thresholds are one threshold: every value at or above it inverts.
-                  if (image.dtype() == DataType::kFloat32) return InvertFloats(image, p[0], p[0] == p[1] ? INFINITY : p[1]);
+                  if (image.dtype() == DataType::kFloat32) {
+                    return InvertFloats(image, p[0], p[0] == p[1] ? INFINITY : p[1]);
+                  }
                   return kernels::Solarize(image, p[0], p[0] == p[1] ? 255.0 : p[1]);
                 }});
 }

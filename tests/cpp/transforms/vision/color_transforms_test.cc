@@ -28,7 +28,9 @@ TensorPtr Make(DataType dtype, Shape shape, const std::vector<T>& values) {
   return tensor;
 }
 
-TensorPtr Bytes(Shape shape, const std::vector<uint8_t>& values) { return Make(DataType::kUInt8, std::move(shape), values); }
+TensorPtr Bytes(Shape shape, const std::vector<uint8_t>& values) {
+  return Make(DataType::kUInt8, std::move(shape), values);
+}
 
 template <typename T>
 std::vector<T> Values(const TensorPtr& tensor) {
@@ -73,7 +75,8 @@ TEST(ConvertColorTest, ErrorsNameTheModeAndTheImage) {
   Result<std::shared_ptr<ConvertColor>> bad = ConvertColor::Make("COLOR_RGB2HSV");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(), "ConvertColor: convert_mode must be a ConvertMode, got 'COLOR_RGB2HSV'");
-  Result<TensorPtr> wrong = kernels::ConvertColor(*Bytes({1, 1, 3}, {1, 2, 3}), *ParseColorConversion("COLOR_GRAY2RGB"));
+  Result<TensorPtr> wrong =
+      kernels::ConvertColor(*Bytes({1, 1, 3}, {1, 2, 3}), *ParseColorConversion("COLOR_GRAY2RGB"));
   ASSERT_FALSE(wrong.ok());
   EXPECT_NE(wrong.status().message().find("ConvertColor: expected"), std::string::npos);
 }
@@ -256,7 +259,8 @@ TEST(MindSporeSharpnessTest, RoundedBlendWithTheSmoothedImage) {
   // A 3x3 image with 13 at the centre: the smoothed centre is (8 * 0 + 5 * 13) / 13 = 5, the
   // border stays. Factor 0.5: 0.5 * 13 + 0.5 * 5 = 9; factor 1.75: 22.75 - 3.75 = 19.
   TensorPtr image = Bytes({3, 3}, {0, 0, 0, 0, 13, 0, 0, 0, 0});
-  EXPECT_EQ(Values<uint8_t>(*kernels::MindSporeSharpness(*image, 0.5)), (std::vector<uint8_t>{0, 0, 0, 0, 9, 0, 0, 0, 0}));
+  EXPECT_EQ(Values<uint8_t>(*kernels::MindSporeSharpness(*image, 0.5)),
+            (std::vector<uint8_t>{0, 0, 0, 0, 9, 0, 0, 0, 0}));
   EXPECT_EQ((*kernels::MindSporeSharpness(*image, 1.75))->data()[4], 19);
   // Where the blend lands on a half MindSpore rounds (to even) and Pillow truncates: the
   // smoothed centre (8 + 65) / 13 = 5.6 -> 6, and 0.5 * 13 + 0.5 * 6 = 9.5 -> 10, Pillow 9.
@@ -287,13 +291,17 @@ TEST(RandomColorTest, BlendIsFusedLikeOpenCvs) {
 TEST(RandomColorTest, ArgumentErrorsNameTheTransform) {
   const auto message = [](const Result<RandomImageTransformPtr>& r) { return r.status().message(); };
   EXPECT_EQ(message(MakeRandomInvert(1.5)), "RandomInvert: prob must be in [0, 1], got 1.5");
-  EXPECT_EQ(message(MakeRandomPosterize(0, 8)), "RandomPosterize: bits must be (min, max) with min <= max, both in [1, 8], got (0, 8)");
+  EXPECT_EQ(message(MakeRandomPosterize(0, 8)),
+            "RandomPosterize: bits must be (min, max) with min <= max, both in [1, 8], got (0, 8)");
   EXPECT_EQ(message(MakeRandomLighting(-1)), "RandomLighting: alpha must be a non-negative number, got -1");
-  EXPECT_EQ(message(MakeRandomColor(2, 1)), "RandomColor: degrees must be (min, max) with min <= max, both >= 0, got (2, 1)");
+  EXPECT_EQ(message(MakeRandomColor(2, 1)),
+            "RandomColor: degrees must be (min, max) with min <= max, both >= 0, got (2, 1)");
   std::shared_ptr<RandomImageTransform> color = *MakeRandomColor(0.5, 1.5);
   TensorList grey = {Bytes({2, 2}, {1, 2, 3, 4})};
   const Status status = color->Compute(&grey, 0);
-  EXPECT_EQ(status.message(), "RandomColor: expected an image of shape (H, W) or (H, W, C) with 3 channels of uint8 or float32, got uint8 of shape [2, 2]");
+  EXPECT_EQ(status.message(),
+            "RandomColor: expected an image of shape (H, W) or (H, W, C) with 3 channels of uint8 or float32, "
+            "got uint8 of shape [2, 2]");
 }
 
 }  // namespace
