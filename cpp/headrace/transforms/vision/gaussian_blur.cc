@@ -1,5 +1,6 @@
 #include "headrace/transforms/vision/gaussian_blur.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -45,13 +46,28 @@ void Separable(const In* in, Out* out, int64_t height, int64_t width, int64_t ch
   for (int64_t y = 0; y < height; ++y) {
     const In* src = in + y * row_values;
     Acc* dst = horizontal.data() + y * row_values;
-    for (int64_t x = 0; x < width; ++x) {
+    // Inside the border the taps are consecutive pixels: tap k of value i is value
+    // i + (k - half) * channels, a loop over values the compiler vectorises.
+    const int half = sx / 2;
+    const int64_t inner_begin = std::min<int64_t>(half, width);
+    const int64_t inner_end = std::max<int64_t>(width - half, inner_begin);
+    for (int64_t i = inner_begin * channels; i < inner_end * channels; ++i) dst[i] = 0;
+    for (int k = 0; k < sx; ++k) {
+      const Acc weight = kx[k];
+      const In* tap = src + (k - half) * channels;
+      for (int64_t i = inner_begin * channels; i < inner_end * channels; ++i) {
+        dst[i] += static_cast<Acc>(tap[i]) * weight;
+      }
+    }
+    const auto border = [&](int64_t x) {
       for (int64_t c = 0; c < channels; ++c) {
         Acc sum = 0;
         for (int k = 0; k < sx; ++k) sum += static_cast<Acc>(src[cols[x * sx + k] * channels + c]) * kx[k];
         dst[x * channels + c] = sum;
       }
-    }
+    };
+    for (int64_t x = 0; x < inner_begin; ++x) border(x);
+    for (int64_t x = inner_end; x < width; ++x) border(x);
   }
   std::vector<Acc> column(static_cast<size_t>(row_values));
   for (int64_t y = 0; y < height; ++y) {
