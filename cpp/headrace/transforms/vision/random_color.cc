@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstring>
 
-#include "headrace/transforms/vision/color_adjust.h"
 #include "headrace/transforms/vision/color_space.h"
 #include "headrace/transforms/vision/enhance.h"
 #include "headrace/transforms/vision/image.h"
@@ -41,7 +40,7 @@ Status CheckRange(std::string_view transform, std::string_view argument, double 
                  "(" + Number(low) + ", " + Number(high) + ")");
 }
 
-// uint8 images of 1 or 3 channels: what the Pillow-style kernels take.
+// uint8 images of 1 or 3 channels: what the histogram and bit kernels take.
 std::function<Status(const Tensor&)> ToneImages(std::string name) {
   return [name](const Tensor& image) {
     return CheckImage(name, image, {DataType::kUInt8}, {1, 3}).status();
@@ -89,7 +88,8 @@ std::function<Parameters(Random*)> WithProbability(double prob, Parameters when_
 double Normal(Random* random, double stddev) {
   const double u = 1.0 - random->Uniform();
   const double v = random->Uniform();
-  return stddev * std::sqrt(-2.0 * std::log(u)) * std::cos(2.0 * M_PI * v);
+  constexpr double kTwoPi = 6.283185307179586;
+  return stddev * std::sqrt(-2.0 * std::log(u)) * std::cos(kTwoPi * v);
 }
 
 Result<RandomImageTransformPtr> Build(RandomImageTransform::Spec spec) {
