@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -103,6 +104,31 @@ Lut AutoContrastLut(Histogram h, double cutoff, const std::vector<int>& ignore) 
   return lut;
 }
 
+// MindSpore's AutoContrast table: the cutoff percent truncated to an integer, the cut
+// counts and the stretch computed in float.
+Lut MindSporeAutoContrastLut(Histogram h, double cutoff, const std::vector<int>& ignore) {
+  for (int v : ignore) h[v] = 0;
+  int64_t n = 0;
+  for (int64_t count : h) n += count;
+  const auto percent = static_cast<float>(static_cast<int>(cutoff));
+  const auto cut = static_cast<int64_t>(percent / 100.0f * static_cast<float>(n));
+  CutEnd(&h, cut, 0, 1);
+  CutEnd(&h, cut, 255, -1);
+  int lo = 0;
+  while (lo < 255 && h[lo] == 0) ++lo;
+  int hi = 255;
+  while (hi >= 0 && h[hi] == 0) --hi;
+  if (hi <= lo) return IdentityLut();
+  const float scale = 255.0f / static_cast<float>(hi - lo);
+  const float offset = -static_cast<float>(lo) * scale;
+  Lut lut;
+  for (int v = 0; v < 256; ++v) {
+    const int mapped = static_cast<int>(static_cast<float>(v) * scale + offset);
+    lut[v] = static_cast<uint8_t>(std::clamp(mapped, 0, 255));
+  }
+  return lut;
+}
+
 Lut EqualizeLut(const Histogram& h) {
   int64_t total = 0;
   int64_t last = 0;  // the count of the highest value present
@@ -124,6 +150,62 @@ Lut EqualizeLut(const Histogram& h) {
     n += h[v];
   }
   return lut;
+}
+
+// One row of Pillow's SMOOTH filter (3x3, weights 1 and a centre of 5, over 13), for the
+// `inner` values that have a left and a right neighbour `c` values away.
+void SmoothRow(const uint8_t* __restrict above, const uint8_t* __restrict centre,
+               const uint8_t* __restrict below, uint8_t* __restrict degenerate, int64_t inner, int64_t c) {
+  for (int64_t j = 0; j < inner; ++j) {
+    const auto sum = static_cast<uint16_t>(above[j - c] + above[j] + above[j + c] + centre[j - c] + 5 * centre[j] +
+                                           centre[j + c] + below[j - c] + below[j] + below[j + c]);
+    // Pillow sums float weights 1/13 and 5/13 and adds 0.5 (OpenCV's filter2D rounds the
+    // same float sum to nearest). sum / 13 is never within 1/26 of a rounding boundary, far
+    // beyond float error, so rounding it exactly in integers (sum / 13 + 1/2, floored)
+    // gives their value.
+    degenerate[j] = static_cast<uint8_t>(static_cast<uint16_t>(2 * sum + 13) / 26);
+  }
+}
+
+// The same filter on float values (OpenCV's filter2D with the float kernel, no rounding).
+void SmoothRow(const float* __restrict above, const float* __restrict centre, const float* __restrict below,
+               float* __restrict degenerate, int64_t inner, int64_t c) {
+  const float side = 1.0f / 13.0f, middle = 5.0f / 13.0f;
+  for (int64_t j = 0; j < inner; ++j) {
+    degenerate[j] = side * (above[j - c] + above[j] + above[j + c] + centre[j - c] + centre[j + c] + below[j - c] +
+                            below[j] + below[j + c]) +
+                    middle * centre[j];
+  }
+}
+
+// MindSpore's sharpness: the smoothed image (borders kept) blended with the image as
+// cv::addWeighted(image, factor, smoothed, 1 - factor): float weights, uint8 rounded to
+// nearest even and saturated.
+template <typename T>
+void MindSporeSharpen(const T* in, T* out, const ImageLayout& layout, double factor) {
+  const int64_t c = layout.channels;
+  const int64_t row = layout.width * c;
+  const int64_t count = layout.pixels() * c;
+  std::vector<T> smooth(in, in + count);
+  if (layout.height >= 3 && layout.width >= 3) {
+    for (int64_t y = 1; y + 1 < layout.height; ++y) {
+      SmoothRow(in + (y - 1) * row + c, in + y * row + c, in + (y + 1) * row + c, smooth.data() + y * row + c,
+                row - 2 * c, c);
+    }
+  }
+  // MindSpore keeps the factor as a float and takes 1 - factor of that float in double.
+  const auto alpha = static_cast<float>(factor);
+  const auto beta = static_cast<float>(1.0 - static_cast<double>(alpha));
+  for (int64_t i = 0; i < count; ++i) {
+    // cv::addWeighted's arithmetic as MindSpore's build runs it (measured against it on
+    // blends that land near halves): fma(image, alpha, smoothed * beta).
+    const float v = FusedMultiplyAdd(static_cast<float>(in[i]), alpha, static_cast<float>(smooth[i]) * beta);
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      out[i] = RoundToUint8(v);
+    } else {
+      out[i] = v;
+    }
+  }
 }
 
 }  // namespace
@@ -226,17 +308,20 @@ Result<TensorPtr> AdjustSharpness(const Tensor& image, double factor) {
     const uint8_t* __restrict above = in + (y - 1) * row + c;
     const uint8_t* __restrict centre = in + y * row + c;
     const uint8_t* __restrict below = in + (y + 1) * row + c;
-    uint8_t* __restrict degenerate = smooth.data();
-    for (int64_t j = 0; j < inner; ++j) {
-      const auto sum = static_cast<uint16_t>(
-          above[j - c] + above[j] + above[j + c] + centre[j - c] + 5 * centre[j] + centre[j + c] +
-          below[j - c] + below[j] + below[j + c]);
-      // Pillow sums float weights 1/13 and 5/13 and adds 0.5. sum / 13 is never within
-      // 1/26 of a rounding boundary, far beyond float error, so rounding it exactly in
-      // integers (sum / 13 + 1/2, floored) gives Pillow's value.
-      degenerate[j] = static_cast<uint8_t>(static_cast<uint16_t>(2 * sum + 13) / 26);
-    }
-    BlendValues(degenerate, centre, out + y * row + c, inner, static_cast<float>(factor));
+    SmoothRow(above, centre, below, smooth.data(), inner, c);
+    BlendValues(smooth.data(), centre, out + y * row + c, inner, static_cast<float>(factor));
+  }
+  return output;
+}
+
+Result<TensorPtr> MindSporeSharpness(const Tensor& image, double factor) {
+  ASSIGN_OR_RETURN(ImageLayout layout,
+                   CheckImage("Sharpness", image, {DataType::kUInt8, DataType::kFloat32}));
+  ASSIGN_OR_RETURN(TensorPtr output, NewLike(image));
+  if (image.dtype() == DataType::kUInt8) {
+    MindSporeSharpen(image.data_as<uint8_t>(), output->mutable_data(), layout, factor);
+  } else {
+    MindSporeSharpen(image.data_as<float>(), reinterpret_cast<float*>(output->mutable_data()), layout, factor);
   }
   return output;
 }
@@ -287,6 +372,37 @@ Result<TensorPtr> Equalize(const Tensor& image) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckToneImage("Equalize", image));
   std::vector<Lut> luts;
   for (const Histogram& h : Histograms(image, layout)) luts.push_back(EqualizeLut(h));
+  return ApplyChannelLuts(image, luts.data(), layout.channels);
+}
+
+Result<TensorPtr> MindSporeAutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore) {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckToneImage("AutoContrast", image));
+  RETURN_IF_ERROR(CheckAutoContrastArguments(cutoff, ignore));
+  std::vector<Lut> luts;
+  for (const Histogram& h : Histograms(image, layout)) luts.push_back(MindSporeAutoContrastLut(h, cutoff, ignore));
+  return ApplyChannelLuts(image, luts.data(), layout.channels);
+}
+
+Result<TensorPtr> EqualizeHistogram(const Tensor& image) {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckToneImage("Equalize", image));
+  std::vector<Lut> luts;
+  for (const Histogram& h : Histograms(image, layout)) {
+    Lut lut = IdentityLut();
+    int first = 0;
+    while (h[first] == 0) ++first;  // every channel has pixels: CheckImage refuses empty images
+    const int64_t rest = layout.pixels() - h[first];
+    if (rest > 0) {
+      // OpenCV's arithmetic: a float scale, the running count times it rounded to nearest even.
+      const float scale = 255.0f / static_cast<float>(rest);
+      int64_t sum = 0;
+      lut[first] = 0;
+      for (int v = first + 1; v < 256; ++v) {
+        sum += h[v];
+        lut[v] = static_cast<uint8_t>(std::min(255.0f, std::nearbyint(static_cast<float>(sum) * scale)));
+      }
+    }
+    luts.push_back(lut);
+  }
   return ApplyChannelLuts(image, luts.data(), layout.channels);
 }
 

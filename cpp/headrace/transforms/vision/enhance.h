@@ -25,6 +25,23 @@ namespace headrace::transforms {
 
 namespace kernels {
 
+// fma(a, b, c) in float (one rounding) without a libm call where the CPU has no FMA: the
+// product of two floats is exact in double, and so is its sum with c for the magnitudes
+// of pixel blends, so one rounding to float remains. cv::addWeighted's arithmetic.
+inline float FusedMultiplyAdd(float a, float b, float c) {
+  return static_cast<float>(static_cast<double>(a) * static_cast<double>(b) + static_cast<double>(c));
+}
+
+// A float rounded to the nearest integer, ties to even (cvRound, std::nearbyint in the
+// default mode), as a uint8 clipped to [0, 255]. Adding and taking away 1.5 * 2^23 leaves
+// no fraction bits, so the FPU's round-to-nearest-even does the rounding without a libm
+// call (valid for |v| < 2^22; larger values are clipped first).
+inline uint8_t RoundToUint8(float v) {
+  v = v < -1.0f ? -1.0f : v > 256.0f ? 256.0f : v;
+  const float rounded = (v + 12582912.0f) - 12582912.0f;
+  return static_cast<uint8_t>(rounded < 0.0f ? 0.0f : rounded > 255.0f ? 255.0f : rounded);
+}
+
 // A table giving each uint8 value its new value.
 using Lut = std::array<uint8_t, 256>;
 
@@ -54,6 +71,12 @@ Result<TensorPtr> ApplyChannelLuts(const Tensor& image, const Lut* luts, int64_t
 // outermost rows and columns keep their values, and images under 3x3 are unchanged.
 Result<TensorPtr> AdjustSharpness(const Tensor& image, double factor);
 
+// MindSpore's Sharpness (RandomSharpness, RandomAdjustSharpness): the same smoothed image,
+// blended as cv::addWeighted(image, factor, smoothed, 1 - factor) does (rounded to nearest
+// instead of Pillow's truncation, so within one level of AdjustSharpness). uint8 or
+// float32 images with any number of channels; float32 is neither rounded nor clipped.
+Result<TensorPtr> MindSporeSharpness(const Tensor& image, double factor);
+
 // ImageOps.posterize: keeps the `bits` high bits of every value; bits in [0, 8] (0 gives
 // black, as MindSpore allows; Pillow stops at 1).
 Result<TensorPtr> Posterize(const Tensor& image, int bits);
@@ -67,8 +90,17 @@ Result<TensorPtr> Solarize(const Tensor& image, double low, double high);
 // remaining range to [0, 255]. cutoff in [0, 50), ignore values in [0, 255].
 Result<TensorPtr> AutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore);
 
+// MindSpore's AutoContrast (its C++ kernel): as above, but the cutoff percent is truncated
+// to an integer and the cut and the stretch are computed in float.
+Result<TensorPtr> MindSporeAutoContrast(const Tensor& image, double cutoff, const std::vector<int>& ignore);
+
 // ImageOps.equalize: per channel, maps values through the cumulative histogram.
 Result<TensorPtr> Equalize(const Tensor& image);
+
+// OpenCV's equalizeHist per channel (MindSpore's Equalize): with n pixels and m the count
+// of the lowest value present, value v maps to round(255 * (pixels above that lowest value,
+// up to v) / (n - m)); a flat channel stays as it is.
+Result<TensorPtr> EqualizeHistogram(const Tensor& image);
 
 // ImageOps.invert: 255 - v.
 Result<TensorPtr> Invert(const Tensor& image);

@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "headrace/core/cast.h"
 #include "headrace/transforms/vision/image.h"
 
 namespace headrace::transforms {
@@ -157,6 +158,62 @@ Result<TensorPtr> Normalize::Apply(const Tensor& image, const std::vector<float>
 Status Normalize::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
   ASSIGN_OR_RETURN(columns->front(), Apply(*image, mean_, std_, is_hwc_));
+  return Status::OK();
+}
+
+Result<std::shared_ptr<NormalizePad>> NormalizePad::Make(std::vector<float> mean, std::vector<float> std,
+                                                         DataType dtype, bool is_hwc) {
+  if (mean.size() != 3 || std.size() != 3) {
+    return Status::InvalidArgument("NormalizePad: mean and std must have 3 values, got " +
+                                   std::to_string(mean.size()) + " and " + std::to_string(std.size()));
+  }
+  if (dtype != DataType::kFloat32 && dtype != DataType::kFloat16) {
+    return Status::InvalidArgument("NormalizePad: dtype must be float32 or float16, got " +
+                                   std::string(DataTypeName(dtype)));
+  }
+  for (float s : std) {
+    if (!(s > 0.0f) || !std::isfinite(s)) {
+      return Status::InvalidArgument("NormalizePad: std values must be positive, got " + std::to_string(s));
+    }
+  }
+  return std::make_shared<NormalizePad>(std::move(mean), std::move(std), dtype, is_hwc);
+}
+
+Result<TensorPtr> NormalizePad::Apply(const Tensor& image, const std::vector<float>& mean,
+                                      const std::vector<float>& std, DataType dtype, bool is_hwc) {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("NormalizePad", image, {DataType::kUInt8, DataType::kFloat32}));
+  const int64_t channels = is_hwc ? layout.channels : image.shape()[0];
+  if (image.rank() != 3 || channels != 3) {
+    return Status::InvalidArgument("NormalizePad: expected a 3-channel image of shape " +
+                                   std::string(is_hwc ? "(H, W, 3)" : "(3, H, W) (is_hwc=False)") + ", got " +
+                                   std::string(DataTypeName(image.dtype())) + " of shape " +
+                                   ShapeToString(image.shape()));
+  }
+  ASSIGN_OR_RETURN(TensorPtr normalized, Normalize::Apply(image, mean, std, is_hwc));
+  Shape shape = image.shape();
+  shape[is_hwc ? 2 : 0] = 4;
+  ASSIGN_OR_RETURN(TensorPtr padded, Tensor::Create(DataType::kFloat32, shape));
+  const float* in = normalized->data_as<float>();
+  auto* out = reinterpret_cast<float*>(padded->mutable_data());
+  const int64_t count = normalized->num_elements();
+  if (is_hwc) {
+    for (int64_t i = 0, o = 0; i < count; i += 3, o += 4) {
+      out[o] = in[i];
+      out[o + 1] = in[i + 1];
+      out[o + 2] = in[i + 2];
+      out[o + 3] = 0.0f;
+    }
+  } else {  // channels first: the three planes, then a plane of zeros
+    std::memcpy(out, in, static_cast<size_t>(count) * sizeof(float));
+    std::fill(out + count, out + count + count / 3, 0.0f);
+  }
+  if (dtype == DataType::kFloat32) return padded;
+  return CastTensor(padded, dtype);
+}
+
+Status NormalizePad::Compute(TensorList* columns, uint64_t /*seed*/) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
+  ASSIGN_OR_RETURN(columns->front(), Apply(*image, mean_, std_, dtype_, is_hwc_));
   return Status::OK();
 }
 

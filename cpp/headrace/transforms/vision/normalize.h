@@ -1,6 +1,7 @@
 // Value and layout transforms that end most image pipelines, as
-// mindspore.dataset.vision.Normalize, Rescale and HWC2CHW:
+// mindspore.dataset.vision.Normalize, NormalizePad, Rescale and HWC2CHW:
 //   Normalize(mean, std, is_hwc)  uint8 or float32 -> float32, (pixel - mean[c]) / std[c];
+//   NormalizePad(...)             Normalize, then a fourth channel of zeros;
 //   Rescale(rescale, shift)       uint8 or float32 -> float32, pixel * rescale + shift;
 //   HWC2CHW()                     any fixed-width dtype, (H, W, C) -> (C, H, W), (H, W) -> (1, H, W).
 // They are separate transforms (as in MindSpore) but each is one pass over the image with
@@ -45,6 +46,31 @@ class Normalize : public transforms::TensorOp {
  private:
   const std::vector<float> mean_;
   const std::vector<float> std_;
+  const bool is_hwc_;
+};
+
+// mindspore.dataset.vision.NormalizePad: Normalize of a 3-channel image, then a fourth
+// channel of zeros; float32 or float16 (`dtype`). HWC (H, W, 3) -> (H, W, 4), or with
+// is_hwc=False (3, H, W) -> (4, H, W).
+class NormalizePad : public transforms::TensorOp {
+ public:
+  // Three means and stds (std positive and finite); dtype kFloat32 or kFloat16.
+  static Result<std::shared_ptr<NormalizePad>> Make(std::vector<float> mean, std::vector<float> std,
+                                                    DataType dtype, bool is_hwc);
+
+  std::string name() const override { return "NormalizePad"; }
+  Status Compute(TensorList* columns, uint64_t seed) override;
+
+  static Result<TensorPtr> Apply(const Tensor& image, const std::vector<float>& mean,
+                                 const std::vector<float>& std, DataType dtype, bool is_hwc);
+
+  NormalizePad(std::vector<float> mean, std::vector<float> std, DataType dtype, bool is_hwc)
+      : mean_(std::move(mean)), std_(std::move(std)), dtype_(dtype), is_hwc_(is_hwc) {}
+
+ private:
+  const std::vector<float> mean_;
+  const std::vector<float> std_;
+  const DataType dtype_;
   const bool is_hwc_;
 };
 

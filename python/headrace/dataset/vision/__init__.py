@@ -9,13 +9,20 @@ per row, so the same seed gives the same images with any number of workers.
 from headrace.dataset.vision.augment import AutoAugment, RandAugment
 from headrace.dataset.vision.color import *  # noqa: F401,F403
 from headrace.dataset.vision.color import __all__ as _color_names
+from headrace.dataset.vision.color_space import *  # noqa: F401,F403
+from headrace.dataset.vision.color_space import __all__ as _color_space_names
 from headrace.dataset.vision.decode import Decode
 from headrace.dataset.vision.geometry import *  # noqa: F401,F403
 from headrace.dataset.vision.geometry import __all__ as _geometry_names
+from headrace.dataset.vision.random_color import *  # noqa: F401,F403
+from headrace.dataset.vision.random_color import __all__ as _random_color_names
 from headrace.dataset.vision.utils import AutoAugmentPolicy, Border, Inter
+from headrace.dataset.vision.values import *  # noqa: F401,F403
+from headrace.dataset.vision.values import __all__ as _values_names
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "RandAugment",
-           *_color_names, *_geometry_names]
+           *_color_names, *_geometry_names,
+           *_color_space_names, *_random_color_names, *_values_names]
 
 
 def _record_every_factory() -> None:

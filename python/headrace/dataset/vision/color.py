@@ -61,13 +61,20 @@ def _numbers(transform: str, name: str, values: Any, **bounds: Any) -> list:
     return [_number(transform, f"{name}[{i}]", v, **bounds) for i, v in enumerate(values)]
 
 
-def _min_max(transform: str, name: str, value: Any, low: float, high: float) -> Tuple[float, float]:
-    """A (min, max) pair within [low, high] with min <= max."""
+def _min_max(transform: str, name: str, value: Any, low: float, high: float,
+             integers: bool = False) -> Tuple[Any, Any]:
+    """A (min, max) pair within [low, high] with min <= max; ints where `integers`."""
     if not isinstance(value, (list, tuple)) or len(value) != 2:
-        raise InvalidArgumentError(
-            f"{transform}: {name} must be a number or a sequence (min, max), got {value!r}")
-    first = _number(transform, f"{name}[0]", value[0], low, high)
-    second = _number(transform, f"{name}[1]", value[1], low, high)
+        kind = "a sequence (min, max)" if integers else "a number or a sequence (min, max)"
+        raise InvalidArgumentError(f"{transform}: {name} must be {kind}, got {value!r}")
+    first: Any
+    second: Any
+    if integers:
+        first = check_int(f"{transform}: {name}[0]", value[0], int(low), int(high))
+        second = check_int(f"{transform}: {name}[1]", value[1], int(low), int(high))
+    else:
+        first = _number(transform, f"{name}[0]", value[0], low, high)
+        second = _number(transform, f"{name}[1]", value[1], low, high)
     if first > second:
         raise InvalidArgumentError(
             f"{transform}: {name} must be (min, max) with min <= max, got {tuple(value)!r}")
@@ -147,13 +154,16 @@ def AutoContrast(cutoff: float = 0.0,  # noqa: N802
     """Stretches each channel to [0, 255] after dropping `cutoff` percent (in [0, 50)) of
     the pixels at each end and the values in `ignore` (ImageOps.autocontrast)."""
     cutoff = _number("AutoContrast", "cutoff", cutoff, low=0.0, high=50.0, high_open=True)
+    return _transforms.AutoContrast(cutoff, _ignored("AutoContrast", ignore))
+
+
+def _ignored(transform: str, ignore: Union[None, int, Sequence[int]]) -> list:
+    """AutoContrast's `ignore` (None, one value or a sequence, each in [0, 255]) as a list."""
     if ignore is None:
-        ignored: list = []
-    elif isinstance(ignore, (list, tuple)):
-        ignored = [check_int(f"AutoContrast: ignore[{i}]", v, 0, 255) for i, v in enumerate(ignore)]
-    else:
-        ignored = [check_int("AutoContrast: ignore", ignore, 0, 255)]
-    return _transforms.AutoContrast(cutoff, ignored)
+        return []
+    if isinstance(ignore, (list, tuple)):
+        return [check_int(f"{transform}: ignore[{i}]", v, 0, 255) for i, v in enumerate(ignore)]
+    return [check_int(f"{transform}: ignore", ignore, 0, 255)]
 
 
 def Equalize() -> "_transforms.Equalize":  # noqa: N802
