@@ -14,7 +14,6 @@ MindSpore 2.10's pixels.
 from __future__ import annotations
 
 import io
-import json
 import os
 
 import numpy as np
@@ -27,11 +26,10 @@ from headrace.dataset.vision import Inter
 from headrace.errors import InvalidArgumentError
 
 from . import opencv_resize_reference as reference
+from .mindspore_fixtures import FIXTURES, assert_close, cases, fixture
 
 Image = pytest.importorskip("PIL.Image")
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "mindspore_vision")
 INTERS = {"nearest": Inter.NEAREST, "linear": Inter.LINEAR, "cubic": Inter.BICUBIC, "area": Inter.AREA,
           "pilcubic": Inter.PILCUBIC}
 OPENCV = ["nearest", "linear", "cubic", "area"]
@@ -45,26 +43,6 @@ def mindspore_resampling():
     config.set_image_resampling("mindspore")
     yield
     config.set_image_resampling(previous)
-
-
-def fixture(name: str) -> np.ndarray:
-    return np.load(os.path.join(FIXTURES, name))
-
-
-def cases(file: str) -> dict:
-    with open(os.path.join(FIXTURES, file)) as f:
-        return json.load(f)
-
-
-def max_difference(a: np.ndarray, b: np.ndarray) -> float:
-    assert a.shape == b.shape, (a.shape, b.shape)
-    assert a.dtype == b.dtype, (a.dtype, b.dtype)
-    return float(np.abs(a.astype(np.float64) - b.astype(np.float64)).max()) if a.size else 0.0
-
-
-def assert_close(ours: np.ndarray, expected: np.ndarray) -> None:
-    tolerance = 1.0 if ours.dtype == np.uint8 else 1e-4
-    assert max_difference(ours, expected) <= tolerance
 
 
 def random_image(shape, seed: int, dtype=np.uint8) -> np.ndarray:
@@ -181,6 +159,25 @@ def test_pilcubic_and_antialias_are_pillows_filters(inter, pillow, size):
     image = fixture("input_61x83.npy")
     expected = np.asarray(Image.fromarray(image).resize((size[1], size[0]), getattr(Image, pillow)))
     assert_close(vision.Resize(size, inter)(image), expected)
+
+
+@pytest.mark.parametrize("size", [(45, 200), (30, 300), (20, 150)])
+def test_pilcubic_runs_the_horizontal_pass_first(size):
+    # MindSpore's copy of Pillow's resampling always runs the horizontal pass first; Pillow 13
+    # runs the vertical one first when the height shrinks much more than the width, and the
+    # 8-bit intermediate image then rounds differently. Pillow resizing one axis at a time,
+    # width then height, is the reference.
+    image = fixture("input_61x83.npy")
+    height, width = size
+    wide = Image.fromarray(image).resize((width, image.shape[0]), Image.BICUBIC)
+    expected = np.asarray(wide.resize((width, height), Image.BICUBIC))
+    np.testing.assert_array_equal(vision.Resize(size, Inter.PILCUBIC)(image), expected)
+
+
+def test_pillow_resampling_keeps_pillows_own_pass_order(pillow_resampling):
+    image = fixture("input_61x83.npy")
+    expected = np.asarray(Image.fromarray(image).resize((200, 45), Image.BICUBIC))
+    np.testing.assert_array_equal(vision.Resize((45, 200), Inter.PILCUBIC)(image), expected)
 
 
 @pytest.mark.parametrize("inter, pillow", [(Inter.PILCUBIC, "BICUBIC"), (Inter.ANTIALIAS, "LANCZOS")])

@@ -58,7 +58,8 @@ struct Filter {
 
 Filter PillowFilter(Interpolation interpolation) {
   switch (interpolation) {
-    case Interpolation::kPillowBicubic: return {CubicFilter, 2.0};
+    case Interpolation::kPillowBicubic:
+    case Interpolation::kMindSporePilCubic: return {CubicFilter, 2.0};
     case Interpolation::kPillowLanczos: return {LanczosFilter, 3.0};
     default: return {TriangleFilter, 1.0};
   }
@@ -392,9 +393,11 @@ void Resample(const Tensor& image, const ImageLayout& layout, const std::array<f
   auto horizontal = BuildAxisTable<K>(layout.width, box[0], box[2], out_width, interpolation);
   // The order of the passes changes the rounding of the 8-bit intermediate image, so it
   // follows Pillow (since 13.0): vertical first when the height shrinks by more than
-  // twice as many pixels as the width (image sizes, whatever the box).
+  // twice as many pixels as the width (image sizes, whatever the box). MindSpore's
+  // PILCUBIC keeps the older order, horizontal first.
   const int64_t height_cut = layout.height - out_height;
-  const bool vertical_first = height_cut > 0 && height_cut > 2 * (layout.width - out_width);
+  const bool vertical_first = interpolation != Interpolation::kMindSporePilCubic && height_cut > 0 &&
+                              height_cut > 2 * (layout.width - out_width);
   if (!vertical_first) {
     // Only the rows the vertical pass reads go through the horizontal one.
     // (Uninitialised: every element is written before it is read.)
@@ -429,7 +432,7 @@ struct NamedInterpolation {
   std::string_view name;
 };
 
-constexpr std::array<NamedInterpolation, 8> kInterpolationNames = {{
+constexpr std::array<NamedInterpolation, 9> kInterpolationNames = {{
     {Interpolation::kNearest, "nearest"},
     {Interpolation::kLinear, "linear"},
     {Interpolation::kCubic, "cubic"},
@@ -438,6 +441,7 @@ constexpr std::array<NamedInterpolation, 8> kInterpolationNames = {{
     {Interpolation::kPillowBilinear, "pil_bilinear"},
     {Interpolation::kPillowBicubic, "pil_bicubic"},
     {Interpolation::kPillowLanczos, "pil_lanczos"},
+    {Interpolation::kMindSporePilCubic, "ms_pilcubic"},
 }};
 
 }  // namespace
@@ -464,6 +468,7 @@ bool IsPillowInterpolation(Interpolation interpolation) {
     case Interpolation::kPillowBilinear:
     case Interpolation::kPillowBicubic:
     case Interpolation::kPillowLanczos:
+    case Interpolation::kMindSporePilCubic:
       return true;
     default:
       return false;

@@ -43,12 +43,17 @@ enum class Interpolation {
   kArea,     // OpenCV INTER_AREA
   kPillowNearest,
   kPillowBilinear,
-  kPillowBicubic,  // MindSpore's PILCUBIC
+  kPillowBicubic,
   kPillowLanczos,  // MindSpore's ANTIALIAS
+  // MindSpore's PILCUBIC: Pillow's bicubic filter with the pass order of the Pillow code
+  // MindSpore carries (horizontal first, always); Pillow 13 runs the vertical pass first
+  // when the height shrinks much more than the width, which rounds the 8-bit
+  // intermediate image differently.
+  kMindSporePilCubic,
 };
 
 // The names the bindings use: "nearest", "linear", "cubic", "area", "pil_nearest",
-// "pil_bilinear", "pil_bicubic", "pil_lanczos"; InvalidArgument naming `name` otherwise.
+// "pil_bilinear", "pil_bicubic", "pil_lanczos", "ms_pilcubic"; InvalidArgument naming `name` otherwise.
 Result<Interpolation> ParseInterpolation(std::string_view name);
 std::string_view InterpolationName(Interpolation interpolation);
 // True for the Pillow kernels (fractional source boxes, antialiasing when shrinking).

@@ -29,7 +29,7 @@ class Inter(str, Enum):
 # The C++ kernel each Inter names, by config.get_image_resampling().
 _KERNELS = {
     "mindspore": {"nearest": "nearest", "linear": "linear", "cubic": "cubic", "area": "area",
-                  "pilcubic": "pil_bicubic", "antialias": "pil_lanczos"},
+                  "pilcubic": "ms_pilcubic", "antialias": "pil_lanczos"},
     "pillow": {"nearest": "pil_nearest", "linear": "pil_bilinear", "cubic": "pil_bicubic", "area": "area",
                "pilcubic": "pil_bicubic", "antialias": "pil_lanczos"},
 }
