@@ -124,21 +124,34 @@ void RegisterVisionColor(py::module_& m) {
       .def(py::init<float, float>(), py::arg("rescale"), py::arg("shift"));
   TransformClass<t::HWC2CHW>(transforms, "HWC2CHW").def(py::init<>());
 
+  // `arithmetic`: "mindspore" (MindSpore's kernels) or "pillow" (Pillow's ImageEnhance and
+  // ImageOps); headrace.dataset.vision passes config.get_image_resampling().
+  auto arithmetic = [](const std::string& name) { return ValueOrThrow(t::ParseColorArithmetic(name)); };
   TransformClass<t::AdjustBrightness>(transforms, "AdjustBrightness")
-      .def(py::init([](double factor) { return ValueOrThrow(t::AdjustBrightness::Make(factor)); }),
-           py::arg("brightness_factor"));
+      .def(py::init([arithmetic](double factor, const std::string& kernels) {
+             return ValueOrThrow(t::AdjustBrightness::Make(factor, arithmetic(kernels)));
+           }),
+           py::arg("brightness_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustContrast>(transforms, "AdjustContrast")
-      .def(py::init([](double factor) { return ValueOrThrow(t::AdjustContrast::Make(factor)); }),
-           py::arg("contrast_factor"));
+      .def(py::init([arithmetic](double factor, const std::string& kernels) {
+             return ValueOrThrow(t::AdjustContrast::Make(factor, arithmetic(kernels)));
+           }),
+           py::arg("contrast_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustSaturation>(transforms, "AdjustSaturation")
-      .def(py::init([](double factor) { return ValueOrThrow(t::AdjustSaturation::Make(factor)); }),
-           py::arg("saturation_factor"));
+      .def(py::init([arithmetic](double factor, const std::string& kernels) {
+             return ValueOrThrow(t::AdjustSaturation::Make(factor, arithmetic(kernels)));
+           }),
+           py::arg("saturation_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustHue>(transforms, "AdjustHue")
-      .def(py::init([](double factor) { return ValueOrThrow(t::AdjustHue::Make(factor)); }),
-           py::arg("hue_factor"));
+      .def(py::init([arithmetic](double factor, const std::string& kernels) {
+             return ValueOrThrow(t::AdjustHue::Make(factor, arithmetic(kernels)));
+           }),
+           py::arg("hue_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustSharpness>(transforms, "AdjustSharpness")
-      .def(py::init([](double factor) { return ValueOrThrow(t::AdjustSharpness::Make(factor)); }),
-           py::arg("sharpness_factor"));
+      .def(py::init([arithmetic](double factor, const std::string& kernels) {
+             return ValueOrThrow(t::AdjustSharpness::Make(factor, arithmetic(kernels)));
+           }),
+           py::arg("sharpness_factor"), py::arg("arithmetic") = "mindspore");
 
   TransformClass<t::Posterize>(transforms, "Posterize")
       .def(py::init([](int bits) { return ValueOrThrow(t::Posterize::Make(bits)); }), py::arg("bits"));
@@ -146,20 +159,26 @@ void RegisterVisionColor(py::module_& m) {
       .def(py::init([](double low, double high) { return ValueOrThrow(t::Solarize::Make(low, high)); }),
            py::arg("threshold_min"), py::arg("threshold_max"));
   TransformClass<t::AutoContrast>(transforms, "AutoContrast")
-      .def(py::init([](double cutoff, std::vector<int> ignore) {
-             return ValueOrThrow(t::AutoContrast::Make(cutoff, std::move(ignore)));
+      .def(py::init([arithmetic](double cutoff, std::vector<int> ignore, const std::string& kernels) {
+             return ValueOrThrow(t::AutoContrast::Make(cutoff, std::move(ignore), arithmetic(kernels)));
            }),
-           py::arg("cutoff") = 0.0, py::arg("ignore") = std::vector<int>{});
-  TransformClass<t::Equalize>(transforms, "Equalize").def(py::init<>());
+           py::arg("cutoff") = 0.0, py::arg("ignore") = std::vector<int>{}, py::arg("arithmetic") = "mindspore");
+  TransformClass<t::Equalize>(transforms, "Equalize")
+      .def(py::init([arithmetic](const std::string& kernels) {
+             return std::make_shared<t::Equalize>(arithmetic(kernels));
+           }),
+           py::arg("arithmetic") = "mindspore");
   TransformClass<t::Invert>(transforms, "Invert").def(py::init<>());
 
   TransformClass<t::RandomColorAdjust>(transforms, "RandomColorAdjust")
-      .def(py::init([](std::pair<double, double> brightness, std::pair<double, double> contrast,
-                       std::pair<double, double> saturation, std::pair<double, double> hue) {
+      .def(py::init([arithmetic](std::pair<double, double> brightness, std::pair<double, double> contrast,
+                                 std::pair<double, double> saturation, std::pair<double, double> hue,
+                                 const std::string& kernels) {
              return ValueOrThrow(t::RandomColorAdjust::Make(Range(brightness), Range(contrast),
-                                                            Range(saturation), Range(hue)));
+                                                            Range(saturation), Range(hue), arithmetic(kernels)));
            }),
-           py::arg("brightness"), py::arg("contrast"), py::arg("saturation"), py::arg("hue"));
+           py::arg("brightness"), py::arg("contrast"), py::arg("saturation"), py::arg("hue"),
+           py::arg("arithmetic") = "mindspore");
 
   RegisterMindSporeColor(transforms);
 }

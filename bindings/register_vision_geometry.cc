@@ -87,8 +87,11 @@ void RegisterVisionGeometry(py::module_& m) {
       }),
       py::arg("top"), py::arg("left"), py::arg("height"), py::arg("width"));
   Class<CenterCrop>(t, "CenterCrop")
-      .def(py::init([](int64_t height, int64_t width) { return ValueOrThrow(CenterCrop::Make(height, width)); }),
-           py::arg("height"), py::arg("width"));
+      .def(py::init([](int64_t height, int64_t width, bool torchvision_offsets) {
+             return ValueOrThrow(CenterCrop::Make(
+                 height, width, torchvision_offsets ? CenterOffsets::kTorchvision : CenterOffsets::kMindSpore));
+           }),
+           py::arg("height"), py::arg("width"), py::arg("torchvision_offsets") = false);
   Class<RandomCrop>(t, "RandomCrop")
       .def(py::init([](int64_t height, int64_t width, const LTRB& padding, bool pad_if_needed, Fill fill,
                        const std::string& padding_mode) {

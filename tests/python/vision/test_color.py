@@ -1,6 +1,8 @@
-"""headrace.dataset.vision colour and value transforms against Pillow and NumPy.
+"""headrace.dataset.vision colour and value transforms against Pillow and NumPy, under
+config.set_image_resampling("pillow") (test_mindspore_color.py holds the default mode to
+MindSpore's kernels).
 
-The colour transforms reproduce Pillow's integer and float arithmetic step for step
+There the colour transforms reproduce Pillow's integer and float arithmetic step for step
 (ImageEnhance's blend in float, "L" and "HSV" conversions, ImageOps' lookup tables), so
 every comparison with Pillow is exact; Normalize and Rescale compare with NumPy within
 float32 rounding.
@@ -19,6 +21,8 @@ from headrace.errors import InvalidArgumentError
 Image = pytest.importorskip("PIL.Image")
 ImageEnhance = pytest.importorskip("PIL.ImageEnhance")
 ImageOps = pytest.importorskip("PIL.ImageOps")
+
+pytestmark = pytest.mark.usefixtures("pillow_resampling")
 
 # Odd sizes, RGB, grey (H, W) and grey (H, W, 1).
 SHAPES = [(37, 53, 3), (31, 29), (17, 23, 1)]
@@ -244,12 +248,13 @@ def test_random_color_adjust_in_a_pipeline_repeats_with_any_worker_count():
         np.testing.assert_array_equal(one, two)
 
 
-@pytest.mark.parametrize("transform", [vision.AdjustBrightness(0.5), vision.AdjustContrast(0.5),
-                                       vision.AdjustSaturation(0.5), vision.AdjustHue(0.1),
-                                       vision.AdjustSharpness(0.5), vision.Posterize(3),
-                                       vision.Solarize(9), vision.AutoContrast(), vision.Equalize(),
-                                       vision.Invert(), vision.RandomColorAdjust(0.3)])
-def test_errors_name_the_transform_and_the_image(transform):
+@pytest.mark.parametrize("make", [lambda: vision.AdjustBrightness(0.5), lambda: vision.AdjustContrast(0.5),
+                                  lambda: vision.AdjustSaturation(0.5), lambda: vision.AdjustHue(0.1),
+                                  lambda: vision.AdjustSharpness(0.5), lambda: vision.Posterize(3),
+                                  lambda: vision.Solarize(9), vision.AutoContrast, vision.Equalize,
+                                  vision.Invert, lambda: vision.RandomColorAdjust(0.3)])
+def test_errors_name_the_transform_and_the_image(make):
+    transform = make()  # made under the module's Pillow mode
     name = transform.name
     with pytest.raises(ValueError, match=rf"^{name}: expected an image of shape \(H, W\) or \(H, W, C\) "
                                          r"with 1 or 3 channels of uint8, got float32 of shape \[4, 5, 3\]$"):

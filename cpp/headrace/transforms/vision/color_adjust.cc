@@ -8,6 +8,7 @@
 #include "headrace/core/random.h"
 #include "headrace/transforms/vision/enhance.h"
 #include "headrace/transforms/vision/image.h"
+#include "headrace/transforms/vision/mindspore_color.h"
 
 namespace headrace::transforms {
 
@@ -199,53 +200,58 @@ Status CheckFactor(std::string_view transform, std::string_view argument, double
 
 }  // namespace
 
-Result<std::shared_ptr<AdjustBrightness>> AdjustBrightness::Make(double brightness_factor) {
+Result<std::shared_ptr<AdjustBrightness>> AdjustBrightness::Make(double brightness_factor, ColorArithmetic arithmetic) {
   RETURN_IF_ERROR(CheckFactor("AdjustBrightness", "brightness_factor", brightness_factor));
-  return std::make_shared<AdjustBrightness>(brightness_factor);
+  return std::make_shared<AdjustBrightness>(brightness_factor, arithmetic);
 }
 
 Status AdjustBrightness::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [&](const Tensor& image) { return kernels::AdjustBrightness(image, factor_); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return AdjustColor(image, ColorAdjustment::kBrightness, factor_, arithmetic_);
+  });
 }
 
-Result<std::shared_ptr<AdjustContrast>> AdjustContrast::Make(double contrast_factor) {
+Result<std::shared_ptr<AdjustContrast>> AdjustContrast::Make(double contrast_factor, ColorArithmetic arithmetic) {
   RETURN_IF_ERROR(CheckFactor("AdjustContrast", "contrast_factor", contrast_factor));
-  return std::make_shared<AdjustContrast>(contrast_factor);
+  return std::make_shared<AdjustContrast>(contrast_factor, arithmetic);
 }
 
 Status AdjustContrast::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [&](const Tensor& image) { return kernels::AdjustContrast(image, factor_); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return AdjustColor(image, ColorAdjustment::kContrast, factor_, arithmetic_);
+  });
 }
 
-Result<std::shared_ptr<AdjustSaturation>> AdjustSaturation::Make(double saturation_factor) {
+Result<std::shared_ptr<AdjustSaturation>> AdjustSaturation::Make(double saturation_factor, ColorArithmetic arithmetic) {
   RETURN_IF_ERROR(CheckFactor("AdjustSaturation", "saturation_factor", saturation_factor));
-  return std::make_shared<AdjustSaturation>(saturation_factor);
+  return std::make_shared<AdjustSaturation>(saturation_factor, arithmetic);
 }
 
 Status AdjustSaturation::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [&](const Tensor& image) { return kernels::AdjustSaturation(image, factor_); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return AdjustColor(image, ColorAdjustment::kSaturation, factor_, arithmetic_);
+  });
 }
 
-Result<std::shared_ptr<AdjustHue>> AdjustHue::Make(double hue_factor) {
+Result<std::shared_ptr<AdjustHue>> AdjustHue::Make(double hue_factor, ColorArithmetic arithmetic) {
   if (!(hue_factor >= -0.5 && hue_factor <= 0.5)) {
     return Status::InvalidArgument("AdjustHue: hue_factor must be in [-0.5, 0.5], got " +
                                    std::to_string(hue_factor));
   }
-  return std::make_shared<AdjustHue>(hue_factor);
+  return std::make_shared<AdjustHue>(hue_factor, arithmetic);
 }
 
 Status AdjustHue::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [&](const Tensor& image) { return kernels::AdjustHue(image, factor_); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return AdjustColor(image, ColorAdjustment::kHue, factor_, arithmetic_);
+  });
 }
 
 Result<std::shared_ptr<RandomColorAdjust>> RandomColorAdjust::Make(FactorRange brightness,
                                                                    FactorRange contrast,
                                                                    FactorRange saturation,
-                                                                   FactorRange hue) {
+                                                                   FactorRange hue,
+                                                                   ColorArithmetic arithmetic) {
   const std::pair<const char*, FactorRange> ranges[] = {
       {"brightness", brightness}, {"contrast", contrast}, {"saturation", saturation}, {"hue", hue}};
   for (const auto& [argument, range] : ranges) {
@@ -259,7 +265,7 @@ Result<std::shared_ptr<RandomColorAdjust>> RandomColorAdjust::Make(FactorRange b
           std::to_string(range.low) + ", " + std::to_string(range.high) + "]");
     }
   }
-  return std::make_shared<RandomColorAdjust>(brightness, contrast, saturation, hue);
+  return std::make_shared<RandomColorAdjust>(brightness, contrast, saturation, hue, arithmetic);
 }
 
 RandomColorAdjust::Plan RandomColorAdjust::Draw(uint64_t seed) const {
@@ -277,21 +283,29 @@ RandomColorAdjust::Plan RandomColorAdjust::Draw(uint64_t seed) const {
   return plan;
 }
 
-Result<TensorPtr> RandomColorAdjust::Apply(const Tensor& image, const Plan& plan) {
+Result<TensorPtr> AdjustColor(const Tensor& image, ColorAdjustment adjustment, double factor,
+                              ColorArithmetic arithmetic) {
+  const bool mindspore = arithmetic == ColorArithmetic::kMindSpore;
+  switch (adjustment) {
+    case ColorAdjustment::kBrightness:
+      return mindspore ? kernels::MindSporeBrightness(image, factor) : kernels::AdjustBrightness(image, factor);
+    case ColorAdjustment::kContrast:
+      return mindspore ? kernels::MindSporeContrast(image, factor) : kernels::AdjustContrast(image, factor);
+    case ColorAdjustment::kSaturation:
+      return mindspore ? kernels::MindSporeSaturation(image, factor) : kernels::AdjustSaturation(image, factor);
+    case ColorAdjustment::kHue:
+      return mindspore ? kernels::MindSporeHue(image, factor) : kernels::AdjustHue(image, factor);
+  }
+  return Status::Internal("AdjustColor: unknown adjustment");
+}
+
+Result<TensorPtr> RandomColorAdjust::Apply(const Tensor& image, const Plan& plan) const {
   RETURN_IF_ERROR(CheckImage("RandomColorAdjust", image, {DataType::kUInt8}, {1, 3}).status());
   if (plan.size == 0) return kernels::Copy(image);
   TensorPtr current;
   for (int i = 0; i < plan.size; ++i) {
     const Tensor& in = current ? *current : image;
-    const double factor = plan.steps[i].factor;
-    Result<TensorPtr> next = Status::Internal("RandomColorAdjust: unknown adjustment");
-    switch (plan.steps[i].adjustment) {
-      case Adjustment::kBrightness: next = kernels::AdjustBrightness(in, factor); break;
-      case Adjustment::kContrast: next = kernels::AdjustContrast(in, factor); break;
-      case Adjustment::kSaturation: next = kernels::AdjustSaturation(in, factor); break;
-      case Adjustment::kHue: next = kernels::AdjustHue(in, factor); break;
-    }
-    ASSIGN_OR_RETURN(current, std::move(next));
+    ASSIGN_OR_RETURN(current, AdjustColor(in, plan.steps[i].adjustment, plan.steps[i].factor, arithmetic_));
   }
   return current;
 }

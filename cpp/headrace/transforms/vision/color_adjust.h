@@ -1,7 +1,8 @@
 // Brightness, contrast, saturation and hue of uint8 images, with Pillow's arithmetic (the
 // results torchvision's functional transforms give on PIL images), and the transforms
 // over them: AdjustBrightness, AdjustContrast, AdjustSaturation, AdjustHue and
-// RandomColorAdjust (mindspore.dataset.vision names and arguments).
+// RandomColorAdjust (mindspore.dataset.vision names and arguments), which use these
+// kernels or MindSpore's (mindspore_color.h) as their ColorArithmetic says.
 //
 // The kernels (namespace kernels; built on the blend and tables of enhance.h) are the
 // building blocks other transforms use (RandomColorAdjust here, AutoAugment/RandAugment
@@ -49,51 +50,62 @@ Result<TensorPtr> AdjustHue(const Tensor& image, double factor);
 
 }  // namespace kernels
 
+enum class ColorAdjustment : uint8_t { kBrightness, kContrast, kSaturation, kHue };
+
+// One adjustment by `factor` with the kernels of `arithmetic`: Pillow's above, or
+// MindSpore's of mindspore_color.h.
+Result<TensorPtr> AdjustColor(const Tensor& image, ColorAdjustment adjustment, double factor,
+                              ColorArithmetic arithmetic);
+
 // The transforms. Make() checks the factor (InvalidArgument naming the argument): the
 // brightness, contrast and saturation factors must be finite and non-negative, the hue
 // factor in [-0.5, 0.5]. Stateless: Compute may run on many threads at once.
 class AdjustBrightness : public transforms::TensorOp {
  public:
-  static Result<std::shared_ptr<AdjustBrightness>> Make(double brightness_factor);
-  explicit AdjustBrightness(double factor) : factor_(factor) {}
+  static Result<std::shared_ptr<AdjustBrightness>> Make(double brightness_factor, ColorArithmetic arithmetic);
+  AdjustBrightness(double factor, ColorArithmetic arithmetic) : factor_(factor), arithmetic_(arithmetic) {}
   std::string name() const override { return "AdjustBrightness"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
+  const ColorArithmetic arithmetic_;
 };
 
 class AdjustContrast : public transforms::TensorOp {
  public:
-  static Result<std::shared_ptr<AdjustContrast>> Make(double contrast_factor);
-  explicit AdjustContrast(double factor) : factor_(factor) {}
+  static Result<std::shared_ptr<AdjustContrast>> Make(double contrast_factor, ColorArithmetic arithmetic);
+  AdjustContrast(double factor, ColorArithmetic arithmetic) : factor_(factor), arithmetic_(arithmetic) {}
   std::string name() const override { return "AdjustContrast"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
+  const ColorArithmetic arithmetic_;
 };
 
 class AdjustSaturation : public transforms::TensorOp {
  public:
-  static Result<std::shared_ptr<AdjustSaturation>> Make(double saturation_factor);
-  explicit AdjustSaturation(double factor) : factor_(factor) {}
+  static Result<std::shared_ptr<AdjustSaturation>> Make(double saturation_factor, ColorArithmetic arithmetic);
+  AdjustSaturation(double factor, ColorArithmetic arithmetic) : factor_(factor), arithmetic_(arithmetic) {}
   std::string name() const override { return "AdjustSaturation"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
+  const ColorArithmetic arithmetic_;
 };
 
 class AdjustHue : public transforms::TensorOp {
  public:
-  static Result<std::shared_ptr<AdjustHue>> Make(double hue_factor);
-  explicit AdjustHue(double factor) : factor_(factor) {}
+  static Result<std::shared_ptr<AdjustHue>> Make(double hue_factor, ColorArithmetic arithmetic);
+  AdjustHue(double factor, ColorArithmetic arithmetic) : factor_(factor), arithmetic_(arithmetic) {}
   std::string name() const override { return "AdjustHue"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
+  const ColorArithmetic arithmetic_;
 };
 
 // Closed range [low, high] of a RandomColorAdjust factor.
@@ -109,7 +121,7 @@ struct FactorRange {
 // HSV round trip is not exactly the identity). Takes uint8 images with 1 or 3 channels.
 class RandomColorAdjust : public transforms::TensorOp {
  public:
-  enum class Adjustment : uint8_t { kBrightness, kContrast, kSaturation, kHue };
+  using Adjustment = ColorAdjustment;
   struct Step {
     Adjustment adjustment;
     double factor;
@@ -124,7 +136,8 @@ class RandomColorAdjust : public transforms::TensorOp {
   // saturation ranges are non-negative and hue lies within [-0.5, 0.5].
   static Result<std::shared_ptr<RandomColorAdjust>> Make(FactorRange brightness,
                                                          FactorRange contrast,
-                                                         FactorRange saturation, FactorRange hue);
+                                                         FactorRange saturation, FactorRange hue,
+                                                         ColorArithmetic arithmetic);
 
   std::string name() const override { return "RandomColorAdjust"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
@@ -132,16 +145,17 @@ class RandomColorAdjust : public transforms::TensorOp {
   // What a row with `seed` gets: a random order of the four adjustments (Fisher-Yates),
   // then a factor for each non-identity one, in that order.
   Plan Draw(uint64_t seed) const;
-  // `plan` applied with the kernels above, step by step: Compute(image, seed) equals
+  // `plan` applied with AdjustColor, step by step: Compute(image, seed) equals
   // Apply(image, Draw(seed)).
-  static Result<TensorPtr> Apply(const Tensor& image, const Plan& plan);
+  Result<TensorPtr> Apply(const Tensor& image, const Plan& plan) const;
 
   RandomColorAdjust(FactorRange brightness, FactorRange contrast, FactorRange saturation,
-                    FactorRange hue)
-      : ranges_{brightness, contrast, saturation, hue} {}
+                    FactorRange hue, ColorArithmetic arithmetic)
+      : ranges_{brightness, contrast, saturation, hue}, arithmetic_(arithmetic) {}
 
  private:
   const std::array<FactorRange, 4> ranges_;  // indexed by Adjustment
+  const ColorArithmetic arithmetic_;
 };
 
 }  // namespace headrace::transforms

@@ -94,16 +94,19 @@ Status Crop::Compute(TensorList* columns, uint64_t /*seed*/) {
                                          window_.width, BorderMode::kConstant, {}), columns);
 }
 
-Result<std::shared_ptr<CenterCrop>> CenterCrop::Make(int64_t height, int64_t width) {
+Result<std::shared_ptr<CenterCrop>> CenterCrop::Make(int64_t height, int64_t width, CenterOffsets offsets) {
   RETURN_IF_ERROR(CheckSize("CenterCrop", height, width));
-  return std::make_shared<CenterCrop>(height, width);
+  return std::make_shared<CenterCrop>(height, width, offsets);
 }
 
 Status CenterCrop::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("CenterCrop", *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("CenterCrop", *image));
-  // A side longer than the image is zero-padded, the extra pixel (if odd) at the end.
-  auto offset = [](int64_t size, int64_t crop) {
+  // The window's start along one side; negative where the side is zero-padded.
+  auto offset = [this](int64_t size, int64_t crop) -> int64_t {
+    if (offsets_ == CenterOffsets::kMindSpore) {
+      return crop > size ? -((crop - size + 1) / 2) : (size - crop) / 2;
+    }
     return crop > size ? -((crop - size) / 2) : RoundHalfEven((size - crop) / 2.0);
   };
   return SetOutput("CenterCrop", ExtractWindow(*image, layout, offset(layout.height, height_),

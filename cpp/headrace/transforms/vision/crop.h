@@ -73,19 +73,26 @@ class Crop : public transforms::TensorOp {
   const CropWindow window_;
 };
 
-// CenterCrop(size): the centred window (offsets rounded half to even, as torchvision);
-// a side longer than the image's is padded with zeros on both sides (torchvision's
-// behaviour) instead of failing.
+// Where CenterCrop puts an odd leftover pixel.
+enum class CenterOffsets {
+  kMindSpore,    // the crop starts at floor((size - crop) / 2); padding puts the odd pixel first
+  kTorchvision,  // the crop starts at round_half_even((size - crop) / 2); padding puts it last
+};
+
+// CenterCrop(size): the centred window; a side longer than the image's is padded with
+// zeros on both sides instead of failing (as both MindSpore and torchvision do).
 class CenterCrop : public transforms::TensorOp {
  public:
-  static Result<std::shared_ptr<CenterCrop>> Make(int64_t height, int64_t width);
-  CenterCrop(int64_t height, int64_t width) : height_(height), width_(width) {}
+  static Result<std::shared_ptr<CenterCrop>> Make(int64_t height, int64_t width, CenterOffsets offsets);
+  CenterCrop(int64_t height, int64_t width, CenterOffsets offsets)
+      : height_(height), width_(width), offsets_(offsets) {}
 
   std::string name() const override { return "CenterCrop"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const int64_t height_, width_;
+  const CenterOffsets offsets_;
 };
 
 // RandomCrop(size, padding, pad_if_needed, fill_value, padding_mode) as torchvision:

@@ -418,18 +418,26 @@ Result<TensorPtr> Invert(const Tensor& image) {
 
 }  // namespace kernels
 
-Result<std::shared_ptr<AdjustSharpness>> AdjustSharpness::Make(double sharpness_factor) {
+Result<ColorArithmetic> ParseColorArithmetic(std::string_view name) {
+  if (name == "mindspore") return ColorArithmetic::kMindSpore;
+  if (name == "pillow") return ColorArithmetic::kPillow;
+  return Status::InvalidArgument("arithmetic must be 'mindspore' or 'pillow', got '" + std::string(name) + "'");
+}
+
+Result<std::shared_ptr<AdjustSharpness>> AdjustSharpness::Make(double sharpness_factor, ColorArithmetic arithmetic) {
   if (!(sharpness_factor >= 0.0) || !std::isfinite(sharpness_factor)) {
     return Status::InvalidArgument(
         "AdjustSharpness: sharpness_factor must be a non-negative number, got " +
         std::to_string(sharpness_factor));
   }
-  return std::make_shared<AdjustSharpness>(sharpness_factor);
+  return std::make_shared<AdjustSharpness>(sharpness_factor, arithmetic);
 }
 
 Status AdjustSharpness::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [&](const Tensor& image) { return kernels::AdjustSharpness(image, factor_); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return arithmetic_ == ColorArithmetic::kMindSpore ? kernels::MindSporeSharpness(image, factor_)
+                                                      : kernels::AdjustSharpness(image, factor_);
+  });
 }
 
 Result<std::shared_ptr<Posterize>> Posterize::Make(int bits) {
@@ -460,19 +468,23 @@ Status Solarize::Compute(TensorList* columns, uint64_t /*seed*/) {
                      [&](const Tensor& image) { return kernels::Solarize(image, low_, high_); });
 }
 
-Result<std::shared_ptr<AutoContrast>> AutoContrast::Make(double cutoff, std::vector<int> ignore) {
+Result<std::shared_ptr<AutoContrast>> AutoContrast::Make(double cutoff, std::vector<int> ignore,
+                                                        ColorArithmetic arithmetic) {
   RETURN_IF_ERROR(kernels::CheckAutoContrastArguments(cutoff, ignore));
-  return std::make_shared<AutoContrast>(cutoff, std::move(ignore));
+  return std::make_shared<AutoContrast>(cutoff, std::move(ignore), arithmetic);
 }
 
 Status AutoContrast::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [&](const Tensor& image) { return kernels::AutoContrast(image, cutoff_, ignore_); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return arithmetic_ == ColorArithmetic::kMindSpore ? kernels::MindSporeAutoContrast(image, cutoff_, ignore_)
+                                                      : kernels::AutoContrast(image, cutoff_, ignore_);
+  });
 }
 
 Status Equalize::Compute(TensorList* columns, uint64_t /*seed*/) {
-  return ApplyToImageColumn(name(), columns,
-                     [](const Tensor& image) { return kernels::Equalize(image); });
+  return ApplyToImageColumn(name(), columns, [&](const Tensor& image) {
+    return arithmetic_ == ColorArithmetic::kMindSpore ? kernels::EqualizeHistogram(image) : kernels::Equalize(image);
+  });
 }
 
 Status Invert::Compute(TensorList* columns, uint64_t /*seed*/) {

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "headrace/core/result.h"
@@ -107,17 +108,26 @@ Result<TensorPtr> Invert(const Tensor& image);
 
 }  // namespace kernels
 
+// Whose arithmetic a colour transform follows: MindSpore's C++ kernels (OpenCV's rounding,
+// grey levels and histograms; the default) or Pillow's ImageEnhance and ImageOps, which
+// torchvision gives on PIL images (config.set_image_resampling("pillow")).
+enum class ColorArithmetic { kMindSpore, kPillow };
+
+// "mindspore" or "pillow"; InvalidArgument naming `name` otherwise.
+Result<ColorArithmetic> ParseColorArithmetic(std::string_view name);
+
 // Transforms. Make() checks the arguments (InvalidArgument naming the argument).
 class AdjustSharpness : public transforms::TensorOp {
  public:
   // sharpness_factor finite and >= 0.
-  static Result<std::shared_ptr<AdjustSharpness>> Make(double sharpness_factor);
-  explicit AdjustSharpness(double factor) : factor_(factor) {}
+  static Result<std::shared_ptr<AdjustSharpness>> Make(double sharpness_factor, ColorArithmetic arithmetic);
+  AdjustSharpness(double factor, ColorArithmetic arithmetic) : factor_(factor), arithmetic_(arithmetic) {}
   std::string name() const override { return "AdjustSharpness"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double factor_;
+  const ColorArithmetic arithmetic_;
 };
 
 class Posterize : public transforms::TensorOp {
@@ -149,20 +159,27 @@ class Solarize : public transforms::TensorOp {
 class AutoContrast : public transforms::TensorOp {
  public:
   // cutoff in [0, 50), ignore values in [0, 255].
-  static Result<std::shared_ptr<AutoContrast>> Make(double cutoff, std::vector<int> ignore);
-  AutoContrast(double cutoff, std::vector<int> ignore) : cutoff_(cutoff), ignore_(std::move(ignore)) {}
+  static Result<std::shared_ptr<AutoContrast>> Make(double cutoff, std::vector<int> ignore,
+                                                    ColorArithmetic arithmetic);
+  AutoContrast(double cutoff, std::vector<int> ignore, ColorArithmetic arithmetic)
+      : cutoff_(cutoff), ignore_(std::move(ignore)), arithmetic_(arithmetic) {}
   std::string name() const override { return "AutoContrast"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
   const double cutoff_;
   const std::vector<int> ignore_;
+  const ColorArithmetic arithmetic_;
 };
 
 class Equalize : public transforms::TensorOp {
  public:
+  explicit Equalize(ColorArithmetic arithmetic) : arithmetic_(arithmetic) {}
   std::string name() const override { return "Equalize"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
+
+ private:
+  const ColorArithmetic arithmetic_;
 };
 
 class Invert : public transforms::TensorOp {

@@ -3,8 +3,10 @@ HWC2CHW, brightness/contrast/saturation/hue/sharpness adjustments, Posterize, So
 AutoContrast, Equalize, Invert and RandomColorAdjust.
 
 The colour transforms take uint8 images of shape (H, W), (H, W, 1) or (H, W, 3) and give
-the results Pillow gives (ImageEnhance / ImageOps, as torchvision's functional transforms
-on PIL images); a grey image is Pillow's mode "L" (saturation and hue leave it alone).
+the results MindSpore's C++ kernels give (OpenCV's arithmetic: rounded blends, its grey
+level, HSV and histogram equalisation); under config.set_image_resampling("pillow") they
+give Pillow's instead (ImageEnhance / ImageOps, as torchvision's functional transforms on
+PIL images). A grey image keeps its saturation and hue.
 Normalize and Rescale take uint8 or float32 and give float32; HWC2CHW takes any dtype.
 """
 
@@ -36,6 +38,14 @@ __all__ = [
 ]
 
 Range = Union[float, Sequence[float]]
+
+
+def _arithmetic() -> str:
+    """Whose kernels the colour transforms use: "mindspore" or "pillow", as the image
+    resampling mode says (see config.set_image_resampling)."""
+    from headrace.dataset.config import get_image_resampling
+
+    return get_image_resampling()
 
 
 def _number(transform: str, name: str, value: Any, low: Optional[float] = None,
@@ -106,32 +116,33 @@ def HWC2CHW() -> "_transforms.HWC2CHW":  # noqa: N802
 
 
 def AdjustBrightness(brightness_factor: float) -> "_transforms.AdjustBrightness":  # noqa: N802
-    """Blends with black: 0 gives black, 1 the image (ImageEnhance.Brightness)."""
+    """Scales every value: 0 gives black, 1 the image (ImageEnhance.Brightness in pillow mode)."""
     return _transforms.AdjustBrightness(
-        _number("AdjustBrightness", "brightness_factor", brightness_factor, low=0.0))
+        _number("AdjustBrightness", "brightness_factor", brightness_factor, low=0.0), arithmetic=_arithmetic())
 
 
 def AdjustContrast(contrast_factor: float) -> "_transforms.AdjustContrast":  # noqa: N802
-    """Blends with the image's mean grey: 0 gives flat grey, 1 the image (ImageEnhance.Contrast)."""
+    """Blends with the image's mean grey: 0 gives flat grey, 1 the image."""
     return _transforms.AdjustContrast(
-        _number("AdjustContrast", "contrast_factor", contrast_factor, low=0.0))
+        _number("AdjustContrast", "contrast_factor", contrast_factor, low=0.0), arithmetic=_arithmetic())
 
 
 def AdjustSaturation(saturation_factor: float) -> "_transforms.AdjustSaturation":  # noqa: N802
-    """Blends with the grey image: 0 gives grey, 1 the image (ImageEnhance.Color)."""
+    """Blends with the grey image: 0 gives grey, 1 the image."""
     return _transforms.AdjustSaturation(
-        _number("AdjustSaturation", "saturation_factor", saturation_factor, low=0.0))
+        _number("AdjustSaturation", "saturation_factor", saturation_factor, low=0.0), arithmetic=_arithmetic())
 
 
 def AdjustHue(hue_factor: float) -> "_transforms.AdjustHue":  # noqa: N802
     """Rotates the hue by hue_factor of a turn, hue_factor in [-0.5, 0.5]."""
-    return _transforms.AdjustHue(_number("AdjustHue", "hue_factor", hue_factor, low=-0.5, high=0.5))
+    return _transforms.AdjustHue(_number("AdjustHue", "hue_factor", hue_factor, low=-0.5, high=0.5),
+                                 arithmetic=_arithmetic())
 
 
 def AdjustSharpness(sharpness_factor: float) -> "_transforms.AdjustSharpness":  # noqa: N802
-    """Blends with the smoothed image: 0 blurs, 1 gives the image, 2 sharpens (ImageEnhance.Sharpness)."""
+    """Blends with the smoothed image: 0 blurs, 1 gives the image, 2 sharpens."""
     return _transforms.AdjustSharpness(
-        _number("AdjustSharpness", "sharpness_factor", sharpness_factor, low=0.0))
+        _number("AdjustSharpness", "sharpness_factor", sharpness_factor, low=0.0), arithmetic=_arithmetic())
 
 
 def Posterize(bits: int) -> "_transforms.Posterize":  # noqa: N802
@@ -154,7 +165,7 @@ def AutoContrast(cutoff: float = 0.0,  # noqa: N802
     """Stretches each channel to [0, 255] after dropping `cutoff` percent (in [0, 50)) of
     the pixels at each end and the values in `ignore` (ImageOps.autocontrast)."""
     cutoff = _number("AutoContrast", "cutoff", cutoff, low=0.0, high=50.0, high_open=True)
-    return _transforms.AutoContrast(cutoff, _ignored("AutoContrast", ignore))
+    return _transforms.AutoContrast(cutoff, _ignored("AutoContrast", ignore), arithmetic=_arithmetic())
 
 
 def _ignored(transform: str, ignore: Union[None, int, Sequence[int]]) -> list:
@@ -167,8 +178,8 @@ def _ignored(transform: str, ignore: Union[None, int, Sequence[int]]) -> list:
 
 
 def Equalize() -> "_transforms.Equalize":  # noqa: N802
-    """Equalizes each channel's histogram (ImageOps.equalize)."""
-    return _transforms.Equalize()
+    """Equalizes each channel's histogram (OpenCV's equalizeHist; ImageOps.equalize in pillow mode)."""
+    return _transforms.Equalize(arithmetic=_arithmetic())
 
 
 def Invert() -> "_transforms.Invert":  # noqa: N802
@@ -199,4 +210,5 @@ def RandomColorAdjust(brightness: Range = (1, 1), contrast: Range = (1, 1),  # n
         contrast=_factor_range("contrast", contrast, is_hue=False),
         saturation=_factor_range("saturation", saturation, is_hue=False),
         hue=_factor_range("hue", hue, is_hue=True),
+        arithmetic=_arithmetic(),
     )

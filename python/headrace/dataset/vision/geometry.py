@@ -183,9 +183,13 @@ def Crop(coordinates: Sequence[int], size: Size) -> "_transforms.Crop":  # noqa:
 
 
 def CenterCrop(size: Size) -> "_transforms.CenterCrop":  # noqa: N802
-    """The centred window of `size`. A side longer than the image's is padded with zeros on
-    both sides (as torchvision does) rather than raising."""
-    return _transforms.CenterCrop(*_size("CenterCrop", size))
+    """The centred window of `size`, starting at floor((side - crop) / 2) as MindSpore does
+    (torchvision's rounding half to even under config.set_image_resampling("pillow")). A
+    side longer than the image's is padded with zeros on both sides rather than raising."""
+    from headrace.dataset.config import get_image_resampling
+
+    return _transforms.CenterCrop(*_size("CenterCrop", size),
+                                  torchvision_offsets=get_image_resampling() == "pillow")
 
 
 def RandomCrop(size: Size, padding: Optional[Union[int, Sequence[int]]] = None,  # noqa: N802

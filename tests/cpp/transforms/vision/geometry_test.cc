@@ -213,15 +213,28 @@ TEST(Crop, CopiesTheWindowOrSaysItDoesNotFit) {
             "Crop: the window (top=2, left=2, height=2, width=1) does not fit in the image of shape [3, 3]");
 }
 
-TEST(CenterCrop, RoundsOffsetsHalfToEvenAndZeroPadsLargerCrops) {
+TEST(CenterCrop, TorchvisionRoundsOffsetsHalfToEvenAndPadsTheOddPixelLast) {
   TensorPtr img = MakeImage<uint8_t>(DataType::kUInt8, {1, 6}, {1, 2, 3, 4, 5, 6});
   TensorList columns = {img};
-  ASSERT_TRUE((*CenterCrop::Make(1, 3))->Compute(&columns, 0).ok());  // (6 - 3) / 2 = 1.5 -> 2
+  ASSERT_TRUE((*CenterCrop::Make(1, 3, CenterOffsets::kTorchvision))->Compute(&columns, 0).ok());  // 1.5 -> 2
   EXPECT_EQ(Values<uint8_t>(columns[0]), (std::vector<uint8_t>{3, 4, 5}));
   columns = {img};
-  ASSERT_TRUE((*CenterCrop::Make(2, 9))->Compute(&columns, 0).ok());  // 1 + 2 columns, 0 + 1 rows
+  ASSERT_TRUE((*CenterCrop::Make(2, 9, CenterOffsets::kTorchvision))->Compute(&columns, 0).ok());
+  // 1 + 2 columns, 0 + 1 rows
   EXPECT_EQ(Values<uint8_t>(columns[0]),
             (std::vector<uint8_t>{0, 1, 2, 3, 4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+}
+
+TEST(CenterCrop, MindSporeFloorsOffsetsAndPadsTheOddPixelFirst) {
+  TensorPtr img = MakeImage<uint8_t>(DataType::kUInt8, {1, 6}, {1, 2, 3, 4, 5, 6});
+  TensorList columns = {img};
+  ASSERT_TRUE((*CenterCrop::Make(1, 3, CenterOffsets::kMindSpore))->Compute(&columns, 0).ok());  // 1.5 -> 1
+  EXPECT_EQ(Values<uint8_t>(columns[0]), (std::vector<uint8_t>{2, 3, 4}));
+  columns = {img};
+  ASSERT_TRUE((*CenterCrop::Make(2, 9, CenterOffsets::kMindSpore))->Compute(&columns, 0).ok());
+  // 2 + 1 columns, 1 + 0 rows
+  EXPECT_EQ(Values<uint8_t>(columns[0]),
+            (std::vector<uint8_t>{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 0}));
 }
 
 TEST(RandomCrop, WindowsStayInsideThePaddedImage) {
