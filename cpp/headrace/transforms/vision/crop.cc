@@ -126,16 +126,26 @@ Result<std::shared_ptr<RandomCrop>> RandomCrop::Make(int64_t height, int64_t wid
 
 Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("RandomCrop", *columns));
-  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomCrop", *image));
+  CropPlacement placement;
+  ASSIGN_OR_RETURN(columns->front(), Apply("RandomCrop", std::move(image), seed, &placement));
+  return Status::OK();
+}
+
+Result<TensorPtr> RandomCrop::Apply(std::string_view transform, TensorPtr image, uint64_t seed,
+                                    CropPlacement* placement) const {
+  const std::string name(transform);
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, *image));
   const Shape input_shape = image->shape();
   // Each padding step pads the previous result, as torchvision does (it matters for the
   // mirroring modes).
   auto pad = [&](const Padding& padding) -> Status {
     Result<TensorPtr> padded = PadImage(*image, layout, padding, mode_, fill_);
-    if (!padded.ok()) return padded.status().WithContext("RandomCrop");
+    if (!padded.ok()) return padded.status().WithContext(name);
     image = std::move(padded).value();
     layout.height += padding.top + padding.bottom;
     layout.width += padding.left + padding.right;
+    placement->pad_left += padding.left;
+    placement->pad_top += padding.top;
     return Status::OK();
   };
   if (padding_.left + padding_.top + padding_.right + padding_.bottom > 0) RETURN_IF_ERROR(pad(padding_));
@@ -149,7 +159,7 @@ Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
   }
   if (layout.height < height_ || layout.width < width_) {
     return Status::InvalidArgument(
-        "RandomCrop: the crop size (" + std::to_string(height_) + ", " + std::to_string(width_) +
+        name + ": the crop size (" + std::to_string(height_) + ", " + std::to_string(width_) +
         ") is larger than the image of shape " + ShapeToString(input_shape) +
         (padding_.left + padding_.top + padding_.right + padding_.bottom > 0 ? " after padding" : "") +
         "; pass pad_if_needed=True to pad it");
@@ -157,8 +167,10 @@ Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
   Random random(seed);
   const int64_t top = random.UniformInt(0, layout.height - height_);
   const int64_t left = random.UniformInt(0, layout.width - width_);
-  return SetOutput("RandomCrop", ExtractWindow(*image, layout, top, left, height_, width_,
-                                               BorderMode::kConstant, {}), columns);
+  placement->window = CropWindow{top, left, height_, width_};
+  Result<TensorPtr> cropped = ExtractWindow(*image, layout, top, left, height_, width_, BorderMode::kConstant, {});
+  if (!cropped.ok()) return cropped.status().WithContext(name);
+  return cropped;
 }
 
 Result<std::shared_ptr<ResizedCrop>> ResizedCrop::Make(CropWindow window, int64_t height, int64_t width,
@@ -207,12 +219,20 @@ Result<std::shared_ptr<RandomResizedCrop>> RandomResizedCrop::Make(const RandomR
 
 Status RandomResizedCrop::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("RandomResizedCrop", *columns));
-  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("RandomResizedCrop", *image,
-                                                  {DataType::kUInt8, DataType::kFloat32}));
+  CropWindow window{};
+  ASSIGN_OR_RETURN(columns->front(), Apply("RandomResizedCrop", *image, seed, &window));
+  return Status::OK();
+}
+
+Result<TensorPtr> RandomResizedCrop::Apply(std::string_view transform, const Tensor& image, uint64_t seed,
+                                           CropWindow* window) const {
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, image, {DataType::kUInt8, DataType::kFloat32}));
   Random random(seed);
-  const CropWindow w = ChooseRandomResizedCrop(random, layout.height, layout.width, params_);
-  return SetOutput("RandomResizedCrop", ResizeWindow(*image, layout, w, params_.height, params_.width,
-                                                     params_.interpolation, params_.crop_first), columns);
+  *window = ChooseRandomResizedCrop(random, layout.height, layout.width, params_);
+  Result<TensorPtr> resized = ResizeWindow(image, layout, *window, params_.height, params_.width,
+                                           params_.interpolation, params_.crop_first);
+  if (!resized.ok()) return resized.status().WithContext(std::string(transform));
+  return resized;
 }
 
 }  // namespace headrace::transforms

@@ -95,6 +95,14 @@ class CenterCrop : public transforms::TensorOp {
   const CenterOffsets offsets_;
 };
 
+// Where RandomCrop took its window: the padding it added on the left and on top, and the
+// window in the padded image.
+struct CropPlacement {
+  int64_t pad_left = 0;
+  int64_t pad_top = 0;
+  CropWindow window{0, 0, 0, 0};
+};
+
 // RandomCrop(size, padding, pad_if_needed, fill_value, padding_mode) as torchvision:
 // pad by `padding` first; with pad_if_needed, pad a side shorter than the crop by the
 // difference on both ends; then a uniformly placed window. InvalidArgument from Compute
@@ -111,6 +119,9 @@ class RandomCrop : public transforms::TensorOp {
 
   std::string name() const override { return "RandomCrop"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
+  // Compute's crop of `image` for `seed`, with where it was taken; errors named after
+  // `transform`.
+  Result<TensorPtr> Apply(std::string_view transform, TensorPtr image, uint64_t seed, CropPlacement* placement) const;
 
  private:
   const int64_t height_, width_;
@@ -156,6 +167,9 @@ class RandomResizedCrop : public transforms::TensorOp {
   std::string name() const override { return "RandomResizedCrop"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
   const RandomResizedCropParams& params() const { return params_; }
+  // Compute's output for `image` and `seed`, with the window it resized; errors named
+  // after `transform`.
+  Result<TensorPtr> Apply(std::string_view transform, const Tensor& image, uint64_t seed, CropWindow* window) const;
 
  private:
   const RandomResizedCropParams params_;

@@ -7,6 +7,8 @@ per row, so the same seed gives the same images with any number of workers.
 """
 
 from headrace.dataset.vision.augment import AutoAugment, RandAugment
+from headrace.dataset.vision.boxes import *  # noqa: F401,F403
+from headrace.dataset.vision.boxes import __all__ as _boxes_names
 from headrace.dataset.vision.color import *  # noqa: F401,F403
 from headrace.dataset.vision.color import __all__ as _color_names
 from headrace.dataset.vision.color_space import *  # noqa: F401,F403
@@ -21,7 +23,7 @@ from headrace.dataset.vision.values import *  # noqa: F401,F403
 from headrace.dataset.vision.values import __all__ as _values_names
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "RandAugment",
-           *_color_names, *_geometry_names,
+           *_boxes_names, *_color_names, *_geometry_names,
            *_color_space_names, *_random_color_names, *_values_names]
 
 
