@@ -231,15 +231,47 @@ def test_random_rotation_draws_per_row_from_the_seed():
     assert len({row.tobytes() for row in rows}) == len(rows)
     other = rows_through(vision.RandomRotation(40, Inter.BILINEAR), images, seed=6, workers=1)
     assert any(not np.array_equal(a, b) for a, b in zip(rows, other))
-    # A range of one angle is that Rotate; every drawn angle lies in the range.
+    # A range of one angle is that Rotate.
     np.testing.assert_array_equal(vision.RandomRotation((33, 33), Inter.LINEAR)(image),
                                   reference.rotate(image, 33, "linear"))
-    candidates = {a: reference.rotate(image, a, "nearest") for a in range(-40, 41)}
-    for row in rows_through(vision.RandomRotation((-40, 40)), images, seed=7, workers=1):
-        # The nearest-angle integer rotation is the closest of all candidates (angles are
-        # continuous, so compare distances rather than require equality).
-        distances = {a: np.abs(row.astype(int) - c.astype(int)).mean() for a, c in candidates.items()}
-        assert min(distances.values()) < 20
+
+
+@pytest.mark.parametrize("degrees, expected", [
+    (40, (-40, 40)), (400, (-40, 40)), ((-30, 30), (330, 390)), ((10, 50), (10, 50)), ((-200, 200), (-180, 180)),
+    ((370, 380), (10, 20)),
+])
+def test_random_rotation_normalises_its_range_as_mindspore(degrees, expected):
+    from headrace.dataset.vision.geometry import _mindspore_rotation_range
+
+    low, high = (-degrees, degrees) if isinstance(degrees, int) else degrees
+    assert _mindspore_rotation_range(degrees, float(low), float(high)) == expected
+
+
+def test_random_rotation_of_400_degrees_turns_at_most_40():
+    line = np.zeros((81, 121), np.uint8)
+    line[40, 10:111] = 255
+    angles = [line_angle(row) for row in rows_through(vision.RandomRotation(400), np.stack([line] * 30), 2, 1)]
+    assert max(abs(a) for a in angles) <= 41 and max(abs(a) for a in angles) > 20
+
+
+def line_angle(image: np.ndarray) -> float:
+    """The angle (degrees, counter-clockwise on screen) of the line of lit pixels."""
+    ys, xs = np.nonzero(image)
+    slope = np.polyfit(xs, ys, 1)[0]
+    return float(-np.degrees(np.arctan(slope)))
+
+
+def test_random_rotation_angles_are_uniform_in_the_range():
+    # A horizontal line through the centre, turned: its slope tells the drawn angle.
+    image = np.zeros((81, 121), np.uint8)
+    image[40, 10:111] = 255
+    assert abs(line_angle(vision.Rotate(25)(image)) - 25) < 1
+    rows = rows_through(vision.RandomRotation((10, 40)), np.stack([image] * 60), seed=8, workers=2)
+    angles = [line_angle(row) for row in rows]
+    assert all(9 <= a <= 41 for a in angles), angles
+    # Uniform: each third of the range is drawn about a third of the time.
+    thirds = np.histogram(angles, bins=[10, 20, 30, 40])[0]
+    assert all(8 <= n <= 32 for n in thirds), thirds
 
 
 # --- RandomAffine, Perspective, RandomPerspective -----------------------------------------
@@ -349,6 +381,9 @@ def test_auto_augment_and_rand_augment_run_their_geometric_ops(make):
     (lambda: vision.RandomPerspective(1.5), InvalidArgumentError, "RandomPerspective: distortion_scale must be in"),
     (lambda: vision.RandomPerspective(0.5, -0.1), InvalidArgumentError, "RandomPerspective: prob must be in [0, 1]"),
     (lambda: vision.RandomPerspective(0.5, "1"), TypeError, "RandomPerspective: prob must be a number"),
+    (lambda: vision.RandomAffine(0, resample=Inter.ANTIALIAS), TypeError, "RandomAffine: resample ANTIALIAS is not"),
+    (lambda: vision.Perspective([[0, 0]] * 4, [[0, 0]] * 4, Inter.ANTIALIAS), TypeError,
+     "Perspective: interpolation ANTIALIAS is not supported with NumPy input"),
 ])
 def test_arguments_are_checked_and_named(make, error, message):
     with pytest.raises(error) as info:

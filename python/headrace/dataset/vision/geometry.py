@@ -305,10 +305,24 @@ def Rotate(degrees: float, resample: Inter = Inter.NEAREST, expand: bool = False
                               _fill("Rotate", fill_value))
 
 
+def _mindspore_rotation_range(degrees: Any, low: float, high: float) -> Tuple[float, float]:
+    """The range MindSpore draws from: a number d is taken modulo 360 first (so 400 means
+    (-40, 40)); a pair spanning 360 or more is (-180, 180), else both ends modulo 360 with
+    the upper one moved up a turn if it came out below the lower."""
+    if _is_number(degrees):
+        d = high % 360.0
+        return -d, d
+    if high - low >= 360.0:
+        return -180.0, 180.0
+    low, high = low % 360.0, high % 360.0
+    return (low, high + 360.0) if low > high else (low, high)
+
+
 def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Inter.NEAREST,  # noqa: N802
                    expand: bool = False, center: Optional[Sequence[float]] = None,
                    fill_value: Fill = 0) -> "_transforms.RandomRotation":
-    """Rotate by an angle uniform in (-degrees, degrees), or in (min, max) for a pair."""
+    """Rotate by an angle uniform in (-degrees, degrees), or in (min, max) for a pair (under
+    the "mindspore" image resampling normalised modulo 360 as MindSpore does)."""
     if _is_number(degrees):
         if degrees < 0:
             raise InvalidArgumentError(f"RandomRotation: degrees must be non-negative, got {degrees!r}")
@@ -322,6 +336,8 @@ def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Int
             ) from None
         if low > high:
             raise InvalidArgumentError(f"RandomRotation: degrees must be (min, max) with min <= max, got {degrees!r}")
+    if _mindspore_warps():
+        low, high = _mindspore_rotation_range(degrees, low, high)
     return _transforms.RandomRotation(low, high, _warp_kernel("RandomRotation", resample),
                                       _bool("RandomRotation", "expand", expand),
                                       _center("RandomRotation", center), _fill("RandomRotation", fill_value))

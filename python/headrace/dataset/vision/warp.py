@@ -23,6 +23,12 @@ __all__ = ["Perspective", "RandomAffine", "RandomPerspective"]
 Number = Union[int, float]
 
 
+def _numpy_interpolation(transform: str, name: str, value: Any) -> None:
+    """MindSpore runs ANTIALIAS (Pillow's Lanczos) only on PIL images, never on arrays."""
+    if isinstance(value, Inter) and value is Inter.ANTIALIAS:
+        raise TypeError(f"{transform}: {name} ANTIALIAS is not supported with NumPy input")
+
+
 def _numbers(transform: str, name: str, value: Any, lengths: Tuple[int, ...]) -> List[float]:
     """A list or tuple of `lengths` finite numbers, or TypeError."""
     if (not isinstance(value, (list, tuple)) or len(value) not in lengths
@@ -99,6 +105,7 @@ def RandomAffine(degrees: Union[Number, Sequence[Number]], translate: Optional[S
     ((min, max)) and shears in `shear` (degrees; a number s: (-s, s) along x; a pair along
     x; four values along x and y). None keeps the identity."""
     ranges = (_degrees(degrees), _translate(translate), _scale(scale), _shear(shear))
+    _numpy_interpolation("RandomAffine", "resample", resample)
     kernel = _warp_kernel("RandomAffine", resample)
     return _transforms.RandomAffine(*ranges, kernel, _fill("RandomAffine", fill_value))
 
@@ -120,6 +127,7 @@ def Perspective(start_points: Sequence[Sequence[int]], end_points: Sequence[Sequ
     pixels from outside black: cv::getPerspectiveTransform and cv::warpPerspective."""
     start = _points("start_points", start_points)
     end = _points("end_points", end_points)
+    _numpy_interpolation("Perspective", "interpolation", interpolation)
     return _transforms.Perspective(start, end, _warp_kernel("Perspective", interpolation, "interpolation", True))
 
 
@@ -136,7 +144,9 @@ def RandomPerspective(distortion_scale: float = 0.5, prob: float = 0.5,  # noqa:
     """With probability `prob` per row, Perspective from the image corners to corners
     moved inwards by whole pixels, each uniform in [0, distortion_scale * half the width
     (height)], as MindSpore and torchvision draw them. MindSpore runs it on PIL images with
-    Pillow's warp; here it is OpenCV's, as Perspective."""
+    Pillow's warp; here it is OpenCV's, as Perspective (ANTIALIAS is refused, PILCUBIC is
+    LINEAR as for Perspective)."""
+    _numpy_interpolation("RandomPerspective", "interpolation", interpolation)
     return _transforms.RandomPerspective(
         _unit("RandomPerspective", "distortion_scale", distortion_scale), _unit("RandomPerspective", "prob", prob),
         _warp_kernel("RandomPerspective", interpolation, "interpolation", True))
