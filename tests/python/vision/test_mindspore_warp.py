@@ -406,3 +406,8 @@ def test_pillow_resampling_keeps_pillows_warps_and_runs_the_new_ones(pillow_resa
     np.testing.assert_array_equal(vision.Rotate(30, Inter.BILINEAR)(image), expected)
     assert vision.RandomAffine(10, translate=(0.1, 0.1), resample=Inter.BILINEAR)(image).shape == image.shape
     assert vision.RandomPerspective(0.3, 1.0)(image).shape == image.shape
+    # Pillow's transform has no area warp (AREA is BILINEAR, as OpenCV makes it LINEAR) and
+    # no Lanczos one.
+    np.testing.assert_array_equal(vision.Rotate(30, Inter.AREA)(image), expected)
+    with pytest.raises(InvalidArgumentError, match="Rotate: resample ANTIALIAS has no Pillow warp"):
+        vision.Rotate(30, Inter.ANTIALIAS)

@@ -186,8 +186,10 @@ Result<TensorPtr> WarpAffine(const Tensor& image, const ImageLayout& layout,
   const DataType dtype = image.dtype();
   if (interpolation != Interpolation::kPillowNearest && interpolation != Interpolation::kPillowBilinear &&
       interpolation != Interpolation::kPillowBicubic) {
-    return Status::InvalidArgument(std::string(InterpolationName(interpolation)) +
-                                   " is not a Pillow interpolation (OpenCvWarpAffine takes MindSpore's)");
+    return Status::InvalidArgument("Pillow's affine transform has no " +
+                                   std::string(InterpolationName(interpolation)) +
+                                   " warp (pil_nearest, pil_bilinear, pil_bicubic; OpenCvWarpAffine takes "
+                                   "MindSpore's interpolations)");
   }
   if (interpolation != Interpolation::kPillowNearest && dtype != DataType::kUInt8 && dtype != DataType::kFloat32) {
     return Status::InvalidArgument(std::string(InterpolationName(interpolation)) +

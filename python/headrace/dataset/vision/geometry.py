@@ -149,10 +149,17 @@ _OPENCV_WARP_KERNELS = {"nearest": "nearest", "linear": "linear", "cubic": "cubi
 
 def _warp_kernel(transform: str, value: Any, name: str = "resample", opencv: bool = False) -> str:
     """The C++ kernel of a warp's Inter: OpenCV's, as MindSpore's, under the "mindspore"
-    image resampling (or always with `opencv`), else the one interpolation_kernel names."""
+    image resampling (or always with `opencv`), else Pillow's (Image.transform has no area
+    or Lanczos warp: AREA is BILINEAR, as OpenCV makes it LINEAR, and ANTIALIAS is refused)."""
     kernel = interpolation_kernel(transform, value, name)
+    inter = Inter(value)
     if opencv or _mindspore_warps():
-        return _OPENCV_WARP_KERNELS[Inter(value).value]
+        return _OPENCV_WARP_KERNELS[inter.value]
+    if inter is Inter.AREA:
+        return "pil_bilinear"
+    if inter is Inter.ANTIALIAS:
+        raise InvalidArgumentError(f"{transform}: {name} ANTIALIAS has no Pillow warp (NEAREST, BILINEAR, BICUBIC "
+                                   f"or PILCUBIC)")
     return kernel
 
 
