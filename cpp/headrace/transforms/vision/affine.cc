@@ -13,8 +13,9 @@ namespace headrace::transforms {
 
 namespace {
 
+constexpr double kPi = 3.14159265358979323846;
 // Python's math.radians: x * (pi / 180) with the same double pi.
-constexpr double kDegreesToRadians = 3.14159265358979323846 / 180.0;
+constexpr double kDegreesToRadians = kPi / 180.0;
 
 // The pixel index containing coordinate v; -1 for any negative v (Pillow's COORD), a huge
 // value for v past the int64 range or NaN.
@@ -265,7 +266,7 @@ Result<std::shared_ptr<Affine>> Affine::Make(const AffineParams& params, Interpo
 }
 
 AffineMatrix MindSporeAffineMatrix(int64_t width, int64_t height, const AffineParams& p) {
-  auto radians = [](double degrees) { return static_cast<float>(M_PI * static_cast<float>(degrees) / 180.0); };
+  auto radians = [](double degrees) { return static_cast<float>(kPi * static_cast<float>(degrees) / 180.0); };
   const float rot = radians(p.angle);
   const float shear_x = radians(p.shear_x);
   const float shear_y = radians(-p.shear_y);

@@ -5,6 +5,7 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <type_traits>
 
@@ -24,6 +25,7 @@ constexpr int kCoefScale = 1 << kCoefBits;
 // row restarts its double sums at each block's first column.
 constexpr int64_t kBlockPixels = 4096;
 constexpr int64_t kBlockRows = 32;
+constexpr double kPi = 3.14159265358979323846;  // CV_PI
 
 // cvRound: to nearest, ties to even; out-of-range values saturate (NaN gives INT_MIN).
 inline int64_t RoundToInt(double v) {
@@ -52,9 +54,11 @@ struct WeightTables {
   int32_t i[kTabSize * kTabSize][K * K];
 };
 
+// On the heap: the cubic tables take 128 KiB, too much for a worker thread's stack.
 template <int K>
-WeightTables<K> MakeWeightTables() {
-  WeightTables<K> t{};
+std::unique_ptr<const WeightTables<K>> MakeWeightTables() {
+  auto tables = std::make_unique<WeightTables<K>>();
+  WeightTables<K>& t = *tables;
   float one_d[kTabSize][K];
   const float step = 1.f / kTabSize;
   for (int i = 0; i < kTabSize; ++i) {
@@ -98,13 +102,13 @@ WeightTables<K> MakeWeightTables() {
       }
     }
   }
-  return t;
+  return tables;
 }
 
 template <int K>
 const WeightTables<K>& Tables() {
-  static const WeightTables<K> tables = MakeWeightTables<K>();
-  return tables;
+  static const std::unique_ptr<const WeightTables<K>> tables = MakeWeightTables<K>();
+  return *tables;
 }
 
 // One output row's source positions: whole pixels for kNearest, else the top-left tap
@@ -389,7 +393,7 @@ Result<TensorPtr> OpenCvWarpPerspective(const Tensor& image, const ImageLayout& 
 AffineMatrix RotationMatrix2D(double center_x, double center_y, float degrees) {
   const double cx = static_cast<float>(center_x);
   const double cy = static_cast<float>(center_y);
-  const double angle = static_cast<double>(degrees) * M_PI / 180.0;
+  const double angle = static_cast<double>(degrees) * kPi / 180.0;
   const double alpha = std::cos(angle);
   const double beta = std::sin(angle);
   return {alpha, beta, (1 - alpha) * cx - beta * cy, -beta, alpha, beta * cx + (1 - alpha) * cy};

@@ -16,7 +16,8 @@ namespace headrace::transforms {
 
 namespace {
 
-constexpr double kDegreesToRadians = 3.14159265358979323846 / 180.0;
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kDegreesToRadians = kPi / 180.0;
 
 // Python's float modulo: the result has the sign of the divisor.
 double PythonMod(double x, double m) {
@@ -79,7 +80,7 @@ Result<TensorPtr> OpenCvRotate(const Tensor& image, const ImageLayout& layout, d
   int64_t out_width = layout.width;
   int64_t out_height = layout.height;
   if (options.expand) {
-    const double radians = static_cast<double>(angle) * M_PI / 180.0;
+    const double radians = static_cast<double>(angle) * kPi / 180.0;
     const float b = static_cast<float>(std::cos(radians)) * 0.5f;
     const float a = static_cast<float>(std::sin(radians)) * 0.5f;
     const auto cx = static_cast<float>(center_x), cy = static_cast<float>(center_y);
