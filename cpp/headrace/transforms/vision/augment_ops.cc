@@ -34,9 +34,11 @@ Result<TensorPtr> Warp(const TensorPtr& image, const ImageLayout& layout, const 
 
 double Degrees(double radians) { return radians * 180.0 / kPi; }
 
-// The shear angle for magnitude m: torchvision's atan(m); MindSpore takes m as radians.
+// The shear angle for magnitude m: torchvision's atan(m); MindSpore takes m as radians
+// (m * 180 in float, over pi in double, kept as a float).
 double ShearDegrees(double magnitude, const AugmentStyle& style) {
-  return IsPillowInterpolation(style.interpolation) ? Degrees(std::atan(magnitude)) : Degrees(magnitude);
+  if (IsPillowInterpolation(style.interpolation)) return Degrees(std::atan(magnitude));
+  return static_cast<float>(static_cast<float>(magnitude) * 180.0f / kPi);
 }
 
 }  // namespace
