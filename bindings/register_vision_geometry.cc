@@ -62,7 +62,7 @@ transforms::RandomResizedCropParams MakeRandomResizedCropParams(int64_t height, 
   return params;
 }
 
-transforms::Quad ToQuad(const std::array<std::array<double, 2>, 4>& points) { return points; }
+using Points = std::array<std::array<double, 2>, 4>;  // four (x, y), as transforms::Quad
 
 template <typename T>
 using Class = py::class_<T, transforms::TensorOp, std::shared_ptr<T>>;
@@ -194,9 +194,8 @@ void RegisterVisionGeometry(py::module_& m) {
            py::arg("degrees"), py::arg("translate"), py::arg("scale"), py::arg("shear"), py::arg("resample"),
            py::arg("fill"));
   Class<Perspective>(t, "Perspective")
-      .def(py::init([](const std::array<std::array<double, 2>, 4>& start, const std::array<std::array<double, 2>, 4>& end,
-                       const std::string& interpolation) {
-             return ValueOrThrow(Perspective::Make(ToQuad(start), ToQuad(end), Interp(interpolation)));
+      .def(py::init([](const Points& start, const Points& end, const std::string& interpolation) {
+             return ValueOrThrow(Perspective::Make(start, end, Interp(interpolation)));
            }),
            py::arg("start_points"), py::arg("end_points"), py::arg("interpolation"));
   Class<RandomPerspective>(t, "RandomPerspective")
@@ -232,9 +231,7 @@ void RegisterVisionGeometry(py::module_& m) {
       py::arg("fill"), "cv::warpPerspective(image, matrix, (width, height), interpolation, BORDER_CONSTANT, fill).");
   t.def(
       "perspective_transform",
-      [](const std::array<std::array<double, 2>, 4>& start, const std::array<std::array<double, 2>, 4>& end) {
-        return ValueOrThrow(PerspectiveTransform(ToQuad(start), ToQuad(end)));
-      },
+      [](const Points& start, const Points& end) { return ValueOrThrow(PerspectiveTransform(start, end)); },
       py::arg("start_points"), py::arg("end_points"), "cv::getPerspectiveTransform(start_points, end_points).");
   t.def(
       "mindspore_affine_matrix",

@@ -161,7 +161,8 @@ def test_warp_perspective_equals_the_opencv_model(inter, points, shape, dtype):
 def test_warp_perspective_walks_opencvs_blocks():
     # 4096 / 32 = 128 columns per block: a wider image restarts its sums at column 128.
     image = random_image((40, 300, 3), seed=3)
-    matrix = reference.perspective_matrix([[0, 0], [299, 0], [299, 39], [0, 39]], [[4, 1], [290, 3], [296, 37], [2, 35]])
+    matrix = reference.perspective_matrix([[0, 0], [299, 0], [299, 39], [0, 39]],
+                                          [[4, 1], [290, 3], [296, 37], [2, 35]])
     for inter in ("nearest", "linear"):
         ours = _core.transforms.opencv_warp_perspective(image, matrix.reshape(-1).tolist(), 40, 300, inter, [])
         assert_close(ours, reference.warp_perspective(image, matrix, 40, 300, inter))

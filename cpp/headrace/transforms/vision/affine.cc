@@ -25,6 +25,12 @@ inline int64_t Coord(double v) {
   return static_cast<int64_t>(v);
 }
 
+// MindSpore's nearest warps any fixed-width dtype, the filters uint8 and float32.
+Result<ImageLayout> CheckWarpable(std::string_view transform, const Tensor& image, Interpolation interpolation) {
+  if (interpolation == Interpolation::kNearest) return CheckImage(transform, image);
+  return CheckImage(transform, image, {DataType::kUInt8, DataType::kFloat32});
+}
+
 inline int64_t Clamp(int64_t v, int64_t n) { return v < 0 ? 0 : v >= n ? n - 1 : v; }
 
 // The geometry every warp loop needs.
@@ -299,9 +305,7 @@ Result<TensorPtr> AffineImage(const Tensor& image, const ImageLayout& layout, co
 
 Status Affine::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Affine", *columns));
-  const bool any_dtype = interpolation_ == Interpolation::kNearest;
-  ASSIGN_OR_RETURN(ImageLayout layout, any_dtype ? CheckImage("Affine", *image)
-                                                 : CheckImage("Affine", *image, {DataType::kUInt8, DataType::kFloat32}));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckWarpable("Affine", *image, interpolation_));
   AffineParams params = params_;
   if (!IsPillowInterpolation(interpolation_)) {
     params.translate_x = static_cast<float>(params.translate_x) * static_cast<float>(layout.width);
@@ -349,9 +353,7 @@ AffineParams RandomAffine::Draw(uint64_t seed, int64_t width, int64_t height) co
 
 Status RandomAffine::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
-  const bool any_dtype = interpolation_ == Interpolation::kNearest;
-  ASSIGN_OR_RETURN(ImageLayout layout, any_dtype ? CheckImage(name(), *image)
-                                                 : CheckImage(name(), *image, {DataType::kUInt8, DataType::kFloat32}));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckWarpable(name(), *image, interpolation_));
   Result<TensorPtr> warped =
       AffineImage(*image, layout, Draw(seed, layout.width, layout.height), interpolation_, fill_);
   if (!warped.ok()) return warped.status().WithContext(name());
