@@ -338,6 +338,18 @@ def test_random_perspective_draws_per_row_and_keeps_rows_with_prob():
     np.testing.assert_array_equal(vision.RandomPerspective(0.0, 1.0, Inter.BILINEAR)(image), image)
 
 
+def test_random_perspective_keeps_rows_whose_corners_fall_on_a_line():
+    # On a 3 x 5 image with distortion 1 the corners often land three on a line: no
+    # perspective maps there, and the row is kept rather than failing the pipeline.
+    image = random_image((3, 5, 3), seed=5)
+    rows = rows_through(vision.RandomPerspective(1.0, 1.0), np.stack([image] * 60), seed=3, workers=1)
+    kept = sum(np.array_equal(row, image) for row in rows)
+    assert 0 < kept < len(rows)
+    # Tiny images have no distinct corners at all.
+    tiny = random_image((1, 6), seed=6)
+    np.testing.assert_array_equal(vision.RandomPerspective(0.5, 1.0)(tiny), tiny)
+
+
 def test_random_perspective_moves_corners_inwards_within_the_scale():
     # The corners of an all-white image: a moved corner leaves a black border at most
     # distortion_scale * half the side wide.

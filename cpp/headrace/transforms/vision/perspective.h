@@ -7,7 +7,8 @@
 // `prob`, each corner of the image moves inwards by a whole number of pixels, uniform in
 // [0, distortion_scale * half the width (height)], from the row's seed. (MindSpore runs it
 // on PIL images with Pillow's perspective transform; here it is OpenCV's, as Perspective.)
-// An image less than 2 pixels wide or high has no distinct corners and is left as it is.
+// An image less than 2 pixels wide or high has no distinct corners and is left as it is, as
+// is a row whose drawn corners fall three on a line (no perspective maps onto them).
 // Thread-safe: the ops hold only their parameters.
 #pragma once
 
