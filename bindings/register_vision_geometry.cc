@@ -18,7 +18,9 @@
 #include "headrace/transforms/vision/crop.h"
 #include "headrace/transforms/vision/decode_random_resized_crop.h"
 #include "headrace/transforms/vision/flip.h"
+#include "headrace/transforms/vision/opencv_warp.h"
 #include "headrace/transforms/vision/pad.h"
+#include "headrace/transforms/vision/perspective.h"
 #include "headrace/transforms/vision/resize.h"
 #include "headrace/transforms/vision/rotate.h"
 
@@ -59,6 +61,8 @@ transforms::RandomResizedCropParams MakeRandomResizedCropParams(int64_t height, 
   params.crop_first = crop_first;
   return params;
 }
+
+using Points = std::array<std::array<double, 2>, 4>;  // four (x, y), as transforms::Quad
 
 template <typename T>
 using Class = py::class_<T, transforms::TensorOp, std::shared_ptr<T>>;
@@ -170,6 +174,77 @@ void RegisterVisionGeometry(py::module_& m) {
       }),
       py::arg("degrees"), py::arg("translate"), py::arg("scale"), py::arg("shear"), py::arg("resample"),
       py::arg("fill"));
+
+  // MindSpore's warps (OpenCV's kernels, opencv_warp.h).
+  Class<RandomAffine>(t, "RandomAffine")
+      .def(py::init([](std::array<double, 2> degrees, std::array<double, 4> translate, std::array<double, 2> scale,
+                       std::array<double, 4> shear, const std::string& resample, Fill fill) {
+             RandomAffineRanges r;
+             r.degrees_min = degrees[0];
+             r.degrees_max = degrees[1];
+             r.translate_x_min = translate[0];
+             r.translate_x_max = translate[1];
+             r.translate_y_min = translate[2];
+             r.translate_y_max = translate[3];
+             r.scale_min = scale[0];
+             r.scale_max = scale[1];
+             r.shear_x_min = shear[0];
+             r.shear_x_max = shear[1];
+             r.shear_y_min = shear[2];
+             r.shear_y_max = shear[3];
+             return ValueOrThrow(RandomAffine::Make(r, Interp(resample), std::move(fill)));
+           }),
+           py::arg("degrees"), py::arg("translate"), py::arg("scale"), py::arg("shear"), py::arg("resample"),
+           py::arg("fill"));
+  Class<Perspective>(t, "Perspective")
+      .def(py::init([](const Points& start, const Points& end, const std::string& interpolation) {
+             return ValueOrThrow(Perspective::Make(start, end, Interp(interpolation)));
+           }),
+           py::arg("start_points"), py::arg("end_points"), py::arg("interpolation"));
+  Class<RandomPerspective>(t, "RandomPerspective")
+      .def(py::init([](double distortion_scale, double prob, const std::string& interpolation) {
+             return ValueOrThrow(RandomPerspective::Make(distortion_scale, prob, Interp(interpolation)));
+           }),
+           py::arg("distortion_scale"), py::arg("prob"), py::arg("interpolation"));
+  t.def(
+      "opencv_warp_affine",
+      [](const py::object& array, std::array<double, 6> matrix, int64_t height, int64_t width,
+         const std::string& interpolation, Fill fill) {
+        TensorPtr image = TensorFromNumpy(array);
+        const ImageLayout layout = LayoutOf("opencv_warp_affine", image);
+        const Interpolation interp = Interp(interpolation);
+        TensorPtr out = ValueOrThrow(WithoutGil(
+            [&] { return OpenCvWarpAffine(*image, layout, matrix, height, width, interp, fill); }));
+        return TensorToNumpy(out);
+      },
+      py::arg("image"), py::arg("matrix"), py::arg("height"), py::arg("width"), py::arg("interpolation"),
+      py::arg("fill"), "cv::warpAffine(image, matrix, (width, height), interpolation, BORDER_CONSTANT, fill).");
+  t.def(
+      "opencv_warp_perspective",
+      [](const py::object& array, std::array<double, 9> matrix, int64_t height, int64_t width,
+         const std::string& interpolation, Fill fill) {
+        TensorPtr image = TensorFromNumpy(array);
+        const ImageLayout layout = LayoutOf("opencv_warp_perspective", image);
+        const Interpolation interp = Interp(interpolation);
+        TensorPtr out = ValueOrThrow(WithoutGil(
+            [&] { return OpenCvWarpPerspective(*image, layout, matrix, height, width, interp, fill); }));
+        return TensorToNumpy(out);
+      },
+      py::arg("image"), py::arg("matrix"), py::arg("height"), py::arg("width"), py::arg("interpolation"),
+      py::arg("fill"), "cv::warpPerspective(image, matrix, (width, height), interpolation, BORDER_CONSTANT, fill).");
+  t.def(
+      "perspective_transform",
+      [](const Points& start, const Points& end) { return ValueOrThrow(PerspectiveTransform(start, end)); },
+      py::arg("start_points"), py::arg("end_points"), "cv::getPerspectiveTransform(start_points, end_points).");
+  t.def(
+      "mindspore_affine_matrix",
+      [](int64_t width, int64_t height, double angle, std::array<double, 2> translate, double scale,
+         std::array<double, 2> shear) {
+        return MindSporeAffineMatrix(width, height,
+                                     AffineParams{angle, translate[0], translate[1], scale, shear[0], shear[1]});
+      },
+      py::arg("width"), py::arg("height"), py::arg("angle"), py::arg("translate"), py::arg("scale"),
+      py::arg("shear"), "The forward matrix MindSpore's Affine gives cv::warpAffine (translate in pixels).");
 
   // The kernels themselves, for tests and for Python code that needs one call.
   t.def(

@@ -6,14 +6,16 @@
 #include <cstring>
 #include <type_traits>
 
+#include "headrace/core/random.h"
 #include "headrace/transforms/vision/pad.h"
 
 namespace headrace::transforms {
 
 namespace {
 
+constexpr double kPi = 3.14159265358979323846;
 // Python's math.radians: x * (pi / 180) with the same double pi.
-constexpr double kDegreesToRadians = 3.14159265358979323846 / 180.0;
+constexpr double kDegreesToRadians = kPi / 180.0;
 
 // The pixel index containing coordinate v; -1 for any negative v (Pillow's COORD), a huge
 // value for v past the int64 range or NaN.
@@ -21,6 +23,12 @@ inline int64_t Coord(double v) {
   if (v < 0.0) return -1;
   if (!(v < 4.0e18)) return INT64_MAX;
   return static_cast<int64_t>(v);
+}
+
+// MindSpore's nearest warps any fixed-width dtype, the filters uint8 and float32.
+Result<ImageLayout> CheckWarpable(std::string_view transform, const Tensor& image, Interpolation interpolation) {
+  if (interpolation == Interpolation::kNearest) return CheckImage(transform, image);
+  return CheckImage(transform, image, {DataType::kUInt8, DataType::kFloat32});
 }
 
 inline int64_t Clamp(int64_t v, int64_t n) { return v < 0 ? 0 : v >= n ? n - 1 : v; }
@@ -185,8 +193,10 @@ Result<TensorPtr> WarpAffine(const Tensor& image, const ImageLayout& layout,
   const DataType dtype = image.dtype();
   if (interpolation != Interpolation::kPillowNearest && interpolation != Interpolation::kPillowBilinear &&
       interpolation != Interpolation::kPillowBicubic) {
-    return Status::Unimplemented(std::string(InterpolationName(interpolation)) +
-                                 " warps are not implemented yet");
+    return Status::InvalidArgument("Pillow's affine transform has no " +
+                                   std::string(InterpolationName(interpolation)) +
+                                   " warp (pil_nearest, pil_bilinear, pil_bicubic; OpenCvWarpAffine takes "
+                                   "MindSpore's interpolations)");
   }
   if (interpolation != Interpolation::kPillowNearest && dtype != DataType::kUInt8 && dtype != DataType::kFloat32) {
     return Status::InvalidArgument(std::string(InterpolationName(interpolation)) +
@@ -261,14 +271,92 @@ Result<std::shared_ptr<Affine>> Affine::Make(const AffineParams& params, Interpo
   return std::make_shared<Affine>(params, interpolation, std::move(fill));
 }
 
+AffineMatrix MindSporeAffineMatrix(int64_t width, int64_t height, const AffineParams& p) {
+  auto radians = [](double degrees) { return static_cast<float>(kPi * static_cast<float>(degrees) / 180.0); };
+  const float rot = radians(p.angle);
+  const float shear_x = radians(p.shear_x);
+  const float shear_y = radians(-p.shear_y);
+  const auto scale = static_cast<float>(p.scale);
+  const auto cx = static_cast<float>((width - 1) / 2.0);
+  const auto cy = static_cast<float>((height - 1) / 2.0);
+  // The angles are floats, their sines and cosines doubles (C's cos(double)).
+  const double turn = rot + shear_y;  // a float sum, as there
+  const double rot_d = rot;
+  const double cos_sy = std::cos(static_cast<double>(shear_y)), tan_sx = std::tan(static_cast<double>(shear_x));
+  const auto a = static_cast<float>(scale * std::cos(turn) / cos_sy);
+  const auto b = static_cast<float>(scale * (-std::cos(turn) * tan_sx / cos_sy - std::sin(rot_d)));
+  const auto c = static_cast<float>(scale * std::sin(turn) / cos_sy);
+  const auto d = static_cast<float>(scale * (-std::sin(turn) * tan_sx / cos_sy + std::cos(rot_d)));
+  // M = T * C * RSS * C^-1, the translation column in float.
+  const float tx = (1.0f - a) * cx - b * cy + static_cast<float>(p.translate_x);
+  const float ty = (1.0f - d) * cy - c * cx + static_cast<float>(p.translate_y);
+  return {a, b, tx, c, d, ty};
+}
+
+Result<TensorPtr> AffineImage(const Tensor& image, const ImageLayout& layout, const AffineParams& params,
+                              Interpolation interpolation, const std::vector<uint8_t>& fill) {
+  if (!IsPillowInterpolation(interpolation)) {
+    return OpenCvWarpAffine(image, layout, MindSporeAffineMatrix(layout.width, layout.height, params),
+                            layout.height, layout.width, interpolation, fill);
+  }
+  const std::array<double, 6> inverse = InverseAffineMatrix(layout.width * 0.5, layout.height * 0.5, params);
+  return WarpAffine(image, layout, inverse, layout.height, layout.width, interpolation, fill);
+}
+
 Status Affine::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn("Affine", *columns));
-  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("Affine", *image, {DataType::kUInt8, DataType::kFloat32}));
-  const std::array<double, 6> inverse =
-      InverseAffineMatrix(layout.width * 0.5, layout.height * 0.5, params_);
-  Result<TensorPtr> warped =
-      WarpAffine(*image, layout, inverse, layout.height, layout.width, interpolation_, fill_);
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckWarpable("Affine", *image, interpolation_));
+  AffineParams params = params_;
+  if (!IsPillowInterpolation(interpolation_)) {
+    params.translate_x = static_cast<float>(params.translate_x) * static_cast<float>(layout.width);
+    params.translate_y = static_cast<float>(params.translate_y) * static_cast<float>(layout.height);
+  }
+  Result<TensorPtr> warped = AffineImage(*image, layout, params, interpolation_, fill_);
   if (!warped.ok()) return warped.status().WithContext("Affine");
+  columns->front() = std::move(warped).value();
+  return Status::OK();
+}
+
+Result<std::shared_ptr<RandomAffine>> RandomAffine::Make(const RandomAffineRanges& r, Interpolation interpolation,
+                                                         std::vector<uint8_t> fill) {
+  const std::pair<const char*, std::pair<double, double>> ranges[] = {
+      {"degrees", {r.degrees_min, r.degrees_max}},       {"translate x", {r.translate_x_min, r.translate_x_max}},
+      {"translate y", {r.translate_y_min, r.translate_y_max}}, {"scale", {r.scale_min, r.scale_max}},
+      {"shear x", {r.shear_x_min, r.shear_x_max}},       {"shear y", {r.shear_y_min, r.shear_y_max}}};
+  for (const auto& [what, range] : ranges) {
+    if (!(range.first <= range.second)) {
+      return Status::InvalidArgument(std::string("RandomAffine: the ") + what + " range must be (min, max) with "
+                                     "min <= max, got (" + std::to_string(range.first) + ", " +
+                                     std::to_string(range.second) + ")");
+    }
+  }
+  if (r.scale_min < 0.0) {
+    return Status::InvalidArgument("RandomAffine: scale must not be negative, got " + std::to_string(r.scale_min));
+  }
+  return std::make_shared<RandomAffine>(r, interpolation, std::move(fill));
+}
+
+AffineParams RandomAffine::Draw(uint64_t seed, int64_t width, int64_t height) const {
+  Random random(seed);
+  const auto& r = ranges_;
+  AffineParams p;
+  p.angle = std::fmod(random.Uniform(r.degrees_min, r.degrees_max), 360.0);
+  // MindSpore scales the range to pixels (in float) before drawing.
+  const auto w = static_cast<float>(width), h = static_cast<float>(height);
+  p.translate_x = random.Uniform(static_cast<float>(r.translate_x_min) * w, static_cast<float>(r.translate_x_max) * w);
+  p.translate_y = random.Uniform(static_cast<float>(r.translate_y_min) * h, static_cast<float>(r.translate_y_max) * h);
+  p.scale = random.Uniform(r.scale_min, r.scale_max);
+  p.shear_x = random.Uniform(r.shear_x_min, r.shear_x_max);
+  p.shear_y = random.Uniform(r.shear_y_min, r.shear_y_max);
+  return p;
+}
+
+Status RandomAffine::Compute(TensorList* columns, uint64_t seed) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckWarpable(name(), *image, interpolation_));
+  Result<TensorPtr> warped =
+      AffineImage(*image, layout, Draw(seed, layout.width, layout.height), interpolation_, fill_);
+  if (!warped.ok()) return warped.status().WithContext(name());
   columns->front() = std::move(warped).value();
   return Status::OK();
 }

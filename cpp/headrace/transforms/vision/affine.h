@@ -1,18 +1,22 @@
-// The affine warp kernel (Pillow's Image.transform(size, Image.AFFINE, ...)), the inverse
-// matrix of "rotate, scale and shear about a centre, then translate" as torchvision
-// computes it, and the Affine transform (mindspore.dataset.vision.Affine) built on them.
-// Rotate, RandomRotation and AutoAugment's geometric ops call the same functions.
+// The Pillow affine warp kernel (Pillow's Image.transform(size, Image.AFFINE, ...)), the
+// inverse matrix of "rotate, scale and shear about a centre, then translate" as
+// torchvision computes it, the forward matrix MindSpore computes for the same, and the
+// Affine transform (mindspore.dataset.vision.Affine) built on them. Rotate,
+// RandomRotation, RandomAffine and AutoAugment's geometric ops call the same functions.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "headrace/core/result.h"
 #include "headrace/core/tensor.h"
 #include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/image.h"
+#include "headrace/transforms/vision/opencv_warp.h"
 #include "headrace/transforms/vision/resample.h"
 
 namespace headrace::transforms {
@@ -26,7 +30,8 @@ namespace headrace::transforms {
 // reproduced exactly: nearest takes the pixel containing the point (Pillow's fixed-point
 // stepping included); bilinear and bicubic sample inside the image with edge clamping
 // and truncate to uint8 (Pillow does not round). Nearest takes any fixed-width dtype;
-// bilinear and bicubic take uint8 and float32. InvalidArgument (no prefix) otherwise.
+// bilinear and bicubic take uint8 and float32. InvalidArgument (no prefix) otherwise, and
+// for an interpolation that is not Pillow's (MindSpore's go to OpenCvWarpAffine).
 Result<TensorPtr> WarpAffine(const Tensor& image, const ImageLayout& layout,
                              const std::array<double, 6>& inverse, int64_t out_height,
                              int64_t out_width, Interpolation interpolation,
@@ -47,9 +52,22 @@ struct AffineParams {
 // _get_inverse_affine_matrix, evaluated in the same order so the doubles agree.
 std::array<double, 6> InverseAffineMatrix(double center_x, double center_y, const AffineParams& params);
 
-// Affine(degrees, translate, scale, shear, resample, fill_value): the transform above about
-// the image centre (width/2, height/2), same output size; matches
-// torchvision.transforms.functional.affine on a PIL image. uint8 and float32 images.
+// The forward (source to output) matrix MindSpore's Affine gives cv::warpAffine for an
+// image of width x height: the same rotation, scale and shear about
+// ((width - 1) / 2, (height - 1) / 2), then the translation in pixels; its angles
+// converted and its entries rounded to float, as MindSpore does.
+AffineMatrix MindSporeAffineMatrix(int64_t width, int64_t height, const AffineParams& params);
+
+// `image` warped by `params` about its centre, keeping its size: MindSpore's kernel
+// (MindSporeAffineMatrix, OpenCvWarpAffine) for MindSpore's interpolations, torchvision's
+// on Pillow (InverseAffineMatrix, WarpAffine) for Pillow's. Translations in pixels.
+Result<TensorPtr> AffineImage(const Tensor& image, const ImageLayout& layout, const AffineParams& params,
+                              Interpolation interpolation, const std::vector<uint8_t>& fill);
+
+// Affine(degrees, translate, scale, shear, resample, fill_value): AffineImage. With
+// MindSpore's interpolations the translation is a fraction of the width and height (as
+// MindSpore takes it, multiplied in float), with Pillow's it is in pixels (torchvision).
+// uint8 and float32 images (any fixed-width dtype for MindSpore's nearest).
 class Affine : public transforms::TensorOp {
  public:
   // InvalidArgument for a scale that is not positive.
@@ -63,6 +81,38 @@ class Affine : public transforms::TensorOp {
 
  private:
   const AffineParams params_;
+  const Interpolation interpolation_;
+  const std::vector<uint8_t> fill_;
+};
+
+// The ranges RandomAffine draws from, each [min, max]; translations are fractions of the
+// width and height.
+struct RandomAffineRanges {
+  double degrees_min = 0.0, degrees_max = 0.0;
+  double translate_x_min = 0.0, translate_x_max = 0.0, translate_y_min = 0.0, translate_y_max = 0.0;
+  double scale_min = 1.0, scale_max = 1.0;
+  double shear_x_min = 0.0, shear_x_max = 0.0, shear_y_min = 0.0, shear_y_max = 0.0;
+};
+
+// RandomAffine(degrees, translate, scale, shear, resample, fill_value): per row, as
+// MindSpore draws them, an angle, a translation (x then y, in pixels: the fraction times
+// the width or height), a scale and the two shears, each uniform in its range; then
+// AffineImage with the angle taken modulo 360.
+class RandomAffine : public transforms::TensorOp {
+ public:
+  // InvalidArgument (prefixed "RandomAffine: ") for a range with min > max or a negative scale.
+  static Result<std::shared_ptr<RandomAffine>> Make(const RandomAffineRanges& ranges, Interpolation interpolation,
+                                                    std::vector<uint8_t> fill);
+  RandomAffine(const RandomAffineRanges& ranges, Interpolation interpolation, std::vector<uint8_t> fill)
+      : ranges_(ranges), interpolation_(interpolation), fill_(std::move(fill)) {}
+
+  std::string name() const override { return "RandomAffine"; }
+  Status Compute(TensorList* columns, uint64_t seed) override;
+  // The parameters row `seed` of a width x height image gets (translations in pixels).
+  AffineParams Draw(uint64_t seed, int64_t width, int64_t height) const;
+
+ private:
+  const RandomAffineRanges ranges_;
   const Interpolation interpolation_;
   const std::vector<uint8_t> fill_;
 };

@@ -21,13 +21,25 @@ double Linspace(double start, double end, int bin, int num_bins) {
   return static_cast<float>(static_cast<float>(start) + step * static_cast<float>(bin));
 }
 
+// MindSpore's interpolations take MindSpore's affine kernel, which always turns about the
+// image centre; Pillow's take torchvision's about (center_x, center_y).
 Result<TensorPtr> Warp(const TensorPtr& image, const ImageLayout& layout, const AffineParams& params,
                        double center_x, double center_y, const AugmentStyle& style) {
+  if (!IsPillowInterpolation(style.interpolation)) {
+    return AffineImage(*image, layout, params, style.interpolation, style.fill);
+  }
   return WarpAffine(*image, layout, InverseAffineMatrix(center_x, center_y, params), layout.height,
                     layout.width, style.interpolation, style.fill);
 }
 
 double Degrees(double radians) { return radians * 180.0 / kPi; }
+
+// The shear angle for magnitude m: torchvision's atan(m); MindSpore takes m as radians
+// (m * 180 in float, over pi in double, kept as a float).
+double ShearDegrees(double magnitude, const AugmentStyle& style) {
+  if (IsPillowInterpolation(style.interpolation)) return Degrees(std::atan(magnitude));
+  return static_cast<float>(static_cast<float>(magnitude) * 180.0f / kPi);
+}
 
 }  // namespace
 
@@ -91,10 +103,10 @@ Result<TensorPtr> ApplyAugmentOp(const TensorPtr& image, const ImageLayout& layo
     case AugmentOp::kIdentity:
       return image;
     case AugmentOp::kShearX:
-      params.shear_x = Degrees(std::atan(magnitude));
+      params.shear_x = ShearDegrees(magnitude, style);
       return Warp(image, layout, params, 0.0, 0.0, style);
     case AugmentOp::kShearY:
-      params.shear_y = Degrees(std::atan(magnitude));
+      params.shear_y = ShearDegrees(magnitude, style);
       return Warp(image, layout, params, 0.0, 0.0, style);
     case AugmentOp::kTranslateX:
       params.translate_x = std::trunc(magnitude);

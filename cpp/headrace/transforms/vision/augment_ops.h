@@ -2,7 +2,8 @@
 // their magnitudes (which MindSpore's AutoAugment and RandAugment follow), built on the
 // geometric (affine.h, rotate.h) and colour (color_adjust.h, enhance.h) kernels.
 //
-//   ShearX/ShearY(m)          shear by atan(m) about the top-left corner
+//   ShearX/ShearY(m)          shear by atan(m) about the top-left corner (with MindSpore's
+//                             interpolations: by m radians about the centre, as MindSpore)
 //   TranslateX/TranslateY(m)  shift by int(m) pixels
 //   Rotate(m)                 m degrees counter-clockwise about the centre
 //   Brightness/Color/Contrast/Sharpness(m)  enhance by the factor 1 + m

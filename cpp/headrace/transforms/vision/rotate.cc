@@ -10,12 +10,14 @@
 
 #include "headrace/core/random.h"
 #include "headrace/transforms/vision/affine.h"
+#include "headrace/transforms/vision/opencv_warp.h"
 
 namespace headrace::transforms {
 
 namespace {
 
-constexpr double kDegreesToRadians = 3.14159265358979323846 / 180.0;
+constexpr double kPi = 3.14159265358979323846;
+constexpr double kDegreesToRadians = kPi / 180.0;
 
 // Python's float modulo: the result has the sign of the divisor.
 double PythonMod(double x, double m) {
@@ -65,9 +67,43 @@ void QuarterTurns(const uint8_t* src, const ImageLayout& in, uint8_t* dst, int64
   }
 }
 
+// MindSpore's Rotate: cv::getRotationMatrix2D about ((w - 1) / 2, (h - 1) / 2) (or the
+// given centre, in OpenCV's integer pixel centres) and cv::warpAffine. `expand` takes the
+// size of the turned image's bounding box (cv::RotatedRect, in float, rounded to nearest)
+// and moves the matrix by half the growth, as MindSpore does.
+Result<TensorPtr> OpenCvRotate(const Tensor& image, const ImageLayout& layout, double degrees,
+                               const RotateOptions& options) {
+  const auto angle = static_cast<float>(PythonMod(degrees, 360.0));
+  const double center_x = options.center ? (*options.center)[0] : (layout.width - 1) * 0.5;
+  const double center_y = options.center ? (*options.center)[1] : (layout.height - 1) * 0.5;
+  AffineMatrix m = RotationMatrix2D(center_x, center_y, angle);
+  int64_t out_width = layout.width;
+  int64_t out_height = layout.height;
+  if (options.expand) {
+    const double radians = static_cast<double>(angle) * kPi / 180.0;
+    const float b = static_cast<float>(std::cos(radians)) * 0.5f;
+    const float a = static_cast<float>(std::sin(radians)) * 0.5f;
+    const auto cx = static_cast<float>(center_x), cy = static_cast<float>(center_y);
+    const auto w = static_cast<float>(layout.width), h = static_cast<float>(layout.height);
+    const float x0 = cx - a * h - b * w, y0 = cy + b * h - a * w;
+    const float x1 = cx + a * h - b * w, y1 = cy - b * h - a * w;
+    const float xs[4] = {x0, x1, 2 * cx - x0, 2 * cx - x1};
+    const float ys[4] = {y0, y1, 2 * cy - y0, 2 * cy - y1};
+    const float box_width = *std::max_element(xs, xs + 4) - *std::min_element(xs, xs + 4);
+    const float box_height = *std::max_element(ys, ys + 4) - *std::min_element(ys, ys + 4);
+    m[2] += box_width / 2.0 - layout.width / 2.0;
+    m[5] += box_height / 2.0 - layout.height / 2.0;
+    out_width = static_cast<int64_t>(std::nearbyint(box_width));
+    out_height = static_cast<int64_t>(std::nearbyint(box_height));
+  }
+  return OpenCvWarpAffine(image, layout, m, out_height, out_width, options.interpolation, options.fill);
+}
+
 Status CheckRotatable(std::string_view transform, const TensorPtr& image, const RotateOptions& options,
                       ImageLayout* layout) {
-  Result<ImageLayout> checked = options.interpolation == Interpolation::kPillowNearest
+  const bool nearest = options.interpolation == Interpolation::kPillowNearest ||
+                       options.interpolation == Interpolation::kNearest;
+  Result<ImageLayout> checked = nearest
                                     ? CheckImage(transform, *image)
                                     : CheckImage(transform, *image, {DataType::kUInt8, DataType::kFloat32});
   if (!checked.ok()) return checked.status();
@@ -111,6 +147,7 @@ Result<TensorPtr> RotateQuarterTurns(const Tensor& image, const ImageLayout& lay
 
 Result<TensorPtr> RotateImage(const TensorPtr& image, const ImageLayout& layout, double degrees,
                               const RotateOptions& options) {
+  if (!IsPillowInterpolation(options.interpolation)) return OpenCvRotate(*image, layout, degrees, options);
   const double angle = PythonMod(degrees, 360.0);
   const auto w = static_cast<double>(layout.width);
   const auto h = static_cast<double>(layout.height);

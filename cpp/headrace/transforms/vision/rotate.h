@@ -1,8 +1,13 @@
-// Rotate and RandomRotation (mindspore.dataset.vision) with the semantics of Pillow's
-// Image.rotate(angle, resample, expand, center, fillcolor): counter-clockwise degrees,
-// about the image centre (width/2, height/2) unless `center` is given, the same size
-// unless `expand`. Like Pillow, rotations by a multiple of 90 degrees about the default
-// centre are exact pixel moves (when the output keeps its size or may change it).
+// Rotate and RandomRotation (mindspore.dataset.vision): counter-clockwise degrees, the
+// same size unless `expand`. Two conventions, chosen by the interpolation:
+// - MindSpore's interpolations (kNearest, kLinear, kCubic, kArea): MindSpore's own kernel,
+//   cv::getRotationMatrix2D about ((width - 1) / 2, (height - 1) / 2) unless `center` is
+//   given, and cv::warpAffine (opencv_warp.h); `expand` takes the bounding box of the
+//   turned image, rounded to whole pixels. (MindSpore fills with the fill value's channels
+//   reversed; here channel i takes fill[i].)
+// - Pillow's: Image.rotate(angle, resample, expand, center, fillcolor), about
+//   (width/2, height/2) unless `center` is given; like Pillow, rotations by a multiple of
+//   90 degrees about the default centre are exact pixel moves.
 // Thread-safe: the ops hold only their parameters.
 #pragma once
 

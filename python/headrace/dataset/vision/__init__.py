@@ -21,10 +21,12 @@ from headrace.dataset.vision.random_color import __all__ as _random_color_names
 from headrace.dataset.vision.utils import AutoAugmentPolicy, Border, Inter
 from headrace.dataset.vision.values import *  # noqa: F401,F403
 from headrace.dataset.vision.values import __all__ as _values_names
+from headrace.dataset.vision.warp import *  # noqa: F401,F403
+from headrace.dataset.vision.warp import __all__ as _warp_names
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "RandAugment",
            *_boxes_names, *_color_names, *_geometry_names,
-           *_color_space_names, *_random_color_names, *_values_names]
+           *_color_space_names, *_random_color_names, *_values_names, *_warp_names]
 
 
 def _record_every_factory() -> None:

@@ -4,10 +4,12 @@ rotation and affine warps.
 They are native: in a pipeline they run in C++ map workers without the GIL, and they can be
 called on NumPy arrays directly (``Resize(224)(image)``). Images are HWC (or HW) arrays.
 
-Results follow Pillow on the same image: Resize is ``Image.resize``, Rotate is
-``Image.rotate``, Affine is ``torchvision.transforms.functional.affine`` on a PIL image.
-uint8 images match Pillow exactly; float32 images (resampling transforms) match Pillow's
-'F' mode to about 1e-6 relative. Flips, crops and Pad take any numeric dtype and are exact.
+Under the default config.set_image_resampling("mindspore") the resampling transforms give
+MindSpore's pixels: Resize is OpenCV's cv::resize, Rotate and Affine are cv::warpAffine with
+MindSpore's matrices (opencv_warp.h). Under "pillow" they follow Pillow on the same image:
+Resize is ``Image.resize``, Rotate is ``Image.rotate``, Affine is
+``torchvision.transforms.functional.affine`` on a PIL image, exactly for uint8 and to about
+1e-6 relative for float32. Flips, crops and Pad take any numeric dtype and are exact.
 """
 
 from __future__ import annotations
@@ -131,6 +133,34 @@ def _center(transform: str, value: Any) -> Optional[Tuple[float, float]]:
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
         return float(value[0]), float(value[1])
     raise InvalidArgumentError(f"{transform}: center must be None or an (x, y) pair, got {value!r}")
+
+
+def _mindspore_warps() -> bool:
+    from headrace.dataset.config import get_image_resampling
+
+    return get_image_resampling() == "mindspore"
+
+
+# MindSpore's warps hand NEAREST, LINEAR, CUBIC and AREA to OpenCV (which treats AREA as
+# LINEAR in a warp) and fall back to LINEAR for the Pillow-only PILCUBIC and ANTIALIAS.
+_OPENCV_WARP_KERNELS = {"nearest": "nearest", "linear": "linear", "cubic": "cubic", "area": "area",
+                        "pilcubic": "linear", "antialias": "linear"}
+
+
+def _warp_kernel(transform: str, value: Any, name: str = "resample", opencv: bool = False) -> str:
+    """The C++ kernel of a warp's Inter: OpenCV's, as MindSpore's, under the "mindspore"
+    image resampling (or always with `opencv`), else Pillow's (Image.transform has no area
+    or Lanczos warp: AREA is BILINEAR, as OpenCV makes it LINEAR, and ANTIALIAS is refused)."""
+    kernel = interpolation_kernel(transform, value, name)
+    inter = Inter(value)
+    if opencv or _mindspore_warps():
+        return _OPENCV_WARP_KERNELS[inter.value]
+    if inter is Inter.AREA:
+        return "pil_bilinear"
+    if inter is Inter.ANTIALIAS:
+        raise InvalidArgumentError(f"{transform}: {name} ANTIALIAS has no Pillow warp (NEAREST, BILINEAR, BICUBIC "
+                                   f"or PILCUBIC)")
+    return kernel
 
 
 def _resize_size(transform: str, size: Any) -> List[int]:
@@ -275,19 +305,35 @@ def Pad(padding: Union[int, Sequence[int]], fill_value: Fill = 0,  # noqa: N802
 
 def Rotate(degrees: float, resample: Inter = Inter.NEAREST, expand: bool = False,  # noqa: N802
            center: Optional[Sequence[float]] = None, fill_value: Fill = 0) -> "_transforms.Rotate":
-    """Turns the image `degrees` counter-clockwise about `center` (x, y; default the image
-    centre), as Pillow's Image.rotate; `expand` grows the output to hold the whole image."""
+    """Turns the image `degrees` counter-clockwise about `center` (x, y); `expand` grows the
+    output to hold the whole image. As MindSpore: the default centre is ((w - 1) / 2,
+    (h - 1) / 2), pixel centres at integers (cv::getRotationMatrix2D and cv::warpAffine);
+    under the "pillow" image resampling, Pillow's Image.rotate about (w / 2, h / 2)."""
     if not _is_number(degrees):
         raise InvalidArgumentError(f"Rotate: degrees must be a number, got {degrees!r}")
-    return _transforms.Rotate(float(degrees), interpolation_kernel("Rotate", resample, "resample"),
+    return _transforms.Rotate(float(degrees), _warp_kernel("Rotate", resample),
                               _bool("Rotate", "expand", expand), _center("Rotate", center),
                               _fill("Rotate", fill_value))
+
+
+def _mindspore_rotation_range(degrees: Any, low: float, high: float) -> Tuple[float, float]:
+    """The range MindSpore draws from: a number d is taken modulo 360 first (so 400 means
+    (-40, 40)); a pair spanning 360 or more is (-180, 180), else both ends modulo 360 with
+    the upper one moved up a turn if it came out below the lower."""
+    if _is_number(degrees):
+        d = high % 360.0
+        return -d, d
+    if high - low >= 360.0:
+        return -180.0, 180.0
+    low, high = low % 360.0, high % 360.0
+    return (low, high + 360.0) if low > high else (low, high)
 
 
 def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Inter.NEAREST,  # noqa: N802
                    expand: bool = False, center: Optional[Sequence[float]] = None,
                    fill_value: Fill = 0) -> "_transforms.RandomRotation":
-    """Rotate by an angle uniform in (-degrees, degrees), or in (min, max) for a pair."""
+    """Rotate by an angle uniform in (-degrees, degrees), or in (min, max) for a pair (under
+    the "mindspore" image resampling normalised modulo 360 as MindSpore does)."""
     if _is_number(degrees):
         if degrees < 0:
             raise InvalidArgumentError(f"RandomRotation: degrees must be non-negative, got {degrees!r}")
@@ -301,7 +347,9 @@ def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Int
             ) from None
         if low > high:
             raise InvalidArgumentError(f"RandomRotation: degrees must be (min, max) with min <= max, got {degrees!r}")
-    return _transforms.RandomRotation(low, high, interpolation_kernel("RandomRotation", resample, "resample"),
+    if _mindspore_warps():
+        low, high = _mindspore_rotation_range(degrees, low, high)
+    return _transforms.RandomRotation(low, high, _warp_kernel("RandomRotation", resample),
                                       _bool("RandomRotation", "expand", expand),
                                       _center("RandomRotation", center), _fill("RandomRotation", fill_value))
 
@@ -311,10 +359,17 @@ def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N8
            fill_value: Fill = 0) -> "_transforms.Affine":
     """Rotates by `degrees` (clockwise), scales by `scale` and shears by `shear` (degrees;
     a number shears along x, a pair along x and y) about the image centre, then translates
-    by `translate` (pixels): ``torchvision.transforms.functional.affine`` on a PIL image."""
+    by `translate`. As MindSpore: the translation is a fraction of the width and height, in
+    [-1, 1], and the centre ((w - 1) / 2, (h - 1) / 2) (cv::warpAffine). Under the "pillow"
+    image resampling: ``torchvision.transforms.functional.affine`` on a PIL image, the
+    translation in pixels."""
     if not _is_number(degrees) or not -180.0 <= degrees <= 180.0:
         raise InvalidArgumentError(f"Affine: degrees must be a number in [-180, 180], got {degrees!r}")
     tx, ty = _number_pair("Affine", "translate", translate)
+    kernel = _warp_kernel("Affine", resample)
+    if _mindspore_warps() and not (-1.0 <= tx <= 1.0 and -1.0 <= ty <= 1.0):
+        raise InvalidArgumentError(
+            f"Affine: translate must be fractions of the width and height in [-1, 1], got {translate!r}")
     if not _is_number(scale) or scale <= 0:
         raise InvalidArgumentError(f"Affine: scale must be a positive number, got {scale!r}")
     if _is_number(shear):
@@ -327,5 +382,4 @@ def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N8
                 f"Affine: shear must be a number or an (x, y) pair of numbers, got {shear!r}") from None
     if not all(-180.0 <= s <= 180.0 for s in shear_pair):
         raise InvalidArgumentError(f"Affine: shear must be in [-180, 180], got {shear!r}")
-    return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair,
-                              interpolation_kernel("Affine", resample, "resample"), _fill("Affine", fill_value))
+    return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair, kernel, _fill("Affine", fill_value))

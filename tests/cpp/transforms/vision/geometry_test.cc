@@ -257,12 +257,20 @@ TEST(Rotate, QuarterTurnsAreExactMoves) {
   EXPECT_EQ(Values<uint8_t>(*RotateQuarterTurns(*img, Layout(img), 1)), (std::vector<uint8_t>{3, 6, 2, 5, 1, 4}));
   EXPECT_EQ(Values<uint8_t>(*RotateQuarterTurns(*img, Layout(img), 2)), (std::vector<uint8_t>{6, 5, 4, 3, 2, 1}));
   EXPECT_EQ(Values<uint8_t>(*RotateQuarterTurns(*img, Layout(img), 3)), (std::vector<uint8_t>{4, 1, 5, 2, 6, 3}));
-  RotateOptions expand;
+  // Pillow's rotations by quarter turns are exact moves, and a whole turn no copy.
+  RotateOptions pillow;
+  pillow.interpolation = Interpolation::kPillowNearest;
+  RotateOptions expand = pillow;
   expand.expand = true;
   TensorPtr turned = *RotateImage(img, Layout(img), 90.0, expand);
   EXPECT_EQ(turned->shape(), (Shape{3, 2}));
   EXPECT_EQ(Values<uint8_t>(turned), (std::vector<uint8_t>{3, 6, 2, 5, 1, 4}));
-  EXPECT_EQ(*RotateImage(img, Layout(img), -720.0, RotateOptions{}), img);  // no copy
+  EXPECT_EQ(*RotateImage(img, Layout(img), -720.0, pillow), img);  // no copy
+  // MindSpore's (OpenCV's) quarter turn about ((w - 1) / 2, (h - 1) / 2) lands on the same pixels.
+  expand.interpolation = Interpolation::kNearest;
+  turned = *RotateImage(img, Layout(img), 90.0, expand);
+  EXPECT_EQ(turned->shape(), (Shape{3, 2}));
+  EXPECT_EQ(Values<uint8_t>(turned), (std::vector<uint8_t>{3, 6, 2, 5, 1, 4}));
 }
 
 TEST(WarpAffine, IdentityKeepsTheImageAndOutsideGetsTheFill) {
