@@ -16,6 +16,7 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterTransforms(m);
   headrace::bindings::RegisterVisionGeometry(m);
   headrace::bindings::RegisterVisionColor(m);
+  headrace::bindings::RegisterVisionMisc(m);
   headrace::bindings::RegisterRecordFiles(m);
   headrace::bindings::RegisterMindRecord(m);
   headrace::bindings::RegisterTFRecord(m);
