@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "headrace/core/random.h"
+#include "headrace/transforms/vision/affine.h"
 #include "headrace/transforms/vision/draws.h"
 
 namespace headrace::transforms {
@@ -27,6 +28,18 @@ constexpr std::array<AugmentOp, 14> kWideOps = {
     Op::kAutoContrast, Op::kBrightness, Op::kColor,     Op::kContrast,   Op::kEqualize,
     Op::kIdentity,     Op::kPosterize,  Op::kRotate,    Op::kSharpness,  Op::kShearX,
     Op::kShearY,       Op::kSolarize,   Op::kTranslateX, Op::kTranslateY};
+
+// MindSpore's shears: an Affine about the image centre by m radians (m * 180 / pi degrees),
+// where ApplyAugmentOp shears as torchvision does (about the top-left corner, atan(m)).
+Result<TensorPtr> MindSporeShear(const Tensor& image, const ImageLayout& layout, AugmentOp op, double magnitude,
+                                 const AugmentStyle& style) {
+  constexpr double kDegreesPerRadian = 57.29577951308232;
+  AffineParams params;
+  (op == AugmentOp::kShearX ? params.shear_x : params.shear_y) = magnitude * kDegreesPerRadian;
+  const std::array<double, 6> inverse =
+      InverseAffineMatrix(static_cast<double>(layout.width) * 0.5, static_cast<double>(layout.height) * 0.5, params);
+  return WarpAffine(image, layout, inverse, layout.height, layout.width, style.interpolation, style.fill);
+}
 
 // MindSpore's Linspace: start + i * step in float, step = (end - start) / (n - 1).
 float Linspace(float start, float end, int bin, int num_bins) {
@@ -161,11 +174,9 @@ Status TrivialAugmentWide::Compute(TensorList* columns, uint64_t seed) {
                                    ShapeToString(image->shape()));
   }
   const Choice choice = Choose(seed);
-  double magnitude = choice.magnitude;
-  // ApplyAugmentOp shears by atan(m) (torchvision's meaning); MindSpore's TrivialAugmentWide
-  // shears by m radians, which is atan(tan(m)).
-  if (choice.op == AugmentOp::kShearX || choice.op == AugmentOp::kShearY) magnitude = std::tan(magnitude);
-  Result<TensorPtr> out = ApplyAugmentOp(image, layout, choice.op, magnitude, style_);
+  Result<TensorPtr> out = choice.op == AugmentOp::kShearX || choice.op == AugmentOp::kShearY
+                              ? MindSporeShear(*image, layout, choice.op, choice.magnitude, style_)
+                              : ApplyAugmentOp(image, layout, choice.op, choice.magnitude, style_);
   if (!out.ok()) {
     return Status(out.status().code(), "TrivialAugmentWide (" + std::string(AugmentOpName(choice.op)) +
                                            "): " + out.status().message());

@@ -8,11 +8,12 @@
 //       each applied with probability 1/2.
 //   TrivialAugmentWide(num_magnitude_bins, style)  one of 14 operations drawn uniformly,
 //       at a magnitude bin drawn uniformly with a random sign where it has one, over
-//       MindSpore's "wide" space: shears up to 0.99 (MindSpore's angle of m * 180 / pi
-//       degrees), translations up to 32 pixels, rotations up to 135 degrees, colour,
-//       contrast, brightness and sharpness factors 1 +- 0.99, posterize from 8 bits down
-//       to 2, solarize thresholds from 255 down to 0; uint8 (H, W, 3) images. The operations
-//       are those of augment_ops.h (the geometric ones over affine.h and rotate.h).
+//       MindSpore's "wide" space: shears up to 0.99 (MindSpore's: m radians about the image
+//       centre, as the Affine transform), translations up to 32 pixels, rotations up to 135
+//       degrees, colour, contrast, brightness and sharpness factors 1 +- 0.99, posterize
+//       from 8 bits down to 2, solarize thresholds from 255 down to 0; uint8 (H, W, 3)
+//       images. The other operations are those of augment_ops.h (the geometric ones over
+//       affine.h and rotate.h).
 //
 // The transforms a policy holds get seeds mixed from the row's seed and their place in the
 // row's sequence of applications, so the same seed repeats every choice and every inner
