@@ -211,3 +211,12 @@ def test_the_same_seed_erases_the_same_boxes_with_any_number_of_workers():
     # Different rows get different boxes.
     masks = [tuple(np.flatnonzero((row == 0).all(axis=0).ravel())) for row in first]
     assert len(set(masks)) > 15
+
+
+def test_erase_values_are_one_number_or_three():
+    with pytest.raises(TypeError, match="Erase: value must be a number or a 3-tuple"):
+        vision.Erase(0, 0, 1, 1, value=(1,))
+    with pytest.raises(TypeError, match="RandomErasing: value must be an int, three ints or 'random'"):
+        vision.RandomErasing(value=[1])
+    with pytest.raises(ValueError, match=r"Erase: value must be in \[0, 255\], got -1"):
+        vision.Erase(0, 0, 1, 1, value=-1)

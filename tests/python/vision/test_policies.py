@@ -218,3 +218,24 @@ def test_trivial_augment_wide_errors():
         vision.TrivialAugmentWide(fill_value=(0, 0, 256))
     with pytest.raises(ValueError, match=r"TrivialAugmentWide: expected an image .* 3 channels of uint8"):
         vision.TrivialAugmentWide()(np.zeros((4, 4, 3), np.float32))
+
+
+def test_policies_with_python_callables_in_a_pipeline_of_several_workers():
+    images = np.stack([photo(12, 14, seed=i) for i in range(30)])
+
+    def run(workers):
+        ds.config.set_seed(9)
+        data = ds.NumpySlicesDataset({"image": images}, shuffle=False)
+        policy = [[(lambda img: img // 2, 0.5), (vision.RandomHorizontalFlip(1.0), 0.5)], [(vision.Invert(), 1.0)]]
+        data = data.map([vision.RandomSelectSubpolicy(policy),
+                         vision.UniformAugment([lambda img: 255 - img, vision.VerticalFlip()], 1)],
+                        input_columns="image", num_parallel_workers=workers)
+        return [row[0] for row in data.create_tuple_iterator(num_epochs=1)]
+
+    first = run(1)
+    assert all(np.array_equal(a, b) for a, b in zip(first, run(4)))
+    for out, image in zip(first, images):
+        # Every output is the image through some of the steps, each at most once.
+        steps = [image, image // 2, image[:, ::-1], (image // 2)[:, ::-1], 255 - image]
+        candidates = steps + [255 - s for s in steps] + [s[::-1] for s in steps]
+        assert any(np.array_equal(out, c) for c in candidates)

@@ -36,8 +36,8 @@ def CutOut(length: int, num_patches: int = 1, is_hwc: bool = True) -> "_transfor
 
 
 def _erase_value(value: Any) -> List[float]:
-    values = (value,) if is_number(value) else value
-    if not isinstance(values, tuple) or len(values) not in (1, 3) or not all(is_number(v) for v in values):
+    values = (value,) * 3 if is_number(value) else value
+    if not isinstance(values, tuple) or len(values) != 3 or not all(is_number(v) for v in values):
         raise TypeError(f"Erase: value must be a number or a 3-tuple of numbers, got {value!r}")
     for v in values:
         if not 0 <= v <= 255:
@@ -75,7 +75,8 @@ def RandomErasing(prob: float = 0.5, scale: Sequence[float] = (0.02, 0.33),  # n
     values: List[float] = [0.0]
     if not random_value:
         items: Any = [value] if is_int(value) else value
-        if not isinstance(items, (list, tuple)) or len(items) not in (1, 3) or not all(is_int(v) for v in items):
+        if not is_int(value) and (not isinstance(items, (list, tuple)) or len(items) != 3) \
+                or not all(is_int(v) for v in items):
             raise TypeError(f"{name}: value must be an int, three ints or 'random', got {value!r}")
         if not all(0 <= v <= 255 for v in items):
             raise InvalidArgumentError(f"{name}: value must be in [0, 255], got {value!r}")
