@@ -220,3 +220,11 @@ def test_erase_values_are_one_number_or_three():
         vision.RandomErasing(value=[1])
     with pytest.raises(ValueError, match=r"Erase: value must be in \[0, 255\], got -1"):
         vision.Erase(0, 0, 1, 1, value=-1)
+
+
+def test_random_erasing_takes_only_the_string_random():
+    vision.RandomErasing(value="random")
+    with pytest.raises(ValueError, match="RandomErasing: value must be an int, three ints or 'random', got 'abc'"):
+        vision.RandomErasing(value="abc")
+    with pytest.raises(ValueError, match=r"CutOut: length must be in \[1, 16777216\]"):
+        vision.CutOut(2**24 + 1)

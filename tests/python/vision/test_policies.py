@@ -239,3 +239,12 @@ def test_policies_with_python_callables_in_a_pipeline_of_several_workers():
         steps = [image, image // 2, image[:, ::-1], (image // 2)[:, ::-1], 255 - image]
         candidates = steps + [255 - s for s in steps] + [s[::-1] for s in steps]
         assert any(np.array_equal(out, c) for c in candidates)
+
+
+def test_trivial_augment_wide_takes_the_interpolations_of_mindspore_warps():
+    for inter in (vision.Inter.NEAREST, vision.Inter.BILINEAR, vision.Inter.BICUBIC, vision.Inter.AREA):
+        vision.TrivialAugmentWide(interpolation=inter)
+    for inter in (vision.Inter.ANTIALIAS, vision.Inter.PILCUBIC):
+        with pytest.raises(ValueError, match="TrivialAugmentWide: interpolation must be an Inter "
+                                             r"\(NEAREST, LINEAR, CUBIC, AREA\)"):
+            vision.TrivialAugmentWide(interpolation=inter)

@@ -12,6 +12,7 @@ from typing import Any, List, Optional, Tuple
 from headrace.errors import InvalidArgumentError
 
 INT32_MAX = 2**31 - 1
+FLOAT_MAX_INTEGER = 2**24  # the largest int a float32 holds exactly: MindSpore's bound of counts
 
 
 def is_int(value: Any) -> bool:

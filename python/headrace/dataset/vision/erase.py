@@ -20,7 +20,7 @@ from __future__ import annotations
 from typing import Any, List, Sequence, Union
 
 from headrace._core import transforms as _transforms
-from headrace.dataset.vision._arguments import (INT32_MAX, check_bool, check_int, check_number,
+from headrace.dataset.vision._arguments import (FLOAT_MAX_INTEGER, check_bool, check_int, check_number,
                                                 check_range, is_int, is_number)
 from headrace.errors import InvalidArgumentError
 
@@ -30,8 +30,8 @@ __all__ = ["CutOut", "Erase", "RandomErasing"]
 def CutOut(length: int, num_patches: int = 1, is_hwc: bool = True) -> "_transforms.CutOut":  # noqa: N802
     """Zeroes `num_patches` squares of side `length` at random places (clipped at the
     border). Images of rank 3, HWC (or CHW with is_hwc=False)."""
-    return _transforms.CutOut(check_int("CutOut", "length", length, 1),
-                              check_int("CutOut", "num_patches", num_patches, 1),
+    return _transforms.CutOut(check_int("CutOut", "length", length, 1, FLOAT_MAX_INTEGER),
+                              check_int("CutOut", "num_patches", num_patches, 1, FLOAT_MAX_INTEGER),
                               check_bool("CutOut", "is_hwc", is_hwc))
 
 
@@ -70,8 +70,10 @@ def RandomErasing(prob: float = 0.5, scale: Sequence[float] = (0.02, 0.33),  # n
     if not ratio_range[0] > 0:
         raise InvalidArgumentError(f"{name}: ratio must be positive, got {ratio!r}")
     check_bool(name, "inplace", inplace)
-    max_attempts = check_int(name, "max_attempts", max_attempts, 1, INT32_MAX)
+    max_attempts = check_int(name, "max_attempts", max_attempts, 1, FLOAT_MAX_INTEGER)
     random_value = isinstance(value, str)
+    if random_value and value != "random":
+        raise InvalidArgumentError(f"{name}: value must be an int, three ints or 'random', got {value!r}")
     values: List[float] = [0.0]
     if not random_value:
         items: Any = [value] if is_int(value) else value

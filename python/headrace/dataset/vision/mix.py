@@ -18,7 +18,7 @@ from __future__ import annotations
 from enum import Enum
 
 from headrace._core import transforms as _transforms
-from headrace.dataset.vision._arguments import check_bool, check_enum, check_int, check_number
+from headrace.dataset.vision._arguments import FLOAT_MAX_INTEGER, check_bool, check_enum, check_int, check_number
 
 __all__ = ["CutMixBatch", "ImageBatchFormat", "MixUp", "MixUpBatch"]
 
@@ -55,6 +55,6 @@ def MixUp(batch_size: int, alpha: float, is_single: bool = True) -> "_transforms
     (i + 1) % batch_size of its batch, otherwise with the previous batch's output (order
     dependent: use one worker). Images (batch_size, ...) and labels (batch_size, C)."""
     name = "MixUp"
-    return _transforms.MixUp(check_int(name, "batch_size", batch_size, 1),
+    return _transforms.MixUp(check_int(name, "batch_size", batch_size, 1, FLOAT_MAX_INTEGER),
                              check_number(name, "alpha", alpha, positive=True),
                              check_bool(name, "is_single", is_single))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Callable, List, Sequence, Tuple
 
 from headrace._core import transforms as _transforms
-from headrace.dataset.vision._arguments import check_fill, check_int, check_number
+from headrace.dataset.vision._arguments import FLOAT_MAX_INTEGER, check_fill, check_int, check_number
 from headrace.dataset.vision.utils import Inter, interpolation_kernel
 from headrace.errors import InvalidArgumentError
 
@@ -71,8 +71,10 @@ def TrivialAugmentWide(num_magnitude_bins: int = 31, interpolation: Inter = Inte
     """One operation per image, drawn uniformly from 14, at a uniformly drawn magnitude of
     the wide space (random sign where it has one). uint8 RGB images (H, W, 3)."""
     name = "TrivialAugmentWide"
-    bins = check_int(name, "num_magnitude_bins", num_magnitude_bins, 2)
+    bins = check_int(name, "num_magnitude_bins", num_magnitude_bins, 2, FLOAT_MAX_INTEGER)
     if not isinstance(interpolation, Inter):
         raise TypeError(f"{name}: interpolation must be an Inter, got {interpolation!r}")
-    return _transforms.TrivialAugmentWide(bins, interpolation_kernel(name, interpolation),
+    # MindSpore's warps take these four (ANTIALIAS and PILCUBIC are resizes only).
+    allowed = [Inter.NEAREST, Inter.BILINEAR, Inter.BICUBIC, Inter.AREA]
+    return _transforms.TrivialAugmentWide(bins, interpolation_kernel(name, interpolation, allowed=allowed),
                                           check_fill(name, fill_value))
