@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "bindings/deferred_decref.h"
+#include "bindings/numpy_conversion.h"
 #include "bindings/python_tensor_op.h"
 #include "bindings/register.h"
 #include "bindings/status_to_python.h"
@@ -44,6 +46,15 @@ Enum FromName(const std::string& name, const char* argument,
   }
   ThrowIfError(Status::InvalidArgument(std::string(argument) + ": unknown value '" + name + "'"));
   return names.begin()->second;
+}
+
+// The AugmentOp named `name` (AugmentOpName's names).
+Result<transforms::AugmentOp> ParseAugmentOp(const std::string& name) {
+  for (int i = 0; i <= static_cast<int>(transforms::AugmentOp::kInvert); ++i) {
+    const auto op = static_cast<transforms::AugmentOp>(i);
+    if (transforms::AugmentOpName(op) == name) return op;
+  }
+  return Status::InvalidArgument("unknown augmentation operation '" + name + "'");
 }
 
 void RegisterErasing(py::module_& t) {
@@ -152,7 +163,18 @@ void RegisterPolicies(py::module_& t) {
             const TrivialAugmentWide::Choice choice = op.Choose(seed);
             return std::make_pair(std::string(AugmentOpName(choice.op)), choice.magnitude);
           },
-          py::arg("seed"), "The operation and signed magnitude a row with this seed gets.");
+          py::arg("seed"), "The operation and signed magnitude a row with this seed gets.")
+      .def(
+          "apply",
+          [](const TrivialAugmentWide& op, const py::object& image, const std::string& operation,
+             double magnitude) {
+            TensorPtr input = TensorFromNumpy(image);
+            const AugmentOp augment = ValueOrThrow(ParseAugmentOp(operation));
+            TensorPtr output = ValueOrThrow(WithoutGil([&] { return op.Apply(input, augment, magnitude); }));
+            return TensorToNumpy(output);
+          },
+          py::arg("image"), py::arg("operation"), py::arg("magnitude"),
+          "The operation (a name draw returns) at the magnitude, as a row gets it.");
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 """Writes fixtures.npz and cases.json here: MindSpore 2.10's outputs of its deterministic
-Erase, PadToSize, SlicePatches, FiveCrop and TenCrop on small images, which
-tests/python/vision/test_erase.py and test_patches.py hold headrace to.
+Erase, PadToSize, SlicePatches, FiveCrop and TenCrop on small images, and of the colour
+operations of its TrivialAugmentWide (its AdjustBrightness, AdjustSaturation,
+AdjustContrast, AdjustSharpness, Posterize, Solarize, AutoContrast and Equalize, the
+kernels its ApplyAugment calls) at the magnitudes of the wide space with 5 bins, which
+tests/python/vision/test_mindspore_misc.py holds headrace to.
 
     /path/to/python-with-mindspore make_fixtures.py
 
@@ -65,6 +68,25 @@ def main():
             for vertical in (False, True):
                 crops = v.TenCrop(size, use_vertical_flip=vertical)(Image.fromarray(source))
                 add("ten_crop", {"size": size, "vertical": vertical}, source, [np.asarray(c) for c in crops])
+
+    rng = np.random.default_rng(1)
+    y, x = np.mgrid[0:12, 0:14]
+    field = np.stack([40 + 14 * x, 30 + 17 * y, (x * y * 3) % 200 + 20], axis=-1) + rng.normal(0, 8, (12, 14, 3))
+    photo = np.clip(field, 0, 255).astype(np.uint8)
+    factors = [float(np.float32(s * m)) for m in np.float32(0.99) / 4 * np.arange(1, 5, dtype=np.float32)
+               for s in (1, -1)]
+    colour = {"Brightness": v.AdjustBrightness, "Color": v.AdjustSaturation, "Contrast": v.AdjustContrast,
+              "Sharpness": v.AdjustSharpness}
+    for name, make in colour.items():
+        for m in factors:
+            add("trivial_augment_wide_op", {"name": name, "magnitude": m}, photo, [make(1 + m)(photo)])
+    for bits in (8, 6, 5, 3, 2):
+        add("trivial_augment_wide_op", {"name": "Posterize", "magnitude": bits}, photo, [v.Posterize(bits)(photo)])
+    for threshold in (255.0, 191.25, 127.5, 63.75, 0.0):
+        add("trivial_augment_wide_op", {"name": "Solarize", "magnitude": threshold}, photo,
+            [v.Solarize(threshold)(photo)])
+    add("trivial_augment_wide_op", {"name": "AutoContrast", "magnitude": 0.0}, photo, [v.AutoContrast()(photo)])
+    add("trivial_augment_wide_op", {"name": "Equalize", "magnitude": 0.0}, photo, [v.Equalize()(photo)])
 
     np.savez_compressed(os.path.join(HERE, "fixtures.npz"), **arrays)
     with open(os.path.join(HERE, "cases.json"), "w") as out:

@@ -1,6 +1,6 @@
-"""Erase, PadToSize, SlicePatches, FiveCrop and TenCrop give MindSpore 2.10's outputs
-exactly: tests/data/mindspore_vision_misc holds MindSpore's own results on small images
-(make_fixtures.py there wrote them)."""
+"""Erase, PadToSize, SlicePatches, FiveCrop, TenCrop and the colour operations of
+TrivialAugmentWide give MindSpore 2.10's outputs exactly: tests/data/mindspore_vision_misc
+holds MindSpore's own results on small images (make_fixtures.py there wrote them)."""
 
 from __future__ import annotations
 
@@ -39,6 +39,9 @@ def transform(case):
         return vision.SlicePatches(*args["grid"], slice_mode=SliceMode(args["mode"]), fill_value=7)
     if kind == "five_crop":
         return vision.FiveCrop(_size(args["size"]))
+    if kind == "trivial_augment_wide_op":
+        op = vision.TrivialAugmentWide()
+        return lambda image: op.apply(image, args["name"], args["magnitude"])
     return vision.TenCrop(_size(args["size"]), use_vertical_flip=args["vertical"])
 
 
@@ -57,4 +60,8 @@ def test_matches_mindspore(index):
 
 
 def test_every_kind_is_covered():
-    assert {c["kind"] for c in CASES} == {"erase", "pad_to_size", "slice_patches", "five_crop", "ten_crop"}
+    assert {c["kind"] for c in CASES} == {"erase", "pad_to_size", "slice_patches", "five_crop", "ten_crop",
+                                          "trivial_augment_wide_op"}
+    colour = {c["args"]["name"] for c in CASES if c["kind"] == "trivial_augment_wide_op"}
+    assert colour == {"Brightness", "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast",
+                      "Equalize"}

@@ -4,8 +4,8 @@
 #include <cmath>
 
 #include "headrace/core/random.h"
-#include "headrace/transforms/vision/affine.h"
 #include "headrace/transforms/vision/draws.h"
+#include "headrace/transforms/vision/mindspore_augment_ops.h"
 
 namespace headrace::transforms {
 
@@ -28,18 +28,6 @@ constexpr std::array<AugmentOp, 14> kWideOps = {
     Op::kAutoContrast, Op::kBrightness, Op::kColor,     Op::kContrast,   Op::kEqualize,
     Op::kIdentity,     Op::kPosterize,  Op::kRotate,    Op::kSharpness,  Op::kShearX,
     Op::kShearY,       Op::kSolarize,   Op::kTranslateX, Op::kTranslateY};
-
-// MindSpore's shears: an Affine about the image centre by m radians (m * 180 / pi degrees),
-// where ApplyAugmentOp shears as torchvision does (about the top-left corner, atan(m)).
-Result<TensorPtr> MindSporeShear(const Tensor& image, const ImageLayout& layout, AugmentOp op, double magnitude,
-                                 const AugmentStyle& style) {
-  constexpr double kDegreesPerRadian = 57.29577951308232;
-  AffineParams params;
-  (op == AugmentOp::kShearX ? params.shear_x : params.shear_y) = magnitude * kDegreesPerRadian;
-  const std::array<double, 6> inverse =
-      InverseAffineMatrix(static_cast<double>(layout.width) * 0.5, static_cast<double>(layout.height) * 0.5, params);
-  return WarpAffine(image, layout, inverse, layout.height, layout.width, style.interpolation, style.fill);
-}
 
 // MindSpore's Linspace: start + i * step in float, step = (end - start) / (n - 1).
 float Linspace(float start, float end, int bin, int num_bins) {
@@ -166,22 +154,24 @@ TrivialAugmentWide::Choice TrivialAugmentWide::Choose(uint64_t seed) const {
   return Choice{op, magnitude};
 }
 
-Status TrivialAugmentWide::Compute(TensorList* columns, uint64_t seed) {
-  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
+Result<TensorPtr> TrivialAugmentWide::Apply(const TensorPtr& image, AugmentOp op, double magnitude) const {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(name(), *image, {DataType::kUInt8}, {3}));
   if (!layout.has_channel_axis) {
     return Status::InvalidArgument("TrivialAugmentWide: expected an (H, W, 3) RGB image, got shape " +
                                    ShapeToString(image->shape()));
   }
-  const Choice choice = Choose(seed);
-  Result<TensorPtr> out = choice.op == AugmentOp::kShearX || choice.op == AugmentOp::kShearY
-                              ? MindSporeShear(*image, layout, choice.op, choice.magnitude, style_)
-                              : ApplyAugmentOp(image, layout, choice.op, choice.magnitude, style_);
+  Result<TensorPtr> out = ApplyMindSporeAugmentOp(image, layout, op, magnitude, style_);
   if (!out.ok()) {
-    return Status(out.status().code(), "TrivialAugmentWide (" + std::string(AugmentOpName(choice.op)) +
-                                           "): " + out.status().message());
+    return Status(out.status().code(),
+                  "TrivialAugmentWide (" + std::string(AugmentOpName(op)) + "): " + out.status().message());
   }
-  columns->front() = std::move(out).value();
+  return out;
+}
+
+Status TrivialAugmentWide::Compute(TensorList* columns, uint64_t seed) {
+  ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
+  const Choice choice = Choose(seed);
+  ASSIGN_OR_RETURN(columns->front(), Apply(image, choice.op, choice.magnitude));
   return Status::OK();
 }
 

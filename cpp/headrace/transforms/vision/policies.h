@@ -8,12 +8,12 @@
 //       each applied with probability 1/2.
 //   TrivialAugmentWide(num_magnitude_bins, style)  one of 14 operations drawn uniformly,
 //       at a magnitude bin drawn uniformly with a random sign where it has one, over
-//       MindSpore's "wide" space: shears up to 0.99 (MindSpore's: m radians about the image
-//       centre, as the Affine transform), translations up to 32 pixels, rotations up to 135
-//       degrees, colour, contrast, brightness and sharpness factors 1 +- 0.99, posterize
-//       from 8 bits down to 2, solarize thresholds from 255 down to 0; uint8 (H, W, 3)
-//       images. The other operations are those of augment_ops.h (the geometric ones over
-//       affine.h and rotate.h).
+//       MindSpore's "wide" space: shears up to 0.99 radians, translations up to 32 pixels,
+//       rotations up to 135 degrees, colour, contrast, brightness and sharpness factors
+//       1 +- 0.99, posterize from 8 bits down to 2, solarize thresholds from 255 down to 0;
+//       uint8 (H, W, 3) images; the operations as MindSpore makes them
+//       (mindspore_augment_ops.h). MindSpore's own draws favour the first operation, bin 0
+//       and the positive sign (its RandInt folds high + 1 onto low); these are uniform.
 //
 // The transforms a policy holds get seeds mixed from the row's seed and their place in the
 // row's sequence of applications, so the same seed repeats every choice and every inner
@@ -89,6 +89,8 @@ class TrivialAugmentWide : public transforms::TensorOp {
     double magnitude;
   };
   Choice Choose(uint64_t seed) const;
+  // `op` at `magnitude` on `image` (what Compute does with a Choice).
+  Result<TensorPtr> Apply(const TensorPtr& image, AugmentOp op, double magnitude) const;
 
   // The magnitude of `op` at `bin` in MindSpore's wide space (unsigned; 0 for the
   // operations without one), as MindSpore's float Linspace computes it.
