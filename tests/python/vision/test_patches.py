@@ -171,3 +171,19 @@ def test_crops_and_patches_make_columns_in_a_pipeline():
     row = next(data.create_dict_iterator(num_epochs=1, output_numpy=True))
     for name, patch in zip("abcd", slice_reference(images[0], 2, 2, True, 0)):
         np.testing.assert_array_equal(row[name], patch)
+
+
+def test_ten_crop_then_a_stacking_function_as_mindspore_documents_it():
+    # MindSpore's example: Compose([..., TenCrop(size), lambda *images: np.stack(...)]).
+    from headrace.dataset import transforms
+
+    images = np.stack([ramp((30, 32, 3)) + i for i in range(4)]).astype(np.uint8)
+    data = ds.NumpySlicesDataset({"image": images}, shuffle=False)
+    stack = transforms.Compose([vision.TenCrop(20), lambda *crops: np.stack([vision.ToTensor()(c) for c in crops])])
+    data = data.map(stack, input_columns="image")
+    rows = [row[0] for row in data.create_tuple_iterator(num_epochs=1)]
+    assert len(rows) == 4
+    for row, image in zip(rows, images):
+        assert row.shape == (10, 3, 20, 20) and row.dtype == np.float32
+        expected = five_crop_reference(image, 20, 20) + five_crop_reference(image[:, ::-1], 20, 20)
+        np.testing.assert_allclose(row, np.stack([c.transpose(2, 0, 1) / 255.0 for c in expected]), rtol=1e-6)

@@ -14,7 +14,7 @@
 //   MixUp(batch_size, alpha, is_single)  MindSpore's Python MixUp: one lambda per image
 //       from Beta(alpha, alpha) (double); is_single mixes image i with image (i + 1) % N of
 //       the same batch, otherwise with the previous batch's output (the first batch is
-//       left as it is). Images (N, ...) of any numeric dtype, labels (N, C); both come back
+//       left as it is). Images (N, H, W, C) of any numeric dtype, labels (N, C); both come back
 //       as float64, as NumPy computes them. Without is_single the output depends on the
 //       order batches arrive in, as MindSpore's does: use it with one worker.
 // Thread-safe: MixUpBatch and CutMixBatch hold only their parameters; MixUp without
