@@ -17,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterVisionGeometry(m);
   headrace::bindings::RegisterVisionColor(m);
   headrace::bindings::RegisterVisionBoxes(m);
+  headrace::bindings::RegisterVisionMisc(m);
   headrace::bindings::RegisterRecordFiles(m);
   headrace::bindings::RegisterMindRecord(m);
   headrace::bindings::RegisterTFRecord(m);

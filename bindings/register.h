@@ -18,6 +18,7 @@ void RegisterTransforms(pybind11::module_& m);
 void RegisterVisionGeometry(pybind11::module_& m);  // resize, crops, flips, pad, rotation
 void RegisterVisionColor(pybind11::module_& m);     // normalize, colour adjustments
 void RegisterVisionBoxes(pybind11::module_& m);     // the *WithBBox family, BoundingBoxAugment
+void RegisterVisionMisc(pybind11::module_& m);      // erasing, multi-crops, batch mixing, policies
 
 // Sources over files (module headrace._core.records): the record-file op and its shard
 // plan, then one Register*() per format. After RegisterEngine.

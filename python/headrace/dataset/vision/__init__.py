@@ -14,8 +14,16 @@ from headrace.dataset.vision.color import __all__ as _color_names
 from headrace.dataset.vision.color_space import *  # noqa: F401,F403
 from headrace.dataset.vision.color_space import __all__ as _color_space_names
 from headrace.dataset.vision.decode import Decode
+from headrace.dataset.vision.erase import *  # noqa: F401,F403
+from headrace.dataset.vision.erase import __all__ as _erase_names
 from headrace.dataset.vision.geometry import *  # noqa: F401,F403
 from headrace.dataset.vision.geometry import __all__ as _geometry_names
+from headrace.dataset.vision.mix import *  # noqa: F401,F403
+from headrace.dataset.vision.mix import __all__ as _mix_names
+from headrace.dataset.vision.patches import *  # noqa: F401,F403
+from headrace.dataset.vision.patches import __all__ as _patches_names
+from headrace.dataset.vision.policies import *  # noqa: F401,F403
+from headrace.dataset.vision.policies import __all__ as _policies_names
 from headrace.dataset.vision.random_color import *  # noqa: F401,F403
 from headrace.dataset.vision.random_color import __all__ as _random_color_names
 from headrace.dataset.vision.utils import AutoAugmentPolicy, Border, Inter
@@ -26,7 +34,8 @@ from headrace.dataset.vision.warp import __all__ as _warp_names
 
 __all__ = ["AutoAugment", "AutoAugmentPolicy", "Border", "Decode", "Inter", "RandAugment",
            *_boxes_names, *_color_names, *_geometry_names,
-           *_color_space_names, *_random_color_names, *_values_names, *_warp_names]
+           *_color_space_names, *_random_color_names, *_values_names, *_warp_names,
+           *_erase_names, *_mix_names, *_patches_names, *_policies_names]
 
 
 def _record_every_factory() -> None:

@@ -1,0 +1,117 @@
+#include "headrace/transforms/vision/mindspore_augment_ops.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "headrace/transforms/vision/affine.h"
+#include "headrace/transforms/vision/color_space.h"
+#include "headrace/transforms/vision/enhance.h"
+#include "headrace/transforms/vision/rotate.h"
+
+namespace headrace::transforms {
+
+namespace {
+
+constexpr double kDegreesPerRadian = 57.29577951308232;
+
+// MindSpore's AffineOp: about the image centre, same size.
+Result<TensorPtr> CentredAffine(const Tensor& image, const ImageLayout& layout, const AffineParams& params,
+                                const AugmentStyle& style) {
+  const std::array<double, 6> inverse =
+      InverseAffineMatrix(static_cast<double>(layout.width) * 0.5, static_cast<double>(layout.height) * 0.5, params);
+  return WarpAffine(image, layout, inverse, layout.height, layout.width, style.interpolation, style.fill);
+}
+
+// cv::addWeighted(grey, 1 - factor, image, factor) on uint8, `grey` one level per pixel:
+// float weights (1 - factor taken in double, as MindSpore writes it), the products summed
+// as OpenCV's fused multiply-add, rounded to nearest even and saturated.
+Result<TensorPtr> GreyBlend(const Tensor& image, const Tensor& grey, double factor) {
+  const auto alpha = static_cast<float>(factor);
+  const auto rest = static_cast<float>(1.0 - static_cast<double>(alpha));
+  ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
+  const uint8_t* in = image.data();
+  const uint8_t* levels = grey.data();
+  uint8_t* out = output->mutable_data();
+  for (int64_t p = 0; p < grey.num_elements(); ++p) {
+    const auto level = static_cast<float>(levels[p]);
+    for (int64_t c = 0; c < 3; ++c) {
+      out[3 * p + c] = kernels::RoundToUint8(
+          kernels::FusedMultiplyAdd(level, rest, static_cast<float>(in[3 * p + c]) * alpha));
+    }
+  }
+  return output;
+}
+
+}  // namespace
+
+namespace kernels {
+
+Result<TensorPtr> MindSporeBrightness(const Tensor& image, double factor) {
+  RETURN_IF_ERROR(CheckImage("Brightness", image, {DataType::kUInt8}).status());
+  ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
+  const auto scale = static_cast<float>(factor);
+  const uint8_t* in = image.data();
+  uint8_t* out = output->mutable_data();
+  for (int64_t i = 0; i < image.num_elements(); ++i) out[i] = RoundToUint8(static_cast<float>(in[i]) * scale);
+  return output;
+}
+
+Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor) {
+  RETURN_IF_ERROR(CheckImage("Contrast", image, {DataType::kUInt8}, {3}).status());
+  ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, ColorConversion{3, 1, false, false}));
+  double sum = 0.0;
+  const uint8_t* levels = grey->data();
+  for (int64_t i = 0; i < grey->num_elements(); ++i) sum += levels[i];
+  // The mean goes into a uint8 image first (saturate_cast: to nearest even).
+  const uint8_t mean = RoundToUint8(static_cast<float>(sum / static_cast<double>(grey->num_elements())));
+  std::fill(grey->mutable_data(), grey->mutable_data() + grey->num_elements(), mean);
+  return GreyBlend(image, *grey, factor);
+}
+
+Result<TensorPtr> MindSporeSaturation(const Tensor& image, double factor) {
+  RETURN_IF_ERROR(CheckImage("Color", image, {DataType::kUInt8}, {3}).status());
+  ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, ColorConversion{3, 1, false, false}));
+  return GreyBlend(image, *grey, factor);
+}
+
+}  // namespace kernels
+
+Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLayout& layout, AugmentOp op,
+                                          double magnitude, const AugmentStyle& style) {
+  AffineParams params;
+  switch (op) {
+    case AugmentOp::kIdentity:
+      return image;
+    case AugmentOp::kShearX:
+      params.shear_x = magnitude * kDegreesPerRadian;
+      return CentredAffine(*image, layout, params, style);
+    case AugmentOp::kShearY:
+      params.shear_y = magnitude * kDegreesPerRadian;
+      return CentredAffine(*image, layout, params, style);
+    case AugmentOp::kTranslateX:
+      params.translate_x = std::trunc(magnitude);
+      return CentredAffine(*image, layout, params, style);
+    case AugmentOp::kTranslateY:
+      params.translate_y = std::trunc(magnitude);
+      return CentredAffine(*image, layout, params, style);
+    case AugmentOp::kRotate: {
+      RotateOptions options;
+      options.interpolation = style.interpolation;
+      options.fill = style.fill;
+      return RotateImage(image, layout, magnitude, options);
+    }
+    case AugmentOp::kBrightness: return kernels::MindSporeBrightness(*image, 1.0 + magnitude);
+    case AugmentOp::kColor: return kernels::MindSporeSaturation(*image, 1.0 + magnitude);
+    case AugmentOp::kContrast: return kernels::MindSporeContrast(*image, 1.0 + magnitude);
+    case AugmentOp::kSharpness: return kernels::MindSporeSharpness(*image, 1.0 + magnitude);
+    case AugmentOp::kPosterize: return kernels::Posterize(*image, static_cast<int>(magnitude));
+    case AugmentOp::kSolarize: return kernels::Solarize(*image, magnitude, 255.0);
+    case AugmentOp::kAutoContrast: return kernels::MindSporeAutoContrast(*image, 0.0, {});
+    case AugmentOp::kEqualize: return kernels::EqualizeHistogram(*image);
+    case AugmentOp::kInvert: return kernels::Invert(*image);
+  }
+  return Status::Internal("ApplyMindSporeAugmentOp: unknown operation");
+}
+
+}  // namespace headrace::transforms
