@@ -153,8 +153,9 @@ void RegisterEngine(py::module_& m) {
 
   py::class_<engine::DistributedSampler, engine::Sampler,
              std::shared_ptr<engine::DistributedSampler>>(engine, "DistributedSampler")
-      .def(py::init<int64_t, int64_t, bool, int64_t, uint64_t>(), py::arg("num_shards"),
-           py::arg("shard_id"), py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
+      .def(py::init<int64_t, int64_t, bool, int64_t, uint64_t, int64_t>(), py::arg("num_shards"),
+           py::arg("shard_id"), py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"),
+           py::arg("offset"));
 
   py::class_<engine::SubsetSampler, engine::Sampler, std::shared_ptr<engine::SubsetSampler>>(
       engine, "SubsetSampler")
