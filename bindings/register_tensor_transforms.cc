@@ -2,9 +2,11 @@
 // Fill, Duplicate, Concatenate, PadEnd, Slice, Unique, and RandomApply / RandomChoice /
 // RandomOrder over lists of native or Python transforms. Added to headrace._core.transforms.
 // Values (fill, constant, pad, prepend, append) come as NumPy arrays and are copied once
-// into tensors that own their bytes, so no engine thread ever holds a Python object.
+// into tensors that own their bytes, so that the transforms hold no Python object for them.
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <algorithm>
 
 #include "bindings/numpy_conversion.h"
 #include "bindings/python_tensor_op.h"

@@ -243,7 +243,9 @@ def _transform_list(transforms: Any) -> List[Callable]:
 
 def RandomApply(transforms: List[Callable], prob: float = 0.5) -> "_transforms.RandomApply":  # noqa: N802
     """All of `transforms`, in order, with probability `prob`, drawn per row from the
-    row's seed; native and Python transforms alike."""
+    row's seed; native and Python transforms alike. (The three random compositions run in
+    the map's threads: Python transforms inside them take the GIL, even with
+    python_multiprocessing=True.)"""
     operations = _transform_list(transforms)
     if isinstance(prob, bool) or not isinstance(prob, (int, float)):
         raise TypeError(f"prob must be a float or an int, got {type(prob).__name__} {prob!r}")
