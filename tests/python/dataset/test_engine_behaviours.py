@@ -137,6 +137,20 @@ def test_string_columns_pad_with_the_empty_string_and_cut():
     assert batch.tolist() == [["ab", "ab"], ["ab", "zz"]]
 
 
+def test_bucket_batches_cut_and_pad_as_padded_batch():
+    def generate():
+        for n in (1, 3, 2, 5):
+            yield (np.arange(n) + 1,)
+
+    def buckets(**kwargs):
+        data = ds.GeneratorDataset(generate, ["a"], shuffle=False)
+        data = data.bucket_batch_by_length(["a"], [3], [2, 2], **kwargs)
+        return [row["a"].tolist() for row in data.create_dict_iterator(num_epochs=1, output_numpy=True)]
+    assert buckets(pad_info={"a": ([2], -1)}) == [[[1, -1], [1, 2]], [[1, 2], [1, 2]]]
+    assert buckets(pad_info={"a": ([6], None)}) == [[[1, 0, 0, 0, 0, 0], [1, 2, 0, 0, 0, 0]],
+                                                    [[1, 2, 3, 0, 0, 0], [1, 2, 3, 4, 5, 0]]]
+
+
 def test_pad_info_errors_name_the_column():
     with pytest.raises(InvalidArgumentError, match="pad_info: column 'zz' does not exist"):
         ragged().padded_batch(2, pad_info={"zz": ([3], 0)})
