@@ -14,6 +14,7 @@ PYBIND11_MODULE(_core, m) {
   headrace::bindings::RegisterTensor(m);
   headrace::bindings::RegisterEngine(m);
   headrace::bindings::RegisterTransforms(m);
+  headrace::bindings::RegisterTensorTransforms(m);
   headrace::bindings::RegisterVisionGeometry(m);
   headrace::bindings::RegisterVisionColor(m);
   headrace::bindings::RegisterVisionBoxes(m);

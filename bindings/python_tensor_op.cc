@@ -86,4 +86,16 @@ Status PythonTensorOp::ComputeHoldingGil(TensorList* columns) {
   }
 }
 
+std::vector<std::shared_ptr<transforms::TensorOp>> ToTensorOps(const py::list& operations) {
+  std::vector<std::shared_ptr<transforms::TensorOp>> chain;
+  for (py::handle operation : operations) {
+    if (py::isinstance<transforms::TensorOp>(operation)) {
+      chain.push_back(operation.cast<std::shared_ptr<transforms::TensorOp>>());
+    } else {
+      chain.push_back(std::make_shared<PythonTensorOp>(py::reinterpret_borrow<py::object>(operation)));
+    }
+  }
+  return chain;
+}
+
 }  // namespace headrace::bindings

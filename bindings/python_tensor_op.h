@@ -8,6 +8,7 @@
 
 #include <pybind11/pybind11.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,9 @@ class PythonTensorOp : public transforms::TensorOp {
   std::string description_;  // begins error messages
   AnyThreadRef function_;
 };
+
+// A list of operations as TensorOps: native transforms as they are, anything else (a
+// Python callable) as a PythonTensorOp. Needs the GIL.
+std::vector<std::shared_ptr<transforms::TensorOp>> ToTensorOps(const pybind11::list& operations);
 
 }  // namespace headrace::bindings

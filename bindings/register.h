@@ -14,6 +14,9 @@ void RegisterTensor(pybind11::module_& m);
 void RegisterEngine(pybind11::module_& m);
 // Native transforms (module headrace._core.transforms). After RegisterEngine.
 void RegisterTransforms(pybind11::module_& m);
+// Tensor transforms (Mask, Fill, Slice, ..., RandomApply), added to headrace._core.transforms.
+// After RegisterTransforms.
+void RegisterTensorTransforms(pybind11::module_& m);
 // Image transforms, added to headrace._core.transforms. After RegisterTransforms.
 void RegisterVisionGeometry(pybind11::module_& m);  // resize, crops, flips, pad, rotation
 void RegisterVisionColor(pybind11::module_& m);     // normalize, colour adjustments

@@ -135,18 +135,6 @@ void SetEagerSeed(uint64_t seed) {
 
 uint64_t NextEagerSeed() { return MixSeed(eager_seed.load(), eager_calls.fetch_add(1)); }
 
-std::vector<std::shared_ptr<transforms::TensorOp>> ToTensorOps(const py::list& operations) {
-  std::vector<std::shared_ptr<transforms::TensorOp>> chain;
-  for (py::handle operation : operations) {
-    if (py::isinstance<transforms::TensorOp>(operation)) {
-      chain.push_back(operation.cast<std::shared_ptr<transforms::TensorOp>>());
-    } else {
-      chain.push_back(std::make_shared<PythonTensorOp>(py::reinterpret_borrow<py::object>(operation)));
-    }
-  }
-  return chain;
-}
-
 }  // namespace
 
 void RegisterEngine(py::module_& m) {
@@ -165,8 +153,9 @@ void RegisterEngine(py::module_& m) {
 
   py::class_<engine::DistributedSampler, engine::Sampler,
              std::shared_ptr<engine::DistributedSampler>>(engine, "DistributedSampler")
-      .def(py::init<int64_t, int64_t, bool, int64_t, uint64_t>(), py::arg("num_shards"),
-           py::arg("shard_id"), py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"));
+      .def(py::init<int64_t, int64_t, bool, int64_t, uint64_t, int64_t>(), py::arg("num_shards"),
+           py::arg("shard_id"), py::arg("shuffle"), py::arg("num_samples"), py::arg("seed"),
+           py::arg("offset"));
 
   py::class_<engine::SubsetSampler, engine::Sampler, std::shared_ptr<engine::SubsetSampler>>(
       engine, "SubsetSampler")

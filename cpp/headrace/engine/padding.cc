@@ -31,19 +31,14 @@ Result<Shape> TargetShape(const std::vector<TensorRow>& rows, size_t column, con
   }
   Shape target = spec.shape;
   for (size_t d = 0; d < rank; ++d) {
-    if (target[d] < 0) {
-      target[d] = longest[d];
-    } else if (target[d] < longest[d]) {
-      return Status::InvalidArgument("pad_info: column '" + name + "' is to be padded to " +
-                                     ShapeToString(spec.shape) + ", but a row has shape with " +
-                                     std::to_string(longest[d]) + " in dimension " + std::to_string(d));
-    }
+    if (target[d] < 0) target[d] = longest[d];
   }
   return target;
 }
 
 // Calls fn(source_offset, target_offset, run) for every run of contiguous elements of a
-// row of `shape` placed at the start of a tensor of `target` (both row-major).
+// row of `shape` placed at the start of a tensor of `target` (both row-major). Where the
+// row is larger than the target it is cut, as MindSpore cuts it.
 template <typename Fn>
 void ForEachRun(const Shape& shape, const Shape& target, Fn&& fn) {
   const size_t rank = shape.size();
@@ -51,18 +46,23 @@ void ForEachRun(const Shape& shape, const Shape& target, Fn&& fn) {
     fn(0, 0, 1);
     return;
   }
+  Shape kept = shape;  // the part of the row that fits the target
+  for (size_t d = 0; d < rank; ++d) kept[d] = std::min(shape[d], target[d]);
   int64_t outer = 1;
-  for (size_t d = 0; d + 1 < rank; ++d) outer *= shape[d];
-  const int64_t run = shape[rank - 1];
-  if (run == 0) return;
+  for (size_t d = 0; d + 1 < rank; ++d) outer *= kept[d];
+  const int64_t run = kept[rank - 1];
+  if (run == 0 || outer == 0) return;
   std::vector<int64_t> index(rank, 0);
   for (int64_t i = 0; i < outer; ++i) {
+    int64_t source_offset = 0;
     int64_t target_offset = 0;
-    for (size_t d = 0; d + 1 < rank; ++d) target_offset = target_offset * target[d] + index[d];
-    target_offset *= target[rank - 1];
-    fn(i * run, target_offset, run);
+    for (size_t d = 0; d + 1 < rank; ++d) {
+      source_offset = source_offset * shape[d] + index[d];
+      target_offset = target_offset * target[d] + index[d];
+    }
+    fn(source_offset * shape[rank - 1], target_offset * target[rank - 1], run);
     for (size_t d = rank - 1; d-- > 0;) {  // next index over the outer dimensions
-      if (++index[d] < shape[d]) break;
+      if (++index[d] < kept[d]) break;
       index[d] = 0;
     }
   }

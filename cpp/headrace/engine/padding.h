@@ -4,7 +4,8 @@
 // A PadSpec says, for one column, the shape to pad every row of a batch to (-1 in a
 // dimension: the longest of the batch in that dimension) and the value to pad with
 // (`value` for numbers, `text` for string and bytes columns). Rows are placed at the
-// start of every dimension, as NumPy's np.pad(..., [(0, n)]) would.
+// start of every dimension, as NumPy's np.pad(..., [(0, n)]) would; a row larger than the
+// shape is cut to it, as MindSpore does.
 #pragma once
 
 #include <string>

@@ -17,8 +17,9 @@ class RandomSampler(Sampler):
     def __init__(self, replacement: bool, num_samples: int, seed: int) -> None: ...
 
 class DistributedSampler(Sampler):
+    # offset: -1 (even shards, padded) or the shard that gets row 0.
     def __init__(self, num_shards: int, shard_id: int, shuffle: bool, num_samples: int,
-                 seed: int) -> None: ...
+                 seed: int, offset: int) -> None: ...
 
 class SubsetSampler(Sampler):
     def __init__(self, indices: Sequence[int], shuffle: bool, num_samples: int,

@@ -1,10 +1,11 @@
 # headrace._core.transforms (bindings/register_transforms.cc, register_vision_*.cc): native
 # transforms, usable in map() and callable on NumPy arrays. Sizes are (height, width),
 # padding (left, top, right, bottom), enums their string values, fills 0-255 per channel.
-from typing import Optional, Sequence, overload
+from typing import Any, Optional, Sequence, overload
 
 import numpy as np
 
+from headrace._core_stubs._pybind11 import pybind11_type
 from headrace._core_stubs.engine import TensorOp
 
 class TypeCast(TensorOp):
@@ -15,6 +16,48 @@ class Decode(TensorOp):
 
 class OneHot(TensorOp):
     def __init__(self, num_classes: int, smoothing_rate: float) -> None: ...
+
+# Tensor transforms (register_tensor_transforms.cc). Values come as NumPy arrays of one
+# element (prepend and append: 1-D); Mask's operator is Relational's number.
+class Mask(TensorOp):
+    def __init__(self, operator: int, constant: np.ndarray, dtype: str) -> None: ...
+
+class Fill(TensorOp):
+    def __init__(self, fill_value: np.ndarray) -> None: ...
+
+class Duplicate(TensorOp):
+    def __init__(self) -> None: ...
+
+class Concatenate(TensorOp):
+    def __init__(self, axis: int, prepend: Optional[np.ndarray], append: Optional[np.ndarray]) -> None: ...
+
+class PadEnd(TensorOp):
+    # pad_shape: -1 keeps a dimension.
+    def __init__(self, pad_shape: Sequence[int], pad_value: Optional[np.ndarray]) -> None: ...
+
+class SliceOption(metaclass=pybind11_type):
+    @staticmethod
+    def all() -> SliceOption: ...
+    @staticmethod
+    def indices(indices: Sequence[int]) -> SliceOption: ...
+    @staticmethod
+    def range(start: Optional[int], stop: Optional[int], step: int) -> SliceOption: ...
+
+class Slice(TensorOp):
+    def __init__(self, options: Sequence[SliceOption]) -> None: ...
+
+class Unique(TensorOp):
+    def __init__(self) -> None: ...
+
+# Lists of native transforms or Python callables.
+class RandomApply(TensorOp):
+    def __init__(self, transforms: list[Any], prob: float) -> None: ...
+
+class RandomChoice(TensorOp):
+    def __init__(self, transforms: list[Any]) -> None: ...
+
+class RandomOrder(TensorOp):
+    def __init__(self, transforms: list[Any]) -> None: ...
 
 class AutoAugment(TensorOp):
     def __init__(self, policy: str, interpolation: str, fill: Sequence[int]) -> None: ...

@@ -17,7 +17,8 @@ __all__ = ["BatchDataset", "BatchInfo", "pad_specs"]
 def pad_specs(columns: Sequence[str], pad_info: Optional[Dict[str, Any]]) -> List["_engine.PadSpec"]:
     """One PadSpec per column from MindSpore's pad_info: None pads nothing; a dict pads every
     column, those it names to (shape, value) (None dimensions: the longest of the batch),
-    the others to the longest with 0."""
+    the others to the longest with 0. A value of None pads with 0 (or '' for strings), a
+    shape smaller than a row cuts the row, as in MindSpore."""
     if pad_info is None:
         return []
     if not isinstance(pad_info, dict):
@@ -36,7 +37,9 @@ def pad_specs(columns: Sequence[str], pad_info: Optional[Dict[str, Any]]) -> Lis
                 dims.append(-1 if dim is None else dim)
         else:
             raise InvalidArgumentError(f"pad_info['{column}']: the shape must be a list or None, got {shape!r}")
-        if isinstance(value, (str, bytes)):
+        if value is None:
+            specs.append(_engine.PadSpec(True, dims, 0.0, ""))
+        elif isinstance(value, (str, bytes)):
             text = value.decode("latin-1") if isinstance(value, bytes) else value
             specs.append(_engine.PadSpec(True, dims, 0.0, text))
         elif isinstance(value, (int, float)) or hasattr(value, "item"):

@@ -18,7 +18,7 @@ class ProjectDataset(Dataset):
         names = column_list("columns", columns)
         if names is None:
             raise InvalidArgumentError("columns must name at least one column")
-        check_columns_exist("columns", names, child.get_col_names())
+        check_columns_exist("project: columns", names, child.get_col_names(), role="column to be projected")
         self.columns = names
 
     def get_col_names(self) -> List[str]:
@@ -44,10 +44,14 @@ class RenameDataset(Dataset):
         if inputs is None or outputs is None or len(inputs) != len(outputs):
             raise InvalidArgumentError("input_columns and output_columns must name as many columns")
         names = child.get_col_names()
-        check_columns_exist("input_columns", inputs, names)
+        check_columns_exist("rename: input_columns", inputs, names, role="column to be renamed")
         renamed = [outputs[inputs.index(n)] if n in inputs else n for n in names]
-        if len(set(renamed)) != len(renamed):
-            raise InvalidArgumentError(f"output_columns: the row would have repeated column names {renamed}")
+        for name in renamed:
+            if renamed.count(name) > 1:
+                # MindSpore's wording: the fault is the name that already exists.
+                raise InvalidArgumentError(
+                    f"rename: output_columns: cannot rename a column into '{name}', the name of "
+                    f"another column that already exists; the columns would be {renamed}")
         self._column_names = renamed
 
     def get_col_names(self) -> List[str]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence
+import copy
+from typing import Any, List, Sequence
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.errors import InvalidArgumentError
+from headrace.dataset.samplers import DistributedSampler, RandomSampler
+from headrace.errors import InvalidArgumentError, UnimplementedError
 
 __all__ = ["ConcatDataset", "ZipDataset"]
 
@@ -29,8 +31,9 @@ class ZipDataset(Dataset):
         names = [n for child in self.children for n in child.get_col_names()]
         repeated = sorted({n for n in names if names.count(n) > 1})
         if repeated:
-            raise InvalidArgumentError(f"zip: column names {repeated} appear in more than one "
-                                       "dataset; rename them first")
+            raise InvalidArgumentError(
+                f"zip: duplicate column {', '.join(repr(n) for n in repeated)} already exists when "
+                "zipping datasets (the same name in more than one dataset); rename them first")
         self._column_names = names
 
     def get_col_names(self) -> List[str]:
@@ -41,6 +44,26 @@ class ZipDataset(Dataset):
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         return _engine.zip_op([child._build(context) for child in self.children])
+
+
+def _sampled_source(dataset: Dataset) -> Any:
+    """The random-access source under `dataset` whose sampler a concat may replace."""
+    from headrace.dataset.batch import BatchDataset
+
+    node = dataset
+    while not hasattr(node, "sampler"):
+        if isinstance(node, BatchDataset):
+            raise TypeError("concat: use_sampler: a child must not be batched")
+        if len(node.children) != 1:
+            raise UnimplementedError("concat: use_sampler needs each child to read one source")
+        node = node.children[0]
+    if node.sampler is None:
+        raise UnimplementedError(
+            f"concat: use_sampler needs random-access sources, got {type(node).__name__}")
+    if node.sampler.num_samples is not None:
+        raise InvalidArgumentError(f"concat: use_sampler: the num_samples of {type(node).__name__}'s "
+                                   "sampler can not be set")
+    return node
 
 
 class ConcatDataset(Dataset):
@@ -56,6 +79,28 @@ class ConcatDataset(Dataset):
 
     def get_col_names(self) -> List[str]:
         return self.children[0].get_col_names()
+
+    def use_sampler(self, sampler: Any) -> None:
+        """Shards the concatenation as one dataset, as MindSpore's ConcatDataset.use_sampler:
+        row k of the whole goes to shard k % num_shards. `sampler` is a DistributedSampler
+        without shuffle or num_samples; each child's source gets a copy whose offset is where
+        the children before it stopped."""
+        if isinstance(sampler, RandomSampler):
+            raise UnimplementedError("concat: use_sampler with a RandomSampler is not implemented")
+        if not isinstance(sampler, DistributedSampler):
+            raise TypeError(
+                f"concat: the sampler must be a DistributedSampler, got {type(sampler).__name__}")
+        if sampler.shuffle:
+            raise InvalidArgumentError("concat: the parameter shuffle of DistributedSampler must be False")
+        if sampler.num_samples is not None:
+            raise InvalidArgumentError(
+                "concat: the parameter num_samples of DistributedSampler can not be set")
+        sizes = [child.get_dataset_size() for child in self.children]
+        sources = [_sampled_source(child) for child in self.children]
+        offset = 0
+        for source, size in zip(sources, sizes):
+            source.sampler = copy.copy(sampler).set_offset(offset)
+            offset = (offset + size) % sampler.num_shards
 
     def _pass_size(self) -> int:
         return sum(child._pass_size() for child in self.children)

@@ -2,7 +2,9 @@
 
 An iterator owns a running tree. It stops it (every thread joined) when it reaches the
 end, meets an error, is closed with stop(), is garbage-collected, or when the interpreter
-exits, so no engine thread outlives it.
+exits, so no engine thread outlives it. A pass begun after the last of its num_epochs
+epochs raises FailedPreconditionError (a RuntimeError), as MindSpore does; after stop() or
+an error it just ends.
 """
 
 from __future__ import annotations
@@ -74,6 +76,10 @@ class _Iterator:
             close_resources(self._resources)
             raise
         self._finished = False
+        # Set when the last of `num_epochs` epochs has ended: one more pass is a mistake
+        # that MindSpore reports (a RuntimeError) instead of ending silently.
+        self._num_epochs = num_epochs
+        self._past_last_epoch = False
         self._progress = _progress_bar(dataset, num_epochs) if config.get_progress_bar() else None
         _live.add(self)
 
@@ -82,6 +88,10 @@ class _Iterator:
 
     def _next_columns(self) -> Sequence[Any]:
         tree = self._tree
+        if self._past_last_epoch:
+            raise FailedPreconditionError(
+                "EOF buffer encountered. User tries to fetch data beyond the specified number of "
+                f"epochs (num_epochs={self._num_epochs}).")
         if self._finished or tree is None:  # stop() may run on another thread
             raise StopIteration
         try:
@@ -98,7 +108,7 @@ class _Iterator:
                 self._progress.update(1)
             return columns
         if kind == _END_OF_DATA:
-            self._finished = True
+            self._finished = self._past_last_epoch = True
             self.stop()
         raise StopIteration
 

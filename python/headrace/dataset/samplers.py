@@ -10,7 +10,7 @@ import numpy as np
 
 from headrace._core import engine as _engine
 from headrace.dataset.validation import check_bool, check_int
-from headrace.errors import InvalidArgumentError, UnimplementedError
+from headrace.errors import InvalidArgumentError
 
 __all__ = [
     "DistributedSampler",
@@ -65,7 +65,12 @@ class RandomSampler(Sampler):
 class DistributedSampler(Sampler):
     """Shard `shard_id` of `num_shards`: every shard gets ceil(rows / num_shards) rows,
     positions shard_id, shard_id + num_shards, ... wrapping around to pad the last ones.
-    Shards shuffle alike (same seed), so together they read every row."""
+    Shards shuffle alike (same seed), so together they read every row.
+
+    offset (MindSpore's): -1 for the above; 0 <= offset <= num_shards deals the rows
+    without padding from shard `offset` on (row 0 to shard offset, row 1 to the next, ...),
+    so shards may differ by one row. ConcatDataset.use_sampler sets it for each child so
+    that the whole concatenation is dealt as one dataset."""
 
     def __init__(self, num_shards: int, shard_id: int, shuffle: bool = True,
                  num_samples: Optional[int] = None, offset: int = -1) -> None:
@@ -75,12 +80,24 @@ class DistributedSampler(Sampler):
         if shard_id >= num_shards:
             raise InvalidArgumentError(f"shard_id must be less than num_shards ({num_shards}), got {shard_id}")
         self.shuffle = check_bool("shuffle", shuffle)
-        if offset != -1:
-            raise UnimplementedError("DistributedSampler: offset is not implemented")
+        self.offset = self._checked_offset(offset)
+
+    def _checked_offset(self, offset: int) -> int:
+        if isinstance(offset, bool) or not isinstance(offset, int):
+            raise TypeError(f"offset must be an int, got {type(offset).__name__} {offset!r}")
+        if offset < -1 or offset > self.num_shards:
+            raise InvalidArgumentError(
+                f"offset must be -1 or no more than num_shards({self.num_shards}), but got: {offset}")
+        return offset
+
+    def set_offset(self, offset: int) -> "DistributedSampler":
+        """Sets `offset` (as MindSpore's set_offset); returns the sampler."""
+        self.offset = self._checked_offset(offset)
+        return self
 
     def _build(self, seed: int) -> "_engine.Sampler":
         return _engine.DistributedSampler(self.num_shards, self.shard_id, self.shuffle,
-                                          self._num_samples_arg(), seed)
+                                          self._num_samples_arg(), seed, self.offset)
 
 
 class SubsetSampler(Sampler):

@@ -39,11 +39,13 @@ def column_list(name: str, value: Union[None, str, Sequence[str]]) -> Optional[L
     return list(names)
 
 
-def check_columns_exist(name: str, columns: Sequence[str], available: Sequence[str]) -> None:
+def check_columns_exist(name: str, columns: Sequence[str], available: Sequence[str],
+                        role: str = "column") -> None:
+    """`role` says what the missing column was for ("column to be renamed")."""
     for column in columns:
         if column not in available:
             raise InvalidArgumentError(
-                f"{name}: column '{column}' does not exist; the columns are {list(available)}")
+                f"{name}: {role} '{column}' does not exist; the columns are {list(available)}")
 
 
 def read_columns(name: str, value: Union[None, str, Sequence[str]], available: Sequence[str],

@@ -42,8 +42,23 @@ TEST(PaddingTest, StringsPadWithTheText) {
   EXPECT_EQ(batch->StringAt(3), "c");
 }
 
-TEST(PaddingTest, ATooSmallTargetNamesTheColumn) {
-  Result<TensorPtr> batch = StackPadded({IntRow({4}, 0)}, 0, PadSpec{true, {2}, 0, ""}, "tokens");
+TEST(PaddingTest, ATooSmallTargetCutsTheRows) {
+  // MindSpore cuts a row to the pad shape: here (2, 3) and (1, 1) rows to (1, 2).
+  PadSpec spec{true, {1, 2}, -1, ""};
+  TensorPtr batch = *StackPadded({IntRow({2, 3}, 1), IntRow({1, 1}, 7)}, 0, spec, "x");
+  EXPECT_EQ(batch->shape(), (Shape{2, 1, 2}));
+  EXPECT_EQ(Values(batch), (std::vector<int32_t>{1, 2, 7, -1}));
+}
+
+TEST(PaddingTest, ATooSmallTargetCutsStrings) {
+  TensorRow a(0, {*Tensor::FromStrings(DataType::kString, {3}, {"a", "b", "c"})});
+  TensorPtr batch = *StackPadded({a}, 0, PadSpec{true, {2}, 0, ""}, "words");
+  EXPECT_EQ(batch->shape(), (Shape{1, 2}));
+  EXPECT_EQ(batch->StringAt(1), "b");
+}
+
+TEST(PaddingTest, ARankMismatchNamesTheColumn) {
+  Result<TensorPtr> batch = StackPadded({IntRow({4}, 0)}, 0, PadSpec{true, {2, 2}, 0, ""}, "tokens");
   ASSERT_FALSE(batch.ok());
   EXPECT_NE(batch.status().message().find("column 'tokens'"), std::string::npos);
 }

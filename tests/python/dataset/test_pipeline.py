@@ -73,7 +73,9 @@ def test_iterator_runs_several_epochs():
     iterator = table(6).batch(4).create_dict_iterator(num_epochs=3)
     epochs = [[row["y"].tolist() for row in iterator] for _ in range(3)]
     assert epochs == [[[0, 1, 2, 3], [4, 5]]] * 3
-    assert list(iterator) == []
+    # A fourth pass is a mistake MindSpore reports (test_engine_behaviours.py).
+    with pytest.raises(RuntimeError, match="beyond the specified number of epochs"):
+        list(iterator)
 
 
 def test_tuple_iterator_selects_columns():
@@ -223,7 +225,7 @@ def test_project_and_rename():
     renamed = table(2).rename("x", "features")
     assert renamed.get_col_names() == ["features", "y"]
     assert list(renamed.create_dict_iterator(num_epochs=1))[1]["features"].tolist() == [2, 3]
-    with pytest.raises(InvalidArgumentError, match="columns: column 'q'"):
+    with pytest.raises(InvalidArgumentError, match="project: columns: column to be projected 'q'"):
         table(2).project("q")
 
 
@@ -301,8 +303,9 @@ def test_padded_batch_pads_to_the_longest_or_the_given_shape():
     assert second.tolist() == [[1, 2, 0, 0], [1, 2, 3, 4]]
     fixed = [t for t, _ in ragged().padded_batch(2, pad_info={"tokens": ([5], -1)})]
     assert fixed[0].tolist() == [[1, -1, -1, -1, -1], [1, 2, 3, -1, -1]]
-    with pytest.raises(ValueError, match="column 'tokens' is to be padded to"):
-        list(ragged().padded_batch(2, pad_info={"tokens": ([2], 0)}))
+    # A shape smaller than a row cuts it, as MindSpore does (test_engine_behaviours.py).
+    cut = [t for t, _ in ragged().padded_batch(2, pad_info={"tokens": ([2], 0)})]
+    assert cut[0].tolist() == [[1, 0], [1, 2]]
     with pytest.raises(ValueError, match="different types or shapes"):
         list(ragged().batch(2))
     with pytest.raises(InvalidArgumentError, match="pad_info: column 'nope'"):

@@ -5,8 +5,21 @@
 
 namespace headrace::engine {
 
+int64_t DistributedSampler::ShardSize(int64_t source_size) const {
+  if (offset_ < 0) return (source_size + num_shards_ - 1) / num_shards_;
+  // Positions p < source_size with p = k * num_shards + shard_id - offset for some k >= 0.
+  const int64_t first = shard_id_ >= offset_ ? shard_id_ - offset_ : shard_id_ - offset_ + num_shards_;
+  return first >= source_size ? 0 : (source_size - first + num_shards_ - 1) / num_shards_;
+}
+
+int64_t DistributedSampler::Position(int64_t k, int64_t source_size) const {
+  if (offset_ < 0) return (k * num_shards_ + shard_id_) % source_size;
+  const int64_t first = shard_id_ >= offset_ ? shard_id_ - offset_ : shard_id_ - offset_ + num_shards_;
+  return first + k * num_shards_;
+}
+
 int64_t DistributedSampler::PassSize(int64_t source_size) const {
-  const int64_t per_shard = (source_size + num_shards_ - 1) / num_shards_;
+  const int64_t per_shard = ShardSize(source_size);
   return num_samples_ > 0 ? std::min(per_shard, num_samples_) : per_shard;
 }
 
@@ -15,6 +28,10 @@ Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
     return Status::InvalidArgument("DistributedSampler: shard_id " + std::to_string(shard_id_) +
                                    " is not in [0, num_shards=" + std::to_string(num_shards_) + ")");
   }
+  if (offset_ < -1 || offset_ > num_shards_) {
+    return Status::InvalidArgument("DistributedSampler: offset must be -1 or in [0, num_shards=" +
+                                   std::to_string(num_shards_) + "], got " + std::to_string(offset_));
+  }
   std::vector<int64_t> indices;
   if (source_size == 0) return indices;
   std::vector<int64_t> order(static_cast<size_t>(source_size));
@@ -22,7 +39,7 @@ Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
   if (shuffle_) ShuffleIndices(&order, &generator_);
   indices.resize(static_cast<size_t>(PassSize(source_size)));
   for (size_t k = 0; k < indices.size(); ++k) {
-    indices[k] = order[(static_cast<int64_t>(k) * num_shards_ + shard_id_) % source_size];
+    indices[k] = order[static_cast<size_t>(Position(static_cast<int64_t>(k), source_size))];
   }
   return indices;
 }
@@ -30,7 +47,7 @@ Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
 std::string DistributedSampler::Describe() const {
   return "DistributedSampler(num_shards=" + std::to_string(num_shards_) +
          ", shard_id=" + std::to_string(shard_id_) + ", shuffle=" + (shuffle_ ? "True" : "False") +
-         ", num_samples=" + NumSamplesText(num_samples_) + ")";
+         ", num_samples=" + NumSamplesText(num_samples_) + ", offset=" + std::to_string(offset_) + ")";
 }
 
 }  // namespace headrace::engine

@@ -40,6 +40,20 @@ TEST(DistributedSamplerTest, ShardsInterleaveAndPadByWrappingAround) {
   EXPECT_EQ(*DistributedSampler(4, 0, false, 2, 0).Indices(10), (std::vector<int64_t>{0, 4}));
 }
 
+TEST(DistributedSamplerTest, AnOffsetDealsRowZeroToThatShardWithoutPadding) {
+  // MindSpore's offset: row p goes to shard (p + offset) % num_shards; shards may differ.
+  EXPECT_EQ(*DistributedSampler(4, 0, false, 0, 0, 3).Indices(10), (std::vector<int64_t>{1, 5, 9}));
+  EXPECT_EQ(*DistributedSampler(4, 1, false, 0, 0, 3).Indices(10), (std::vector<int64_t>{2, 6}));
+  EXPECT_EQ(*DistributedSampler(4, 3, false, 0, 0, 3).Indices(10), (std::vector<int64_t>{0, 4, 8}));
+  EXPECT_EQ(DistributedSampler(4, 1, false, 0, 0, 3).PassSize(10), 2);
+  EXPECT_EQ(*DistributedSampler(3, 1, false, 0, 0, 0).Indices(10), (std::vector<int64_t>{1, 4, 7}));
+  EXPECT_EQ(*DistributedSampler(3, 1, false, 0, 0, 3).Indices(10), (std::vector<int64_t>{1, 4, 7}));
+  EXPECT_EQ(*DistributedSampler(3, 0, false, 2, 0, 1).Indices(10), (std::vector<int64_t>{2, 5}));
+  EXPECT_EQ(DistributedSampler(4, 2, false, 0, 0, 0).PassSize(2), 0);
+  EXPECT_TRUE(DistributedSampler(4, 2, false, 0, 0, 0).Indices(2)->empty());
+  EXPECT_FALSE(DistributedSampler(3, 0, false, 0, 0, 4).Indices(10).ok());
+}
+
 TEST(DistributedSamplerTest, ShuffledShardsWithOneSeedCoverEveryRow) {
   std::multiset<int64_t> seen;
   for (int shard = 0; shard < 3; ++shard) {
