@@ -7,6 +7,7 @@
 #include "headrace/transforms/vision/affine.h"
 #include "headrace/transforms/vision/color_space.h"
 #include "headrace/transforms/vision/enhance.h"
+#include "headrace/transforms/vision/mindspore_color.h"
 #include "headrace/transforms/vision/rotate.h"
 
 namespace headrace::transforms {
@@ -43,39 +44,21 @@ Result<TensorPtr> GreyBlend(const Tensor& image, const Tensor& grey, double fact
   return output;
 }
 
-}  // namespace
-
-namespace kernels {
-
-Result<TensorPtr> MindSporeBrightness(const Tensor& image, double factor) {
-  RETURN_IF_ERROR(CheckImage("Brightness", image, {DataType::kUInt8}).status());
-  ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
-  const auto scale = static_cast<float>(factor);
-  const uint8_t* in = image.data();
-  uint8_t* out = output->mutable_data();
-  for (int64_t i = 0; i < image.num_elements(); ++i) out[i] = RoundToUint8(static_cast<float>(in[i]) * scale);
-  return output;
-}
-
-Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor) {
+// ApplyAugment's contrast: as AdjustContrast (mindspore_color.h), except that the mean
+// goes into a uint8 image first (saturate_cast: to nearest even), where AdjustContrast
+// takes int(mean + 0.5).
+Result<TensorPtr> AugmentContrast(const Tensor& image, double factor) {
   RETURN_IF_ERROR(CheckImage("Contrast", image, {DataType::kUInt8}, {3}).status());
-  ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, ColorConversion{3, 1, false, false}));
+  ASSIGN_OR_RETURN(TensorPtr grey, kernels::ConvertColor(image, ColorConversion{3, 1, false, false}));
   double sum = 0.0;
   const uint8_t* levels = grey->data();
   for (int64_t i = 0; i < grey->num_elements(); ++i) sum += levels[i];
-  // The mean goes into a uint8 image first (saturate_cast: to nearest even).
-  const uint8_t mean = RoundToUint8(static_cast<float>(sum / static_cast<double>(grey->num_elements())));
+  const uint8_t mean = kernels::RoundToUint8(static_cast<float>(sum / static_cast<double>(grey->num_elements())));
   std::fill(grey->mutable_data(), grey->mutable_data() + grey->num_elements(), mean);
   return GreyBlend(image, *grey, factor);
 }
 
-Result<TensorPtr> MindSporeSaturation(const Tensor& image, double factor) {
-  RETURN_IF_ERROR(CheckImage("Color", image, {DataType::kUInt8}, {3}).status());
-  ASSIGN_OR_RETURN(TensorPtr grey, ConvertColor(image, ColorConversion{3, 1, false, false}));
-  return GreyBlend(image, *grey, factor);
-}
-
-}  // namespace kernels
+}  // namespace
 
 Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLayout& layout, AugmentOp op,
                                           double magnitude, const AugmentStyle& style) {
@@ -103,7 +86,7 @@ Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLay
     }
     case AugmentOp::kBrightness: return kernels::MindSporeBrightness(*image, 1.0 + magnitude);
     case AugmentOp::kColor: return kernels::MindSporeSaturation(*image, 1.0 + magnitude);
-    case AugmentOp::kContrast: return kernels::MindSporeContrast(*image, 1.0 + magnitude);
+    case AugmentOp::kContrast: return AugmentContrast(*image, 1.0 + magnitude);
     case AugmentOp::kSharpness: return kernels::MindSporeSharpness(*image, 1.0 + magnitude);
     case AugmentOp::kPosterize: return kernels::Posterize(*image, static_cast<int>(magnitude));
     case AugmentOp::kSolarize: return kernels::Solarize(*image, magnitude, 255.0);

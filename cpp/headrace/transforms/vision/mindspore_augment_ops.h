@@ -6,11 +6,10 @@
 //   ShearX/ShearY(m)          Affine about the image centre by m radians (m * 180 / pi degrees)
 //   TranslateX/TranslateY(m)  Affine translation by int(m) pixels
 //   Rotate(m)                 m degrees counter-clockwise about the centre (rotate.h)
-//   Brightness(m)             v * (1 + m) in float, rounded to nearest (cv::Mat::convertTo)
-//   Contrast(m)               a blend with the image's mean OpenCV grey level, rounded, as
-//                             cv::addWeighted(mean, -m, image, 1 + m)
-//   Color(m)                  a blend with the OpenCV grey level of each pixel, as
-//                             cv::addWeighted(grey, -m, image, 1 + m)
+//   Brightness(m), Color(m)   MindSpore's AdjustBrightness / AdjustSaturation at 1 + m
+//                             (mindspore_color.h)
+//   Contrast(m)               a blend with the image's mean OpenCV grey level, rounded to
+//                             even, as cv::addWeighted(mean, -m, image, 1 + m)
 //   Sharpness(m)              MindSpore's Sharpness kernel at 1 + m (enhance.h)
 //   Posterize(m), Solarize(m) int(m) bits; invert values >= m
 //   AutoContrast, Equalize    MindSpore's (OpenCV's) kernels, Identity
@@ -27,22 +26,5 @@ namespace headrace::transforms {
 // `image` (uint8, (H, W, 3); checked by the caller) with `op` at `magnitude` applied.
 Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLayout& layout, AugmentOp op,
                                           double magnitude, const AugmentStyle& style);
-
-namespace kernels {
-
-// MindSpore's AdjustBrightness: every value times `factor` (a float), rounded to nearest
-// even and saturated. uint8 images.
-Result<TensorPtr> MindSporeBrightness(const Tensor& image, double factor);
-
-// MindSpore's AdjustContrast: the mean of the image's OpenCV grey conversion, rounded to a
-// level M, blended as cv::addWeighted(M, 1 - factor, image, factor). uint8 (H, W, 3).
-Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor);
-
-// MindSpore's AdjustSaturation: each pixel's OpenCV grey level G blended as
-// cv::addWeighted(G, 1 - factor, image, factor). uint8 (H, W, 3). (RandomColor's blend,
-// kernels::BlendWithGrey, weighs the other way round and rounds differently.)
-Result<TensorPtr> MindSporeSaturation(const Tensor& image, double factor);
-
-}  // namespace kernels
 
 }  // namespace headrace::transforms
