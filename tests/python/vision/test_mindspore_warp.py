@@ -14,8 +14,6 @@ matrices.
 
 from __future__ import annotations
 
-import json
-import os
 
 import numpy as np
 import pytest
@@ -27,9 +25,8 @@ from headrace.dataset.vision import Inter
 from headrace.errors import InvalidArgumentError
 
 from . import opencv_warp_reference as reference
+from .mindspore_fixtures import assert_close, cases, fixture
 
-FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                        "data", "mindspore_vision")
 INTERS = {"nearest": Inter.NEAREST, "linear": Inter.LINEAR, "cubic": Inter.BICUBIC, "area": Inter.AREA}
 F32 = np.float32
 
@@ -44,24 +41,8 @@ def mindspore_resampling():
     config.set_image_resampling(previous)
 
 
-def fixture(name: str) -> np.ndarray:
-    return np.load(os.path.join(FIXTURES, name))
-
-
 def geometry_cases() -> dict:
-    with open(os.path.join(FIXTURES, "cases_geometry.json")) as f:
-        return json.load(f)
-
-
-def max_difference(a: np.ndarray, b: np.ndarray) -> float:
-    assert a.shape == b.shape, (a.shape, b.shape)
-    assert a.dtype == b.dtype, (a.dtype, b.dtype)
-    return float(np.abs(a.astype(np.float64) - b.astype(np.float64)).max()) if a.size else 0.0
-
-
-def assert_close(ours: np.ndarray, expected: np.ndarray) -> None:
-    tolerance = 1.0 if ours.dtype == np.uint8 else 1e-4
-    assert max_difference(ours, expected) <= tolerance
+    return cases("cases_geometry.json")
 
 
 def random_image(shape, seed: int, dtype=np.uint8) -> np.ndarray:
@@ -190,14 +171,29 @@ def test_rotate_equals_the_opencv_model(inter, shape, dtype, degrees, expand, ce
     fill = 77 if channels == 1 else tuple([10, 200, 30, 5][:channels])
     ours = vision.Rotate(degrees, INTERS[inter], expand=expand, center=center, fill_value=fill)(image)
     fills = [fill] if isinstance(fill, int) else list(fill)
+    if channels == 3:
+        fills = fills[::-1]  # MindSpore's Rotate hands OpenCV its fill reversed
     assert_close(ours, reference.rotate(image, degrees % 360, inter, expand, center, fills))
 
 
-def test_rotate_fills_each_channel_with_its_value():
+def test_rotate_fills_the_channels_in_reverse_as_mindspore_does(pillow_resampling):
+    from headrace.dataset import config
+
     image = np.full((10, 10, 3), 128, np.uint8)
-    out = vision.Rotate(45, Inter.NEAREST, fill_value=(10, 20, 30))(image)
-    np.testing.assert_array_equal(out[0, 0], [10, 20, 30])
-    np.testing.assert_array_equal(out[5, 5], [128, 128, 128])
+    config.set_image_resampling("mindspore")
+    for op in (vision.Rotate(45, Inter.NEAREST, fill_value=(10, 20, 30)),
+               vision.RandomRotation((45, 45), Inter.NEAREST, fill_value=(10, 20, 30))):
+        out = op(image)
+        np.testing.assert_array_equal(out[0, 0], [30, 20, 10])
+        np.testing.assert_array_equal(out[5, 5], [128, 128, 128])
+    config.set_image_resampling("pillow")  # Pillow keeps the order
+    np.testing.assert_array_equal(vision.Rotate(45, Inter.NEAREST, fill_value=(10, 20, 30))(image)[0, 0], [10, 20, 30])
+
+
+@pytest.mark.parametrize("case", sorted(cases("cases_warp_fill.json")))
+def test_rotation_fills_equal_mindspores_recorded_output(case):
+    ours = eval(f"vision.{cases('cases_warp_fill.json')[case]}")(fixture("input_61x83.npy"))  # noqa: S307
+    np.testing.assert_array_equal(ours, fixture(f"{case}.npy"))
 
 
 @pytest.mark.parametrize("inter", list(INTERS))

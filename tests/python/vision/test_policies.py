@@ -138,14 +138,26 @@ def wide_space(bins: int) -> dict:
 
 
 def geometric_reference(image, name, magnitude):
-    """The geometric operations as MindSpore's ApplyAugment makes them, through the transforms
-    that own the kernels: Affine about the centre (shears of m radians), Rotate."""
+    """The geometric operations as MindSpore's ApplyAugment makes them with NEAREST: shears
+    through the Affine transform about the centre (m radians, as MindSpore computes the
+    angle in float), translations as whole-pixel shifts filled with 0, Rotate."""
     nearest = vision.Inter.NEAREST
-    degrees = float(np.degrees(magnitude))
+    degrees = float(np.float32(np.float32(magnitude) * np.float32(180.0)) / np.pi)
+    degrees = float(np.float32(degrees))
+
+    def shifted(dx, dy):
+        out = np.zeros_like(image)
+        h, w = image.shape[:2]
+        if abs(dx) >= w or abs(dy) >= h:
+            return out  # shifted out of the frame
+        out[max(dy, 0):h + min(dy, 0), max(dx, 0):w + min(dx, 0)] = \
+            image[max(-dy, 0):h + min(-dy, 0), max(-dx, 0):w + min(-dx, 0)]
+        return out
+
     ops = {"ShearX": lambda: vision.Affine(0.0, (0, 0), 1.0, (degrees, 0.0), nearest)(image),
            "ShearY": lambda: vision.Affine(0.0, (0, 0), 1.0, (0.0, degrees), nearest)(image),
-           "TranslateX": lambda: vision.Affine(0.0, (int(magnitude), 0), 1.0, 0.0, nearest)(image),
-           "TranslateY": lambda: vision.Affine(0.0, (0, int(magnitude)), 1.0, 0.0, nearest)(image),
+           "TranslateX": lambda: shifted(int(magnitude), 0),
+           "TranslateY": lambda: shifted(0, int(magnitude)),
            "Rotate": lambda: vision.Rotate(float(magnitude), nearest)(image)}
     return ops[name]() if name in ops else None
 
@@ -166,9 +178,6 @@ def test_trivial_augment_wide_draws_from_the_wide_space(bins):
     assert abs(signs[True] - signs[False]) < 0.1 * sum(signs.values())
 
 
-# The geometric operations warp through affine.h and rotate.h, whose MindSpore (OpenCV)
-# kernels are not written yet: these tests apply TrivialAugmentWide under Pillow's kernels.
-@pytest.mark.usefixtures("pillow_resampling")
 def test_trivial_augment_wide_applies_the_drawn_operation():
     image = photo(24, 28)
     op = vision.TrivialAugmentWide()
@@ -193,7 +202,6 @@ def test_trivial_augment_wide_applies_the_drawn_operation():
         op.apply(image, "Blur", 1.0)
 
 
-@pytest.mark.usefixtures("pillow_resampling")
 def test_trivial_augment_wide_repeats_with_the_seed_in_a_pipeline():
     images = np.stack([photo(16, 18, seed=i) for i in range(24)])
 

@@ -5,6 +5,7 @@
 #include "headrace/transforms/vision/affine.h"
 #include "headrace/transforms/vision/color_adjust.h"
 #include "headrace/transforms/vision/enhance.h"
+#include "headrace/transforms/vision/mindspore_augment_ops.h"
 #include "headrace/transforms/vision/rotate.h"
 
 namespace headrace::transforms {
@@ -21,25 +22,15 @@ double Linspace(double start, double end, int bin, int num_bins) {
   return static_cast<float>(static_cast<float>(start) + step * static_cast<float>(bin));
 }
 
-// MindSpore's interpolations take MindSpore's affine kernel, which always turns about the
-// image centre; Pillow's take torchvision's about (center_x, center_y).
+// torchvision's affine about (center_x, center_y) on a PIL image.
 Result<TensorPtr> Warp(const TensorPtr& image, const ImageLayout& layout, const AffineParams& params,
                        double center_x, double center_y, const AugmentStyle& style) {
-  if (!IsPillowInterpolation(style.interpolation)) {
-    return AffineImage(*image, layout, params, style.interpolation, style.fill);
-  }
   return WarpAffine(*image, layout, InverseAffineMatrix(center_x, center_y, params), layout.height,
                     layout.width, style.interpolation, style.fill);
 }
 
-double Degrees(double radians) { return radians * 180.0 / kPi; }
-
-// The shear angle for magnitude m: torchvision's atan(m); MindSpore takes m as radians
-// (m * 180 in float, over pi in double, kept as a float).
-double ShearDegrees(double magnitude, const AugmentStyle& style) {
-  if (IsPillowInterpolation(style.interpolation)) return Degrees(std::atan(magnitude));
-  return static_cast<float>(static_cast<float>(magnitude) * 180.0f / kPi);
-}
+// torchvision's shear angle for magnitude m: atan(m).
+double ShearDegrees(double magnitude) { return std::atan(magnitude) * 180.0 / kPi; }
 
 }  // namespace
 
@@ -98,15 +89,16 @@ bool AugmentMagnitudeIsSigned(AugmentOp op) {
 
 Result<TensorPtr> ApplyAugmentOp(const TensorPtr& image, const ImageLayout& layout, AugmentOp op,
                                  double magnitude, const AugmentStyle& style) {
+  if (!IsPillowInterpolation(style.interpolation)) return ApplyMindSporeAugmentOp(image, layout, op, magnitude, style);
   AffineParams params;
   switch (op) {
     case AugmentOp::kIdentity:
       return image;
     case AugmentOp::kShearX:
-      params.shear_x = ShearDegrees(magnitude, style);
+      params.shear_x = ShearDegrees(magnitude);
       return Warp(image, layout, params, 0.0, 0.0, style);
     case AugmentOp::kShearY:
-      params.shear_y = ShearDegrees(magnitude, style);
+      params.shear_y = ShearDegrees(magnitude);
       return Warp(image, layout, params, 0.0, 0.0, style);
     case AugmentOp::kTranslateX:
       params.translate_x = std::trunc(magnitude);

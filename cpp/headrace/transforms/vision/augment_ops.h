@@ -1,12 +1,13 @@
-// The operations AutoAugment and RandAugment choose from, with torchvision's meaning of
-// their magnitudes (which MindSpore's AutoAugment and RandAugment follow), built on the
-// geometric (affine.h, rotate.h) and colour (color_adjust.h, enhance.h) kernels.
+// The operations AutoAugment, RandAugment and TrivialAugmentWide choose from, with
+// torchvision's magnitudes (which MindSpore's follow). With MindSpore's interpolations the
+// operations are MindSpore's ApplyAugment (mindspore_augment_ops.h: shears by m radians
+// about the centre, MindSpore's colour kernels); with Pillow's they are torchvision's on a
+// PIL image:
 //
-//   ShearX/ShearY(m)          shear by atan(m) about the top-left corner (with MindSpore's
-//                             interpolations: by m radians about the centre, as MindSpore)
+//   ShearX/ShearY(m)          shear by atan(m) about the top-left corner
 //   TranslateX/TranslateY(m)  shift by int(m) pixels
 //   Rotate(m)                 m degrees counter-clockwise about the centre
-//   Brightness/Color/Contrast/Sharpness(m)  enhance by the factor 1 + m
+//   Brightness/Color/Contrast/Sharpness(m)  ImageEnhance by the factor 1 + m
 //   Posterize(m)              keep int(m) bits;  Solarize(m): invert values >= m
 //   AutoContrast, Equalize, Invert, Identity  (no magnitude)
 // Pure functions; any thread.

@@ -14,15 +14,17 @@ namespace headrace::transforms {
 
 namespace {
 
-constexpr double kDegreesPerRadian = 57.29577951308232;
+constexpr double kPi = 3.14159265358979323846;
 
-// MindSpore's AffineOp: about the image centre, same size.
+// MindSpore's AffineOp (affine.h): about the image centre, same size.
 Result<TensorPtr> CentredAffine(const Tensor& image, const ImageLayout& layout, const AffineParams& params,
                                 const AugmentStyle& style) {
-  const std::array<double, 6> inverse =
-      InverseAffineMatrix(static_cast<double>(layout.width) * 0.5, static_cast<double>(layout.height) * 0.5, params);
-  return WarpAffine(image, layout, inverse, layout.height, layout.width, style.interpolation, style.fill);
+  return AffineImage(image, layout, params, style.interpolation, style.fill);
 }
+
+// MindSpore takes the shear magnitude m as radians: m * 180 in float, over pi in double,
+// kept as a float.
+double ShearDegrees(double magnitude) { return static_cast<float>(static_cast<float>(magnitude) * 180.0f / kPi); }
 
 // cv::addWeighted(grey, 1 - factor, image, factor) on uint8, `grey` one level per pixel:
 // float weights (1 - factor taken in double, as MindSpore writes it), the products summed
@@ -67,10 +69,10 @@ Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLay
     case AugmentOp::kIdentity:
       return image;
     case AugmentOp::kShearX:
-      params.shear_x = magnitude * kDegreesPerRadian;
+      params.shear_x = ShearDegrees(magnitude);
       return CentredAffine(*image, layout, params, style);
     case AugmentOp::kShearY:
-      params.shear_y = magnitude * kDegreesPerRadian;
+      params.shear_y = ShearDegrees(magnitude);
       return CentredAffine(*image, layout, params, style);
     case AugmentOp::kTranslateX:
       params.translate_x = std::trunc(magnitude);
@@ -81,7 +83,8 @@ Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLay
     case AugmentOp::kRotate: {
       RotateOptions options;
       options.interpolation = style.interpolation;
-      options.fill = style.fill;
+      // MindSpore's rotation hands OpenCV the fill values in reverse order.
+      options.fill.assign(style.fill.rbegin(), style.fill.rend());
       return RotateImage(image, layout, magnitude, options);
     }
     case AugmentOp::kBrightness: return kernels::MindSporeBrightness(*image, 1.0 + magnitude);

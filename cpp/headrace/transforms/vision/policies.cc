@@ -5,7 +5,7 @@
 
 #include "headrace/core/random.h"
 #include "headrace/transforms/vision/draws.h"
-#include "headrace/transforms/vision/mindspore_augment_ops.h"
+#include "headrace/transforms/vision/augment_ops.h"
 
 namespace headrace::transforms {
 
@@ -160,7 +160,7 @@ Result<TensorPtr> TrivialAugmentWide::Apply(const TensorPtr& image, AugmentOp op
     return Status::InvalidArgument("TrivialAugmentWide: expected an (H, W, 3) RGB image, got shape " +
                                    ShapeToString(image->shape()));
   }
-  Result<TensorPtr> out = ApplyMindSporeAugmentOp(image, layout, op, magnitude, style_);
+  Result<TensorPtr> out = ApplyAugmentOp(image, layout, op, magnitude, style_);
   if (!out.ok()) {
     return Status(out.status().code(),
                   "TrivialAugmentWide (" + std::string(AugmentOpName(op)) + "): " + out.status().message());

@@ -11,8 +11,8 @@
 //       MindSpore's "wide" space: shears up to 0.99 radians, translations up to 32 pixels,
 //       rotations up to 135 degrees, colour, contrast, brightness and sharpness factors
 //       1 +- 0.99, posterize from 8 bits down to 2, solarize thresholds from 255 down to 0;
-//       uint8 (H, W, 3) images; the operations as MindSpore makes them
-//       (mindspore_augment_ops.h). MindSpore's own draws favour the first operation, bin 0
+//       uint8 (H, W, 3) images; the operations of augment_ops.h (MindSpore's with its
+//       interpolations, torchvision's with Pillow's). MindSpore's own draws favour the first operation, bin 0
 //       and the positive sign (its RandInt folds high + 1 onto low); these are uniform.
 //
 // The transforms a policy holds get seeds mixed from the row's seed and their place in the

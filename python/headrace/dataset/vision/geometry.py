@@ -313,7 +313,17 @@ def Rotate(degrees: float, resample: Inter = Inter.NEAREST, expand: bool = False
         raise InvalidArgumentError(f"Rotate: degrees must be a number, got {degrees!r}")
     return _transforms.Rotate(float(degrees), _warp_kernel("Rotate", resample),
                               _bool("Rotate", "expand", expand), _center("Rotate", center),
-                              _fill("Rotate", fill_value))
+                              _rotation_fill("Rotate", fill_value))
+
+
+def _rotation_fill(transform: str, value: Any) -> List[int]:
+    """The fill of a rotation. MindSpore's Rotate and RandomRotation hand OpenCV the three
+    fill values in reverse order (channel 0 gets the last), and so do they here under the
+    default "mindspore" resampling; Pillow's keep the order."""
+    from headrace.dataset.config import get_image_resampling
+
+    fill = _fill(transform, value)
+    return fill[::-1] if get_image_resampling() == "mindspore" and len(fill) == 3 else fill
 
 
 def _mindspore_rotation_range(degrees: Any, low: float, high: float) -> Tuple[float, float]:
@@ -351,7 +361,7 @@ def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Int
         low, high = _mindspore_rotation_range(degrees, low, high)
     return _transforms.RandomRotation(low, high, _warp_kernel("RandomRotation", resample),
                                       _bool("RandomRotation", "expand", expand),
-                                      _center("RandomRotation", center), _fill("RandomRotation", fill_value))
+                                      _center("RandomRotation", center), _rotation_fill("RandomRotation", fill_value))
 
 
 def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N802
