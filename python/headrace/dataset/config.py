@@ -76,18 +76,21 @@ def get_progress_bar() -> bool:
 
 
 def set_image_resampling(resampling: str) -> None:
-    """What the interpolations NEAREST, LINEAR and CUBIC of the vision transforms mean
-    (headrace's own setting; MindSpore has only its own kernels).
+    """Whose pixels the vision transforms give (headrace's own setting; MindSpore has only
+    its own kernels).
 
-    - ``"mindspore"`` (the default): MindSpore's C++ kernels, which follow OpenCV's
-      cv::resize and cv::warpAffine (no antialiasing when shrinking). A model trained on
-      MindSpore's pixels sees the same pixels.
-    - ``"pillow"``: Pillow's Image.resize / Image.transform filters, what torchvision gives
-      on PIL images (bilinear and bicubic antialias when shrinking).
+    - ``"mindspore"`` (the default): MindSpore's C++ kernels. NEAREST, LINEAR and CUBIC
+      follow OpenCV's cv::resize, cv::warpAffine and cv::warpPerspective (no antialiasing
+      when shrinking), AREA is OpenCV's area averaging, PILCUBIC and ANTIALIAS in a resize
+      are Pillow's bicubic and Lanczos as MindSpore carries them (in a warp PILCUBIC is
+      LINEAR, as in MindSpore); the colour transforms use OpenCV's arithmetic and CenterCrop
+      floors its offsets. A model trained on MindSpore's pixels sees the same pixels.
+    - ``"pillow"``: what torchvision gives on PIL images: Pillow's Image.resize /
+      Image.transform filters (bilinear and bicubic antialias when shrinking), ImageEnhance
+      and ImageOps for the colour transforms, torchvision's rounding of centre crops.
 
-    PILCUBIC and ANTIALIAS mean Pillow's bicubic and Lanczos filters and AREA OpenCV's area
-    averaging in both. Read when a transform is made: transforms made before a change keep
-    the kernels they were made with (and a cache tells pipelines made under each apart).
+    Read when a transform is made: transforms made before a change keep the kernels they
+    were made with (and a cache tells pipelines made under each apart).
     """
     global _image_resampling
     if resampling not in ("mindspore", "pillow"):
