@@ -122,13 +122,24 @@ def nothing_left_behind(no_leaked_threads):
     assert shared_memory_in_use() - segments == set(), "shared-memory segments were left behind"
 
 
-@pytest.fixture
-def pillow_resampling():
-    """The vision transforms made during the test use Pillow's kernels
-    (config.set_image_resampling("pillow")); the default is restored after."""
+def _image_resampling(mode):
     from headrace.dataset import config
 
     previous = config.get_image_resampling()
-    config.set_image_resampling("pillow")
+    config.set_image_resampling(mode)
     yield
     config.set_image_resampling(previous)
+
+
+@pytest.fixture
+def pillow_resampling():
+    """The vision transforms made during the test use Pillow's kernels
+    (config.set_image_resampling("pillow")); the mode before is restored after."""
+    yield from _image_resampling("pillow")
+
+
+@pytest.fixture
+def mindspore_resampling():
+    """The vision transforms made during the test use MindSpore's kernels (the default,
+    set explicitly so that no earlier test's setting leaks in); restored after."""
+    yield from _image_resampling("mindspore")

@@ -24,12 +24,7 @@ BOXES = np.array([[5, 7, 20, 15, 1], [40, 30, 30, 25, 2], [0, 0, 83, 61, 3], [60
                  np.float32)
 
 
-@pytest.fixture(autouse=True)
-def mindspore_resampling():
-    previous = config.get_image_resampling()
-    config.set_image_resampling("mindspore")
-    yield
-    config.set_image_resampling(previous)
+pytestmark = pytest.mark.usefixtures("mindspore_resampling")
 
 
 def numbered_image(height, width):

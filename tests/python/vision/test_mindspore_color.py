@@ -29,12 +29,7 @@ ImageEnhance = pytest.importorskip("PIL.ImageEnhance")
 f32 = np.float32
 
 
-@pytest.fixture(autouse=True)
-def mindspore_resampling():
-    previous = config.get_image_resampling()
-    config.set_image_resampling("mindspore")
-    yield
-    config.set_image_resampling(previous)
+pytestmark = pytest.mark.usefixtures("mindspore_resampling")
 
 
 def random_image(shape, seed: int) -> np.ndarray:

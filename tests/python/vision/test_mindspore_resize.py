@@ -35,14 +35,7 @@ INTERS = {"nearest": Inter.NEAREST, "linear": Inter.LINEAR, "cubic": Inter.BICUB
 OPENCV = ["nearest", "linear", "cubic", "area"]
 
 
-@pytest.fixture(autouse=True)
-def mindspore_resampling():
-    from headrace.dataset import config
-
-    previous = config.get_image_resampling()
-    config.set_image_resampling("mindspore")
-    yield
-    config.set_image_resampling(previous)
+pytestmark = pytest.mark.usefixtures("mindspore_resampling")
 
 
 def random_image(shape, seed: int, dtype=np.uint8) -> np.ndarray:
