@@ -212,11 +212,20 @@ def test_affine_equals_the_opencv_model(inter, dtype, degrees, translate, scale,
                                reference.affine_matrix(44, 31, degrees, pixels, scale, shear), rtol=0, atol=1e-6)
 
 
-def test_pilcubic_and_antialias_warp_as_linear_as_mindspore_falls_back():
+def test_affine_warps_refuse_pilcubic_and_antialias_as_mindspore_does():
+    # MindSpore 2.10 raises for both on arrays (Rotate, RandomRotation, Affine, RandomAffine);
+    # its Perspective takes PILCUBIC as LINEAR.
+    for inter in (Inter.PILCUBIC, Inter.ANTIALIAS):
+        for make in (lambda: vision.Rotate(33, inter), lambda: vision.RandomRotation(30, inter),
+                     lambda: vision.Affine(10, [0, 0], 1.0, [0.0, 0.0], inter)):
+            with pytest.raises(ValueError, match=rf"resample must be NEAREST, LINEAR, CUBIC or AREA for "
+                                                 rf"MindSpore's warps, got {inter.name}$"):
+                make()
     image = random_image((20, 30, 3), seed=4)
-    linear = vision.Rotate(33, Inter.LINEAR)(image)
-    np.testing.assert_array_equal(vision.Rotate(33, Inter.PILCUBIC)(image), linear)
-    np.testing.assert_array_equal(vision.Rotate(33, Inter.ANTIALIAS)(image), linear)
+    corners = [[0, 0], [29, 0], [29, 19], [0, 19]]
+    moved = [[1, 2], [27, 0], [29, 18], [2, 17]]
+    np.testing.assert_array_equal(vision.Perspective(corners, moved, Inter.PILCUBIC)(image),
+                                  vision.Perspective(corners, moved, Inter.LINEAR)(image))
 
 
 def test_random_rotation_draws_per_row_from_the_seed():

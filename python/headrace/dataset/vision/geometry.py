@@ -144,16 +144,21 @@ def _mindspore_warps() -> bool:
 # MindSpore's warps hand NEAREST, LINEAR, CUBIC and AREA to OpenCV (which treats AREA as
 # LINEAR in a warp) and fall back to LINEAR for the Pillow-only PILCUBIC and ANTIALIAS.
 _OPENCV_WARP_KERNELS = {"nearest": "nearest", "linear": "linear", "cubic": "cubic", "area": "area",
-                        "pilcubic": "linear", "antialias": "linear"}
+                        "pilcubic": "linear"}
 
 
 def _warp_kernel(transform: str, value: Any, name: str = "resample", opencv: bool = False) -> str:
     """The C++ kernel of a warp's Inter: OpenCV's, as MindSpore's, under the "mindspore"
     image resampling (or always with `opencv`), else Pillow's (Image.transform has no area
-    or Lanczos warp: AREA is BILINEAR, as OpenCV makes it LINEAR, and ANTIALIAS is refused)."""
+    or Lanczos warp: AREA is BILINEAR, as OpenCV makes it LINEAR, and ANTIALIAS is refused).
+    MindSpore's affine warps refuse PILCUBIC and ANTIALIAS; its Perspective (`opencv`)
+    takes PILCUBIC as LINEAR."""
     kernel = interpolation_kernel(transform, value, name)
     inter = Inter(value)
     if opencv or _mindspore_warps():
+        if inter is Inter.ANTIALIAS or (inter is Inter.PILCUBIC and not opencv):
+            raise InvalidArgumentError(f"{transform}: {name} must be NEAREST, LINEAR, CUBIC or AREA for MindSpore's "
+                                       f"warps, got {inter.name}")
         return _OPENCV_WARP_KERNELS[inter.value]
     if inter is Inter.AREA:
         return "pil_bilinear"
