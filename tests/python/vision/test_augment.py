@@ -14,7 +14,7 @@ import headrace.dataset as ds
 from headrace._core import engine as _engine
 from headrace.dataset import map as map_module
 from headrace.dataset import vision
-from headrace.errors import InvalidArgumentError, UnimplementedError
+from headrace.errors import InvalidArgumentError
 
 # These tests hold the transforms to Pillow (config.set_image_resampling("pillow")).
 pytestmark = pytest.mark.usefixtures("pillow_resampling")
@@ -120,6 +120,41 @@ IMAGENET_POLICY = [
 ]
 
 
+CIFAR10_POLICY = [
+    (("Invert", 0.1, None), ("Contrast", 0.2, 6)), (("Rotate", 0.7, 2), ("TranslateX", 0.3, 9)),
+    (("Sharpness", 0.8, 1), ("Sharpness", 0.9, 3)), (("ShearY", 0.5, 8), ("TranslateY", 0.7, 9)),
+    (("AutoContrast", 0.5, None), ("Equalize", 0.9, None)), (("ShearY", 0.2, 7), ("Posterize", 0.3, 7)),
+    (("Color", 0.4, 3), ("Brightness", 0.6, 7)), (("Sharpness", 0.3, 9), ("Brightness", 0.7, 9)),
+    (("Equalize", 0.6, None), ("Equalize", 0.5, None)), (("Contrast", 0.6, 7), ("Sharpness", 0.6, 5)),
+    (("Color", 0.7, 7), ("TranslateX", 0.5, 8)), (("Equalize", 0.3, None), ("AutoContrast", 0.4, None)),
+    (("TranslateY", 0.4, 3), ("Sharpness", 0.2, 6)), (("Brightness", 0.9, 6), ("Color", 0.2, 8)),
+    (("Solarize", 0.5, 2), ("Invert", 0.0, None)), (("Equalize", 0.2, None), ("AutoContrast", 0.6, None)),
+    (("Equalize", 0.2, None), ("Equalize", 0.6, None)), (("Color", 0.9, 9), ("Equalize", 0.6, None)),
+    (("AutoContrast", 0.8, None), ("Solarize", 0.2, 8)), (("Brightness", 0.1, 3), ("Color", 0.7, 0)),
+    (("Solarize", 0.4, 5), ("AutoContrast", 0.9, None)), (("TranslateY", 0.9, 9), ("TranslateY", 0.7, 9)),
+    (("AutoContrast", 0.9, None), ("Solarize", 0.8, 3)), (("Equalize", 0.8, None), ("Invert", 0.1, None)),
+    (("TranslateY", 0.7, 9), ("AutoContrast", 0.9, None)),
+]
+
+SVHN_POLICY = [
+    (("ShearX", 0.9, 4), ("Invert", 0.2, None)), (("ShearY", 0.9, 8), ("Invert", 0.7, None)),
+    (("Equalize", 0.6, None), ("Solarize", 0.6, 6)), (("Invert", 0.9, None), ("Equalize", 0.6, None)),
+    (("Equalize", 0.6, None), ("Rotate", 0.9, 3)), (("ShearX", 0.9, 4), ("AutoContrast", 0.8, None)),
+    (("ShearY", 0.9, 8), ("Invert", 0.4, None)), (("ShearY", 0.9, 5), ("Solarize", 0.2, 6)),
+    (("Invert", 0.9, None), ("AutoContrast", 0.8, None)), (("Equalize", 0.6, None), ("Rotate", 0.9, 3)),
+    (("ShearX", 0.9, 4), ("Solarize", 0.3, 3)), (("ShearY", 0.8, 8), ("Invert", 0.7, None)),
+    (("Equalize", 0.9, None), ("TranslateY", 0.6, 6)), (("Invert", 0.9, None), ("Equalize", 0.6, None)),
+    (("Contrast", 0.3, 3), ("Rotate", 0.8, 4)), (("Invert", 0.8, None), ("TranslateY", 0.0, 2)),
+    (("ShearY", 0.7, 6), ("Solarize", 0.4, 8)), (("Invert", 0.6, None), ("Rotate", 0.8, 4)),
+    (("ShearY", 0.3, 7), ("TranslateX", 0.9, 3)), (("ShearX", 0.1, 6), ("Invert", 0.6, None)),
+    (("Solarize", 0.7, 2), ("TranslateY", 0.6, 7)), (("ShearY", 0.8, 4), ("Invert", 0.8, None)),
+    (("ShearX", 0.7, 9), ("TranslateY", 0.8, 3)), (("ShearY", 0.8, 5), ("AutoContrast", 0.7, None)),
+    (("ShearX", 0.7, 2), ("Invert", 0.1, None)),
+]
+
+POLICIES = {"imagenet": IMAGENET_POLICY, "cifar10": CIFAR10_POLICY, "svhn": SVHN_POLICY}
+
+
 def test_rand_augment_applies_one_of_its_operations_as_pillow_does():
     array = photo(29, 37)
     image = Image.fromarray(array)
@@ -139,12 +174,13 @@ def test_rand_augment_applies_one_of_its_operations_as_pillow_does():
     assert len(seen) >= 12, seen
 
 
-def test_auto_augment_applies_an_imagenet_sub_policy_as_pillow_does():
+@pytest.mark.parametrize("policy_name", sorted(POLICIES))
+def test_auto_augment_applies_a_sub_policy_of_its_policy_as_pillow_does(policy_name):
     array = photo(24, 30, seed=2)
     image = Image.fromarray(array)
     table = magnitude_table(10, 24, 30)
     candidates = []
-    for policy in IMAGENET_POLICY:
+    for policy in POLICIES[policy_name]:
         for applied in itertools.product([False, True], repeat=2):
             steps = [step for step, on in zip(policy, applied) if on]
             choices = [[(name, m) for m in magnitudes_of(name, bin_, table)] for name, _, bin_ in steps]
@@ -153,12 +189,12 @@ def test_auto_augment_applies_an_imagenet_sub_policy_as_pillow_does():
                 for name, magnitude in chosen:
                     result = pillow_op(result, name, magnitude)
                 candidates.append(np.asarray(result))
-    op = vision.AutoAugment()
+    op = vision.AutoAugment(vision.AutoAugmentPolicy(policy_name))
     _engine.set_eager_seed(9)
     changed = 0
     for _ in range(60):
         out = op(array)
-        assert matches_one(out, candidates), "the output is no outcome of an ImageNet sub-policy"
+        assert matches_one(out, candidates), f"the output is no outcome of a {policy_name} sub-policy"
         changed += not np.array_equal(out, array)
     assert changed > 30
 
@@ -170,8 +206,6 @@ def test_augment_arguments_and_images_are_checked():
         vision.RandAugment(fill_value=(1, 2))
     with pytest.raises(InvalidArgumentError, match="policy"):
         vision.AutoAugment(policy="best")
-    with pytest.raises(UnimplementedError, match="cifar10"):
-        vision.AutoAugment(policy=vision.AutoAugmentPolicy.CIFAR10)
     with pytest.raises(ValueError, match=r"RandAugment: expected an image .* 3 channels of uint8, "
                                          r"got float32 of shape \[4, 4, 3\]"):
         vision.RandAugment()(np.zeros((4, 4, 3), np.float32))

@@ -168,7 +168,7 @@ def test_hwc2chw_is_numpy_transpose(dtype):
     five = random_image((5, 4, 5), seed=9).astype(dtype)
     np.testing.assert_array_equal(vision.HWC2CHW()(five), np.transpose(five, (2, 0, 1)))
     grey = image[..., 0].copy()
-    np.testing.assert_array_equal(vision.HWC2CHW()(grey), grey[None])
+    np.testing.assert_array_equal(vision.HWC2CHW()(grey), grey)  # (H, W) stays, as in MindSpore
 
 
 def test_normalize_then_hwc2chw_in_a_pipeline():

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "headrace/core/random.h"
+#include "headrace/transforms/vision/auto_augment_policies.h"
 
 namespace headrace::transforms {
 
@@ -10,44 +11,9 @@ namespace {
 
 using Op = AugmentOp;
 
-// One step of a sub-policy: the operation, its probability, its magnitude bin of 10
-// (-1 where the operation has no magnitude).
-struct PolicyStep {
-  AugmentOp op;
-  double probability;
-  int bin;
-};
-using SubPolicy = std::array<PolicyStep, 2>;
-
-// The ImageNet policy of AutoAugment (Cubuk et al. 2019, appendix), as torchvision lists it.
-constexpr std::array<SubPolicy, 25> kImageNetPolicy = {{
-    {{{Op::kPosterize, 0.4, 8}, {Op::kRotate, 0.6, 9}}},
-    {{{Op::kSolarize, 0.6, 5}, {Op::kAutoContrast, 0.6, -1}}},
-    {{{Op::kEqualize, 0.8, -1}, {Op::kEqualize, 0.6, -1}}},
-    {{{Op::kPosterize, 0.6, 7}, {Op::kPosterize, 0.6, 6}}},
-    {{{Op::kEqualize, 0.4, -1}, {Op::kSolarize, 0.2, 4}}},
-    {{{Op::kEqualize, 0.4, -1}, {Op::kRotate, 0.8, 8}}},
-    {{{Op::kSolarize, 0.6, 3}, {Op::kEqualize, 0.6, -1}}},
-    {{{Op::kPosterize, 0.8, 5}, {Op::kEqualize, 1.0, -1}}},
-    {{{Op::kRotate, 0.2, 3}, {Op::kSolarize, 0.6, 8}}},
-    {{{Op::kEqualize, 0.6, -1}, {Op::kPosterize, 0.4, 6}}},
-    {{{Op::kRotate, 0.8, 8}, {Op::kColor, 0.4, 0}}},
-    {{{Op::kRotate, 0.4, 9}, {Op::kEqualize, 0.6, -1}}},
-    {{{Op::kEqualize, 0.0, -1}, {Op::kEqualize, 0.8, -1}}},
-    {{{Op::kInvert, 0.6, -1}, {Op::kEqualize, 1.0, -1}}},
-    {{{Op::kColor, 0.6, 4}, {Op::kContrast, 1.0, 8}}},
-    {{{Op::kRotate, 0.8, 8}, {Op::kColor, 1.0, 2}}},
-    {{{Op::kColor, 0.8, 8}, {Op::kSolarize, 0.8, 7}}},
-    {{{Op::kSharpness, 0.4, 7}, {Op::kInvert, 0.6, -1}}},
-    {{{Op::kShearX, 0.6, 5}, {Op::kEqualize, 1.0, -1}}},
-    {{{Op::kColor, 0.4, 0}, {Op::kEqualize, 0.6, -1}}},
-    {{{Op::kEqualize, 0.4, -1}, {Op::kSolarize, 0.2, 4}}},
-    {{{Op::kSolarize, 0.6, 5}, {Op::kAutoContrast, 0.6, -1}}},
-    {{{Op::kInvert, 0.6, -1}, {Op::kEqualize, 1.0, -1}}},
-    {{{Op::kColor, 0.6, 4}, {Op::kContrast, 1.0, 8}}},
-    {{{Op::kEqualize, 0.8, -1}, {Op::kEqualize, 0.6, -1}}},
-}};
-constexpr int kPolicyBins = 10;
+using auto_augment::kPolicyBins;
+using auto_augment::PolicyStep;
+using auto_augment::SubPolicy;
 
 // RandAugment's choices (torchvision's list; no Invert).
 constexpr std::array<AugmentOp, 14> kRandAugmentOps = {
@@ -83,21 +49,30 @@ Status WithContext(std::string_view transform, AugmentOp op, Status status) {
 }  // namespace
 
 Result<std::shared_ptr<AutoAugment>> AutoAugment::Make(const std::string& policy, AugmentStyle style) {
-  if (policy != "imagenet") {
-    return Status::Unimplemented("AutoAugment: policy '" + policy +
-                                 "' is not implemented; AutoAugmentPolicy.IMAGENET is");
+  const auto_augment::Policy* table = policy == "imagenet" ? &auto_augment::kImageNet
+                                      : policy == "cifar10" ? &auto_augment::kCifar10
+                                      : policy == "svhn"    ? &auto_augment::kSvhn
+                                                            : nullptr;
+  if (table == nullptr) {
+    return Status::InvalidArgument("AutoAugment: policy must be 'imagenet', 'cifar10' or 'svhn', got '" + policy +
+                                   "'");
   }
-  return std::make_shared<AutoAugment>(std::move(style));
+  return std::make_shared<AutoAugment>(*table, std::move(style));
 }
 
 Status AutoAugment::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(auto image_and_layout, RgbImage(name(), *columns));
   auto [image, layout] = std::move(image_and_layout);
   Random random(seed);
-  const SubPolicy& policy = kImageNetPolicy[random.UniformInt(0, kImageNetPolicy.size() - 1)];
+  const SubPolicy& policy = policy_[random.UniformInt(0, policy_.size() - 1)];
   for (const PolicyStep& step : policy) {
     const bool apply = random.Uniform() < step.probability;
-    const double magnitude = SignedMagnitude(random, step.op, step.bin, kPolicyBins, layout);
+    double magnitude = SignedMagnitude(random, step.op, step.bin, kPolicyBins, layout);
+    if (step.op == AugmentOp::kSolarize && !IsPillowInterpolation(style_.interpolation)) {
+      // MindSpore's AutoAugment (alone: not its RandAugment) starts the thresholds at 256.
+      const float step_size = (0.0f - 256.0f) / static_cast<float>(kPolicyBins - 1);
+      magnitude = 256.0f + step_size * static_cast<float>(step.bin);
+    }
     if (!apply) continue;
     Result<TensorPtr> out = ApplyAugmentOp(image, layout, step.op, magnitude, style_);
     if (!out.ok()) return WithContext(name(), step.op, out.status());

@@ -1,9 +1,9 @@
 // AutoAugment and RandAugment (mindspore.dataset.vision names and arguments), on uint8
 // RGB images, drawing every choice from the row's seed.
 //
-// AutoAugment(policy=IMAGENET): one of the policy's 25 sub-policies, each two operations
-// applied with their own probability and magnitude (Cubuk et al., the table torchvision and
-// MindSpore use), a magnitude's sign drawn at random where it has one.
+// AutoAugment(policy): one of the policy's 25 sub-policies (IMAGENET, CIFAR10 or SVHN:
+// auto_augment_policies.h), each two operations applied with their own probability and
+// magnitude, a magnitude's sign drawn at random where it has one.
 // RandAugment(num_ops, magnitude, num_magnitude_bins): num_ops operations drawn uniformly
 // from 14 (augment_ops.h), each at bin `magnitude` of num_magnitude_bins, random sign.
 // Thread-safe: the ops hold only their parameters.
@@ -14,19 +14,21 @@
 
 #include "headrace/transforms/tensor_op.h"
 #include "headrace/transforms/vision/augment_ops.h"
+#include "headrace/transforms/vision/auto_augment_policies.h"
 
 namespace headrace::transforms {
 
 class AutoAugment : public transforms::TensorOp {
  public:
-  // Unimplemented for a policy other than "imagenet" (CIFAR10 and SVHN are not here yet).
+  // policy "imagenet", "cifar10" or "svhn" (InvalidArgument otherwise).
   static Result<std::shared_ptr<AutoAugment>> Make(const std::string& policy, AugmentStyle style);
-  explicit AutoAugment(AugmentStyle style) : style_(std::move(style)) {}
+  AutoAugment(const auto_augment::Policy& policy, AugmentStyle style) : policy_(policy), style_(std::move(style)) {}
 
   std::string name() const override { return "AutoAugment"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
+  const auto_augment::Policy& policy_;
   const AugmentStyle style_;
 };
 

@@ -267,6 +267,8 @@ Result<TensorPtr> HWC2CHW::Apply(const Tensor& image) {
 
 Status HWC2CHW::Compute(TensorList* columns, uint64_t /*seed*/) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(name(), *columns));
+  ASSIGN_OR_RETURN(ImageLayout layout, CheckImage("HWC2CHW", *image));
+  if (!layout.has_channel_axis) return Status::OK();  // an (H, W) image stays as it is, as in MindSpore
   ASSIGN_OR_RETURN(columns->front(), Apply(*image));
   return Status::OK();
 }

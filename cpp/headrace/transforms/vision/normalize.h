@@ -94,7 +94,8 @@ class HWC2CHW : public transforms::TensorOp {
   std::string name() const override { return "HWC2CHW"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
-  // The kernel: the exact transpose (np.transpose(image, (2, 0, 1))) into fresh memory.
+  // The kernel: the exact transpose (np.transpose(image, (2, 0, 1))) into fresh memory; an
+  // (H, W) image becomes (1, H, W). (Compute keeps an (H, W) image as it is, as MindSpore.)
   static Result<TensorPtr> Apply(const Tensor& image);
 };
 

@@ -142,12 +142,13 @@ TEST(AutoAugmentTest, OutputsFollowTheImageNetPolicy) {
   EXPECT_NEAR(static_cast<double>(seen[unchanged]) / kSeeds, expected.at(unchanged), 0.02);
 }
 
-TEST(AutoAugmentTest, OnlyTheImageNetPolicyIsImplemented) {
-  for (const std::string policy : {"cifar10", "svhn", "ImageNet", ""}) {
+TEST(AutoAugmentTest, TakesTheThreePoliciesAndNamesAnyOther) {
+  for (const std::string policy : {"imagenet", "cifar10", "svhn"}) EXPECT_TRUE(AutoAugment::Make(policy, Nearest()).ok());
+  for (const std::string policy : {"ImageNet", ""}) {
     const auto made = AutoAugment::Make(policy, Nearest());
-    EXPECT_EQ(made.status().code(), StatusCode::kUnimplemented) << policy;
+    EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << policy;
     EXPECT_EQ(made.status().message(),
-              "AutoAugment: policy '" + policy + "' is not implemented; AutoAugmentPolicy.IMAGENET is");
+              "AutoAugment: policy must be 'imagenet', 'cifar10' or 'svhn', got '" + policy + "'");
   }
 }
 
