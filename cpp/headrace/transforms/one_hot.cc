@@ -51,10 +51,10 @@ Status OneHot::Compute(TensorList* columns, uint64_t /*seed*/) {
     ASSIGN_OR_RETURN(columns->front(), CastTensor(out, dtype));
     return Status::OK();
   }
-  ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(DataType::kFloat32, shape));
-  auto* rows = reinterpret_cast<float*>(out->mutable_data());
-  const auto off = static_cast<float>(smoothing_rate_ / static_cast<double>(num_classes_));
-  const auto on = static_cast<float>(1.0 - smoothing_rate_ + smoothing_rate_ / static_cast<double>(num_classes_));
+  ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(DataType::kFloat64, shape));
+  auto* rows = reinterpret_cast<double*>(out->mutable_data());
+  const double off = smoothing_rate_ / static_cast<double>(num_classes_);
+  const double on = 1.0 - smoothing_rate_ + smoothing_rate_ / static_cast<double>(num_classes_);
   for (int64_t i = 0; i < count * num_classes_; ++i) rows[i] = off;
   for (int64_t i = 0; i < count; ++i) rows[i * num_classes_ + values[i]] = on;
   columns->front() = std::move(out);

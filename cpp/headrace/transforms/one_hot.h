@@ -2,7 +2,7 @@
 //
 // A scalar label becomes a (num_classes,) row, a 1-D (n,) array of labels an
 // (n, num_classes) array. Without smoothing the output keeps the label's integer dtype;
-// with smoothing rate s it is float32, 1 - s + s / num_classes at the label and
+// with smoothing rate s it is float64 (as MindSpore's), 1 - s + s / num_classes at the label and
 // s / num_classes elsewhere. A label outside [0, num_classes) is an error naming it.
 // Thread-safe (no state besides the parameters).
 #pragma once

@@ -1,4 +1,4 @@
-// OneHot: labels to one-hot rows in the labels' dtype, smoothed rows in float32, and the
+// OneHot: labels to one-hot rows in the labels' dtype, smoothed rows in float64, and the
 // errors that name the argument or the label at fault.
 #include "headrace/transforms/one_hot.h"
 
@@ -57,18 +57,18 @@ TEST(OneHotTest, AnEmptyLabelArrayGivesNoRows) {
   EXPECT_EQ(out->shape(), (Shape{0, 5}));
 }
 
-TEST(OneHotTest, SmoothingGivesFloat32RowsThatSumToOne) {
+TEST(OneHotTest, SmoothingGivesFloat64RowsThatSumToOne) {
   // rate 0.2 over 4 classes: 1 - 0.2 + 0.05 = 0.85 at the label, 0.05 elsewhere.
   const TensorPtr out = OneHotOf(4, 0.2, Vector<int32_t>(DataType::kInt32, {3, 0}));
-  EXPECT_EQ(out->dtype(), DataType::kFloat32);
+  EXPECT_EQ(out->dtype(), DataType::kFloat64);
   EXPECT_EQ(out->shape(), (Shape{2, 4}));
-  const std::vector<float> values = Values<float>(out);
-  const std::vector<float> expected = {0.05f, 0.05f, 0.05f, 0.85f, 0.85f, 0.05f, 0.05f, 0.05f};
+  const std::vector<double> values = Values<double>(out);
+  const std::vector<double> expected = {0.05, 0.05, 0.05, 0.85, 0.85, 0.05, 0.05, 0.05};
   ASSERT_EQ(values.size(), expected.size());
-  for (size_t i = 0; i < values.size(); ++i) EXPECT_FLOAT_EQ(values[i], expected[i]) << "element " << i;
+  for (size_t i = 0; i < values.size(); ++i) EXPECT_DOUBLE_EQ(values[i], expected[i]) << "element " << i;
   // A rate of 1 spreads the label evenly.
-  EXPECT_EQ(Values<float>(OneHotOf(4, 1.0, *Tensor::Scalar<int32_t>(DataType::kInt32, 1))),
-            (std::vector<float>{0.25f, 0.25f, 0.25f, 0.25f}));
+  EXPECT_EQ(Values<double>(OneHotOf(4, 1.0, *Tensor::Scalar<int32_t>(DataType::kInt32, 1))),
+            (std::vector<double>{0.25, 0.25, 0.25, 0.25}));
 }
 
 TEST(OneHotTest, BadArgumentsAreErrorsNamingThem) {
