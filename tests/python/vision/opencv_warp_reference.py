@@ -18,6 +18,8 @@ Conventions modelled:
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 from typing import List, Sequence, Tuple
 
@@ -228,27 +230,36 @@ def rotate(image: np.ndarray, degrees: float, inter: str, expand: bool = False, 
     return warp_affine(image, m, out_h, out_w, inter, fill)
 
 
+def _libm_float(name: str):
+    """C's float function `name` (cosf, sinf, tanf) from the C maths library: MindSpore's
+    float trigonometry, to the last bit (a float rounding of the double result can differ)."""
+    function = getattr(ctypes.CDLL(ctypes.util.find_library("m")), name)
+    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
+    return lambda x: F32(function(float(x)))
+
+
+_cosf, _sinf, _tanf = (_libm_float(name) for name in ("cosf", "sinf", "tanf"))
+
+
 def affine_matrix(width: int, height: int, degrees: float, translate: Sequence[float], scale: float,
                   shear: Sequence[float]) -> List[float]:
-    """MindSpore's Affine matrix (float32 entries): rotate `degrees` clockwise, scale and
-    shear about ((w - 1) / 2, (h - 1) / 2), translate by `translate` pixels."""
+    """MindSpore's Affine matrix: rotate `degrees` clockwise, scale and shear about
+    ((w - 1) / 2, (h - 1) / 2), translate by `translate` pixels; everything in float32,
+    the sines and cosines too (C++'s float overloads of cos, sin and tan)."""
     def radians(value: float) -> np.float32:
         return F32(math.pi * float(F32(value)) / 180.0)
 
     rad, sx, sy = radians(degrees), radians(shear[0]), radians(-shear[1])
     s = F32(scale)
     cx, cy = F32((width - 1) / 2.0), F32((height - 1) / 2.0)
-    angle = float(F32(rad + sy))  # a float sum, as there
-    cos_sy, tan_sx = math.cos(float(sy)), math.tan(float(sx))
-    m = [F32(float(s) * math.cos(angle) / cos_sy),
-         F32(float(s) * (-math.cos(angle) * tan_sx / cos_sy - math.sin(float(rad)))), F32(0),
-         F32(float(s) * math.sin(angle) / cos_sy),
-         F32(float(s) * (-math.sin(angle) * tan_sx / cos_sy + math.cos(float(rad)))), F32(0)]
+    turn = F32(rad + sy)
+    cos_turn, sin_turn, cos_sy, tan_sx = _cosf(turn), _sinf(turn), _cosf(sy), _tanf(sx)
+    m = [s * cos_turn / cos_sy, s * (-cos_turn * tan_sx / cos_sy - _sinf(rad)), F32(0),
+         s * sin_turn / cos_sy, s * (-sin_turn * tan_sx / cos_sy + _cosf(rad)), F32(0)]
     one = F32(1)
     m[2] = (one - m[0]) * cx - m[1] * cy + F32(translate[0])
     m[5] = (one - m[4]) * cy - m[3] * cx + F32(translate[1])
     return [float(v) for v in m]
-    return m
 
 
 def affine(image: np.ndarray, degrees: float, translate: Sequence[float], scale: float, shear: Sequence[float],

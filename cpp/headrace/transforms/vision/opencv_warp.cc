@@ -390,6 +390,15 @@ Result<TensorPtr> OpenCvWarpPerspective(const Tensor& image, const ImageLayout& 
   return out;
 }
 
+std::vector<uint8_t> MindSporeWarpFill(const std::vector<uint8_t>& fill, int64_t channels) {
+  if (fill.size() != 1 && fill.size() != 3) return fill;
+  const std::array<uint8_t, 4> scalar = fill.size() == 1 ? std::array<uint8_t, 4>{fill[0], fill[0], fill[0], 0}
+                                                         : std::array<uint8_t, 4>{fill[0], fill[1], fill[2], 0};
+  std::vector<uint8_t> per_channel(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) per_channel[c] = scalar[c % 4];
+  return per_channel;
+}
+
 AffineMatrix RotationMatrix2D(double center_x, double center_y, float degrees) {
   const double cx = static_cast<float>(center_x);
   const double cy = static_cast<float>(center_y);

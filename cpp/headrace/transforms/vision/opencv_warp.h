@@ -52,6 +52,13 @@ Result<TensorPtr> OpenCvWarpAffine(const Tensor& image, const ImageLayout& layou
                                    int64_t out_height, int64_t out_width, Interpolation interpolation,
                                    const std::vector<uint8_t>& fill);
 
+// The per-channel fill MindSpore's warps give OpenCV for `fill` (one value or three, as
+// MindSpore takes fill_value) on an image of `channels` channels: MindSpore builds a
+// cv::Scalar of the three values (one value: three copies) and a fourth 0, and OpenCV
+// hands channel c the value c % 4, so an RGBA image's alpha is filled with 0. Any other
+// count of values is returned as it is (one per channel, as FillPixel takes it).
+std::vector<uint8_t> MindSporeWarpFill(const std::vector<uint8_t>& fill, int64_t channels);
+
 // cv::warpPerspective with the same arguments and errors; a singular matrix maps every
 // pixel to the origin (OpenCV inverts it to zeros).
 Result<TensorPtr> OpenCvWarpPerspective(const Tensor& image, const ImageLayout& layout,
