@@ -12,6 +12,9 @@ What the cases expose:
 - *_fill_*: MindSpore's border value is a cv::Scalar of the three fill values and a 0,
   so the fourth channel of an RGBA image is filled with 0 and a grey image takes the
   first of the three (after Rotate's reversal, the last).
+- perspective_blocks_*: warpPerspective restarts each row's double sums every 64 columns
+  (blocks of 16 rows and 1024 pixels); this matrix puts many coordinates on rounding
+  boundaries, so restarting elsewhere (every 128) moved pixels in columns 64 to 127.
 
 Not run by the tests: they only read what it wrote."""
 
@@ -27,6 +30,7 @@ INPUTS = {
     "rgb_f32": lambda image: image.astype(np.float32) / np.float32(255),
     "rgba": lambda image: np.concatenate([image, image[:, :, 1:2]], axis=2),
     "grey": lambda image: image[:, :, 0].copy(),
+    "tiled_101x130": lambda image: np.tile(image, (2, 2, 1))[:101, :130].copy(),
 }
 CASES = {
     "affine_-10_s1.2_shy10_cubic": ["rgb", "Affine(-10, [0, 0], 1.2, [0.0, 10.0], vision.Inter.BICUBIC)"],
@@ -45,6 +49,9 @@ CASES = {
                                             "fill_value=(9, 8, 7))"],
     "rotate_30_grey_fill_linear": ["grey", "Rotate(30, vision.Inter.LINEAR, fill_value=(10, 20, 30))"],
 }
+PERSPECTIVE = "Perspective([[0, 0], [100, 0], [100, 100], [0, 100]], [[40, 40], [60, 40], [100, 100], [0, 100]], "
+for inter in ("NEAREST", "LINEAR", "BICUBIC"):
+    CASES[f"perspective_blocks_{inter.lower()}"] = ["tiled_101x130", PERSPECTIVE + f"vision.Inter.{inter})"]
 
 if __name__ == "__main__":
     image = np.load(os.path.join(HERE, "input_61x83.npy"))

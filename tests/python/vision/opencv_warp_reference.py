@@ -9,7 +9,10 @@ Conventions modelled:
 - Affine: the source coordinate is computed in fixed point, 10 fractional bits per row
   start and per column step, each rounded to nearest (even); NEAREST adds a half and
   truncates, the others add half a table step and keep 5 fractional bits (INTER_BITS).
-- Perspective: the source coordinate in double, times 32 (or 1 for NEAREST), rounded.
+- Perspective: the matrix inverted by its adjugate, the source coordinate in double,
+  times 32 (or 1 for NEAREST), rounded; each row's sums restart every 64 columns
+  (OpenCV's blocks of 16 rows and 1024 pixels).
+- MindSpore's Affine matrix is computed in float32, its cosines, sines and tangent too.
 - The 5 fractional bits pick one of 32 x 32 weight tables: LINEAR (1 - t, t), CUBIC
   (Keys, a = -0.75) in float32; for uint8 the 2-D weights are rounded to 15 bits and
   adjusted to sum to exactly 32768, the sum rounds half up and saturates.
@@ -91,6 +94,25 @@ def invert_affine(m: Sequence[float]) -> List[float]:
     return i
 
 
+def invert_perspective(m: np.ndarray) -> np.ndarray:
+    """cv::invert of a 3 x 3 matrix as warpPerspective does it: the adjugate over the
+    determinant, in this order (zeros if singular); LAPACK's inverse differs in the last
+    bits, which decides coordinates that fall on rounding boundaries."""
+    a = [[float(v) for v in row] for row in np.asarray(m, np.float64).reshape(3, 3)]
+    det = (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+           + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]))
+    if det == 0:
+        return np.zeros((3, 3))
+    d = 1.0 / det
+    return np.array([
+        [(a[1][1] * a[2][2] - a[1][2] * a[2][1]) * d, (a[0][2] * a[2][1] - a[0][1] * a[2][2]) * d,
+         (a[0][1] * a[1][2] - a[0][2] * a[1][1]) * d],
+        [(a[1][2] * a[2][0] - a[1][0] * a[2][2]) * d, (a[0][0] * a[2][2] - a[0][2] * a[2][0]) * d,
+         (a[0][2] * a[1][0] - a[0][0] * a[1][2]) * d],
+        [(a[1][0] * a[2][1] - a[1][1] * a[2][0]) * d, (a[0][1] * a[2][0] - a[0][0] * a[2][1]) * d,
+         (a[0][0] * a[1][1] - a[0][1] * a[1][0]) * d]])
+
+
 def _affine_maps(inverse: Sequence[float], out_h: int, out_w: int, inter: str) -> Tuple[np.ndarray, np.ndarray]:
     """Fixed-point source coordinates: integer pixel (NEAREST) or pixel * 32 + fraction."""
     xs = np.arange(out_w, dtype=np.float64)
@@ -107,10 +129,10 @@ def _affine_maps(inverse: Sequence[float], out_h: int, out_w: int, inter: str) -
 def _perspective_maps(inverse: np.ndarray, out_h: int, out_w: int, inter: str) -> Tuple[np.ndarray, np.ndarray]:
     m = inverse.reshape(-1)
     scale = 1.0 if inter == "nearest" else float(TAB)
-    # OpenCV walks blocks of at most 32 rows and 4096 / rows columns; each block row
-    # starts from its own first column, which decides how the doubles round.
-    bh = min(32, out_h)
-    bw = min(4096 // bh, out_w)
+    # warpPerspective walks blocks of at most 16 rows and 1024 / rows columns; each block
+    # row starts from its own first column, which decides how the doubles round.
+    bh = min(16, out_h)
+    bw = min(1024 // bh, out_w)
     X = np.zeros((out_h, out_w), np.int64)
     Y = np.zeros((out_h, out_w), np.int64)
     for y in range(out_h):
@@ -189,7 +211,7 @@ def warp_perspective(image: np.ndarray, matrix: np.ndarray, out_h: int, out_w: i
                      fill: Sequence[int] = (0,)) -> np.ndarray:
     """cv::warpPerspective(image, forward 3x3 `matrix`, (out_w, out_h), inter, BORDER_CONSTANT, fill)."""
     inter = "linear" if inter == "area" else inter
-    X, Y = _perspective_maps(np.linalg.inv(np.asarray(matrix, np.float64)), out_h, out_w, inter)
+    X, Y = _perspective_maps(invert_perspective(np.asarray(matrix, np.float64)), out_h, out_w, inter)
     return _remap(image, X, Y, inter, fill)
 
 

@@ -96,16 +96,18 @@ def test_the_numpy_model_reproduces_mindspores_fixtures(case, make):
 
 # --- MindSpore's outputs where the warps once differed (cases_warp_exact.json) -----------
 # A wide sweep against MindSpore 2.10 (Affine, Rotate, Perspective, their random forms with
-# one-value ranges; every interpolation; uint8 with 1 to 4 channels and float32) found two
-# causes, both fixed: Affine's matrix must be all float (MindSpore's cos, sin and tan are
-# the float overloads) and the border value is a cv::Scalar of three values and a 0. The
-# recorded cases below exposed them; we now agree exactly, so they are held exactly.
+# one-value ranges; every interpolation; uint8 with 1 to 4 channels and float32) found
+# three causes, all fixed: Affine's matrix must be all float (MindSpore's cos, sin and tan
+# are the float overloads), the border value is a cv::Scalar of three values and a 0, and
+# warpPerspective's blocks are 64 columns wide. The recorded cases below exposed them; we
+# now agree exactly, so they are held exactly.
 
 EXACT_INPUTS = {
     "rgb": lambda image: image,
     "rgb_f32": lambda image: image.astype(np.float32) / np.float32(255),
     "rgba": lambda image: np.concatenate([image, image[:, :, 1:2]], axis=2),
     "grey": lambda image: image[:, :, 0].copy(),
+    "tiled_101x130": lambda image: np.tile(image, (2, 2, 1))[:101, :130].copy(),
 }
 
 
@@ -141,6 +143,17 @@ def test_the_numpy_model_reproduces_mindspores_float_affine_matrix(case, degrees
     # Our matrix is the model's to the bit: the rounding that moved pixels depends on it.
     assert _core.transforms.mindspore_affine_matrix(83, 61, degrees, pixels, scale, shear) == \
         reference.affine_matrix(83, 61, degrees, pixels, scale, shear)
+
+
+@pytest.mark.parametrize("inter", ["nearest", "linear", "bicubic"])
+def test_the_numpy_model_walks_warp_perspectives_blocks_as_mindspore(inter):
+    image, _ = exact_case(f"perspective_blocks_{inter}")
+    # Our matrix (OpenCV's elimination, to the bit; NumPy's solver differs in the last bits,
+    # which on this matrix's rounding boundaries moves pixels too).
+    matrix = np.array(_core.transforms.perspective_transform([[0, 0], [100, 0], [100, 100], [0, 100]],
+                                                             [[40, 40], [60, 40], [100, 100], [0, 100]])).reshape(3, 3)
+    model = reference.warp_perspective(image, matrix, 101, 130, "cubic" if inter == "bicubic" else inter)
+    np.testing.assert_array_equal(model, fixture(f"warp_exact_perspective_blocks_{inter}.npy"))
 
 
 @pytest.mark.parametrize("fill, channels, expected", [
@@ -203,7 +216,8 @@ def test_warp_perspective_equals_the_opencv_model(inter, points, shape, dtype):
 
 
 def test_warp_perspective_walks_opencvs_blocks():
-    # 4096 / 32 = 128 columns per block: a wider image restarts its sums at column 128.
+    # 1024 / 16 = 64 columns per block: a wider image restarts its sums at columns 64, 128...
+    # (perspective_blocks_* above are MindSpore's outputs where that decides pixels).
     image = random_image((40, 300, 3), seed=3)
     matrix = reference.perspective_matrix([[0, 0], [299, 0], [299, 39], [0, 39]],
                                           [[4, 1], [290, 3], [296, 37], [2, 35]])

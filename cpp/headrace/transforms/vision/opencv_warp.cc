@@ -21,10 +21,11 @@ constexpr int kAbBits = 10;  // fractional bits of the affine fixed-point steps
 constexpr double kAbScale = 1 << kAbBits;
 constexpr int kCoefBits = 15;  // fixed-point weights of uint8 images
 constexpr int kCoefScale = 1 << kCoefBits;
-// OpenCV walks the output in blocks of at most 32 rows and 4096 pixels; a perspective
-// row restarts its double sums at each block's first column.
-constexpr int64_t kBlockPixels = 4096;
-constexpr int64_t kBlockRows = 32;
+// OpenCV's warpPerspective walks the output in blocks of at most 16 rows and 1024 pixels
+// (64 columns unless the image is shorter than 16 rows); a row restarts its double sums
+// at each block's first column, which decides how coordinates on a rounding boundary go.
+constexpr int64_t kPerspectiveBlockPixels = 1024;
+constexpr int64_t kPerspectiveBlockRows = 16;
 constexpr double kPi = 3.14159265358979323846;  // CV_PI
 
 // cvRound: to nearest, ties to even; out-of-range values saturate (NaN gives INT_MIN).
@@ -166,8 +167,8 @@ class PerspectiveRows {
   PerspectiveRows(const PerspectiveMatrix& inverse, int64_t out_height, int64_t out_width, bool nearest,
                   int tap_offset)
       : m_(inverse), nearest_(nearest), tap_offset_(tap_offset), width_(out_width) {
-    const int64_t block_rows = std::min(kBlockRows, out_height);
-    block_width_ = std::min(kBlockPixels / block_rows, out_width);
+    const int64_t block_rows = std::min(kPerspectiveBlockRows, out_height);
+    block_width_ = std::min(kPerspectiveBlockPixels / block_rows, out_width);
   }
 
   void Fill(int64_t y, SourceRow* row) const {

@@ -10,7 +10,8 @@
 //   row start and for each column step, each rounded to nearest (even), summed, then cut
 //   to 5 fractional bits (INTER_BITS) for the filters or to whole pixels for kNearest
 //   (which rounds to the nearest pixel). Perspective warps divide in double and round the
-//   coordinate, times 32 for the filters.
+//   coordinate, times 32 for the filters, each row's sums restarting every 64 columns
+//   (OpenCV's blocks of 16 rows and 1024 pixels).
 // - The 5 fractional bits choose one of 32 x 32 weight tables: kLinear (and kArea, which
 //   OpenCV treats as kLinear in warps) 2 x 2, kCubic (Keys, a = -0.75) 4 x 4. uint8 images
 //   use the weights rounded to 15 bits (adjusted to sum to exactly 32768), an exact integer
