@@ -84,6 +84,8 @@ std::unique_ptr<const WeightTables<K>> MakeWeightTables() {
           sum += q[ky * K + kx];
         }
       }
+      // (OpenCV saturates the weight 1.0 of fraction 0 to 32767 and then gives 1 to
+      // another tap: with uint8 taps that never changes a result, so ours keeps 32768.)
       const int diff = sum - kCoefScale;
       if (diff != 0) {
         // Rounding left the sum off by a little: the largest of the four central weights

@@ -19,8 +19,11 @@
 // - A tap outside the image reads the fill value; a pixel whose taps are all outside is
 //   the fill value. kNearest takes any fixed-width dtype and any channel count, the
 //   filters take uint8 and float32 with any channel count.
-// Results agree with MindSpore 2.10 exactly on its fixtures (uint8) and to ~1e-6 on
-// float32 images in [0, 1] (OpenCV's summation order is followed, FMA contraction aside).
+// Results equal MindSpore 2.10's to the bit on a sweep of about 7,000 warps (Affine,
+// Rotate, Perspective and their random forms with one-value ranges; every interpolation;
+// uint8 with 1 to 4 channels and float32 in [0, 1] and beyond; images from 1 x 1 to
+// 200 x 300). That needs OpenCV's summation order and no FMA contraction (x86-64's
+// default): a fused multiply-add moves a float matrix entry or a sum by an ulp.
 //
 // Thread-safe: the weight tables are built once (function-local statics); each call
 // allocates its own coordinate rows.
