@@ -9,7 +9,10 @@ Conventions modelled:
 - Affine: the source coordinate is computed in fixed point, 10 fractional bits per row
   start and per column step, each rounded to nearest (even); NEAREST adds a half and
   truncates, the others add half a table step and keep 5 fractional bits (INTER_BITS).
-- Perspective: the source coordinate in double, times 32 (or 1 for NEAREST), rounded.
+- Perspective: the matrix inverted by its adjugate, the source coordinate in double,
+  times 32 (or 1 for NEAREST), rounded; each row's sums restart every 64 columns
+  (OpenCV's blocks of 16 rows and 1024 pixels).
+- MindSpore's Affine matrix is computed in float32, its cosines, sines and tangent too.
 - The 5 fractional bits pick one of 32 x 32 weight tables: LINEAR (1 - t, t), CUBIC
   (Keys, a = -0.75) in float32; for uint8 the 2-D weights are rounded to 15 bits and
   adjusted to sum to exactly 32768, the sum rounds half up and saturates.
@@ -18,6 +21,8 @@ Conventions modelled:
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 from typing import List, Sequence, Tuple
 
@@ -89,6 +94,25 @@ def invert_affine(m: Sequence[float]) -> List[float]:
     return i
 
 
+def invert_perspective(m: np.ndarray) -> np.ndarray:
+    """cv::invert of a 3 x 3 matrix as warpPerspective does it: the adjugate over the
+    determinant, in this order (zeros if singular); LAPACK's inverse differs in the last
+    bits, which decides coordinates that fall on rounding boundaries."""
+    a = [[float(v) for v in row] for row in np.asarray(m, np.float64).reshape(3, 3)]
+    det = (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+           + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0]))
+    if det == 0:
+        return np.zeros((3, 3))
+    d = 1.0 / det
+    return np.array([
+        [(a[1][1] * a[2][2] - a[1][2] * a[2][1]) * d, (a[0][2] * a[2][1] - a[0][1] * a[2][2]) * d,
+         (a[0][1] * a[1][2] - a[0][2] * a[1][1]) * d],
+        [(a[1][2] * a[2][0] - a[1][0] * a[2][2]) * d, (a[0][0] * a[2][2] - a[0][2] * a[2][0]) * d,
+         (a[0][2] * a[1][0] - a[0][0] * a[1][2]) * d],
+        [(a[1][0] * a[2][1] - a[1][1] * a[2][0]) * d, (a[0][1] * a[2][0] - a[0][0] * a[2][1]) * d,
+         (a[0][0] * a[1][1] - a[0][1] * a[1][0]) * d]])
+
+
 def _affine_maps(inverse: Sequence[float], out_h: int, out_w: int, inter: str) -> Tuple[np.ndarray, np.ndarray]:
     """Fixed-point source coordinates: integer pixel (NEAREST) or pixel * 32 + fraction."""
     xs = np.arange(out_w, dtype=np.float64)
@@ -105,10 +129,10 @@ def _affine_maps(inverse: Sequence[float], out_h: int, out_w: int, inter: str) -
 def _perspective_maps(inverse: np.ndarray, out_h: int, out_w: int, inter: str) -> Tuple[np.ndarray, np.ndarray]:
     m = inverse.reshape(-1)
     scale = 1.0 if inter == "nearest" else float(TAB)
-    # OpenCV walks blocks of at most 32 rows and 4096 / rows columns; each block row
-    # starts from its own first column, which decides how the doubles round.
-    bh = min(32, out_h)
-    bw = min(4096 // bh, out_w)
+    # warpPerspective walks blocks of at most 16 rows and 1024 / rows columns; each block
+    # row starts from its own first column, which decides how the doubles round.
+    bh = min(16, out_h)
+    bw = min(1024 // bh, out_w)
     X = np.zeros((out_h, out_w), np.int64)
     Y = np.zeros((out_h, out_w), np.int64)
     for y in range(out_h):
@@ -187,7 +211,7 @@ def warp_perspective(image: np.ndarray, matrix: np.ndarray, out_h: int, out_w: i
                      fill: Sequence[int] = (0,)) -> np.ndarray:
     """cv::warpPerspective(image, forward 3x3 `matrix`, (out_w, out_h), inter, BORDER_CONSTANT, fill)."""
     inter = "linear" if inter == "area" else inter
-    X, Y = _perspective_maps(np.linalg.inv(np.asarray(matrix, np.float64)), out_h, out_w, inter)
+    X, Y = _perspective_maps(invert_perspective(np.asarray(matrix, np.float64)), out_h, out_w, inter)
     return _remap(image, X, Y, inter, fill)
 
 
@@ -228,27 +252,36 @@ def rotate(image: np.ndarray, degrees: float, inter: str, expand: bool = False, 
     return warp_affine(image, m, out_h, out_w, inter, fill)
 
 
+def _libm_float(name: str):
+    """C's float function `name` (cosf, sinf, tanf) from the C maths library: MindSpore's
+    float trigonometry, to the last bit (a float rounding of the double result can differ)."""
+    function = getattr(ctypes.CDLL(ctypes.util.find_library("m")), name)
+    function.restype, function.argtypes = ctypes.c_float, [ctypes.c_float]
+    return lambda x: F32(function(float(x)))
+
+
+_cosf, _sinf, _tanf = (_libm_float(name) for name in ("cosf", "sinf", "tanf"))
+
+
 def affine_matrix(width: int, height: int, degrees: float, translate: Sequence[float], scale: float,
                   shear: Sequence[float]) -> List[float]:
-    """MindSpore's Affine matrix (float32 entries): rotate `degrees` clockwise, scale and
-    shear about ((w - 1) / 2, (h - 1) / 2), translate by `translate` pixels."""
+    """MindSpore's Affine matrix: rotate `degrees` clockwise, scale and shear about
+    ((w - 1) / 2, (h - 1) / 2), translate by `translate` pixels; everything in float32,
+    the sines and cosines too (C++'s float overloads of cos, sin and tan)."""
     def radians(value: float) -> np.float32:
         return F32(math.pi * float(F32(value)) / 180.0)
 
     rad, sx, sy = radians(degrees), radians(shear[0]), radians(-shear[1])
     s = F32(scale)
     cx, cy = F32((width - 1) / 2.0), F32((height - 1) / 2.0)
-    angle = float(F32(rad + sy))  # a float sum, as there
-    cos_sy, tan_sx = math.cos(float(sy)), math.tan(float(sx))
-    m = [F32(float(s) * math.cos(angle) / cos_sy),
-         F32(float(s) * (-math.cos(angle) * tan_sx / cos_sy - math.sin(float(rad)))), F32(0),
-         F32(float(s) * math.sin(angle) / cos_sy),
-         F32(float(s) * (-math.sin(angle) * tan_sx / cos_sy + math.cos(float(rad)))), F32(0)]
+    turn = F32(rad + sy)
+    cos_turn, sin_turn, cos_sy, tan_sx = _cosf(turn), _sinf(turn), _cosf(sy), _tanf(sx)
+    m = [s * cos_turn / cos_sy, s * (-cos_turn * tan_sx / cos_sy - _sinf(rad)), F32(0),
+         s * sin_turn / cos_sy, s * (-sin_turn * tan_sx / cos_sy + _cosf(rad)), F32(0)]
     one = F32(1)
     m[2] = (one - m[0]) * cx - m[1] * cy + F32(translate[0])
     m[5] = (one - m[4]) * cy - m[3] * cx + F32(translate[1])
     return [float(v) for v in m]
-    return m
 
 
 def affine(image: np.ndarray, degrees: float, translate: Sequence[float], scale: float, shear: Sequence[float],

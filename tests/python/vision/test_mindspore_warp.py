@@ -5,6 +5,8 @@ matrices.
 
 - The rotate_* and affine_* fixtures of tests/data/mindspore_vision (MindSpore's own
   outputs) within 1 grey level (they agree exactly today), shapes equal.
+- The warp_exact_* fixtures (record_warp_exact_cases.py: where a wide sweep once found us
+  off, float32 and 1 to 4 channels included) exactly.
 - Cases the fixtures do not cover (1 and 4 channels, float32, CUBIC, AREA, fill values,
   other sizes, perspective) against opencv_warp_reference.py, a NumPy model written from
   OpenCV's documented conventions: uint8 within 1 level, float32 within 1e-4 on [0, 1].
@@ -92,6 +94,80 @@ def test_the_numpy_model_reproduces_mindspores_fixtures(case, make):
     np.testing.assert_array_equal(make(fixture("input_61x83.npy")), fixture(f"{case}.npy"))
 
 
+# --- MindSpore's outputs where the warps once differed (cases_warp_exact.json) -----------
+# A wide sweep against MindSpore 2.10 (Affine, Rotate, Perspective, their random forms with
+# one-value ranges; every interpolation; uint8 with 1 to 4 channels and float32) found
+# three causes, all fixed: Affine's matrix must be all float (MindSpore's cos, sin and tan
+# are the float overloads), the border value is a cv::Scalar of three values and a 0, and
+# warpPerspective's blocks are 64 columns wide. The recorded cases below exposed them; we
+# now agree exactly, so they are held exactly.
+
+EXACT_INPUTS = {
+    "rgb": lambda image: image,
+    "rgb_f32": lambda image: image.astype(np.float32) / np.float32(255),
+    "rgba": lambda image: np.concatenate([image, image[:, :, 1:2]], axis=2),
+    "grey": lambda image: image[:, :, 0].copy(),
+    "tiled_101x130": lambda image: np.tile(image, (2, 2, 1))[:101, :130].copy(),
+}
+
+
+def exact_case(case: str):
+    kind, call = cases("cases_warp_exact.json")[case]
+    return EXACT_INPUTS[kind](fixture("input_61x83.npy")), call
+
+
+@pytest.mark.parametrize("case", sorted(cases("cases_warp_exact.json")))
+def test_warps_equal_mindspores_recorded_outputs_exactly(case):
+    image, call = exact_case(case)
+    ours = eval(f"vision.{call}")(image)  # noqa: S307 - the recorded calls
+    expected = fixture(f"warp_exact_{case}.npy")
+    assert ours.dtype == expected.dtype and ours.shape == expected.shape
+    np.testing.assert_array_equal(ours, expected)
+
+
+@pytest.mark.parametrize("case, degrees, translate, scale, shear", [
+    ("affine_-10_s1.2_shy10_cubic", -10, [0, 0], 1.2, [0.0, 10.0]),
+    ("affine_-10_s1.2_shy10_linear_f32", -10, [0, 0], 1.2, [0.0, 10.0]),
+    ("affine_30_t0.1_0.2_s0.8_sh-12_7_cubic_f32", 30, [0.1, 0.2], 0.8, [-12.0, 7.0]),
+])
+def test_the_numpy_model_reproduces_mindspores_float_affine_matrix(case, degrees, translate, scale, shear):
+    image, call = exact_case(case)
+    inter = {"LINEAR": "linear", "BICUBIC": "cubic"}[call.split("vision.Inter.")[1].rstrip(")")]
+    pixels = [F32(translate[0]) * F32(83), F32(translate[1]) * F32(61)]
+    expected = fixture(f"warp_exact_{case}.npy")
+    model = reference.affine(image, degrees, pixels, scale, shear, inter)
+    if expected.dtype == np.uint8:
+        np.testing.assert_array_equal(model, expected)
+    else:  # the same taps and weights; the model sums the float products in another order
+        np.testing.assert_allclose(model, expected, rtol=0, atol=1e-6)
+    # Our matrix is the model's to the bit: the rounding that moved pixels depends on it.
+    assert _core.transforms.mindspore_affine_matrix(83, 61, degrees, pixels, scale, shear) == \
+        reference.affine_matrix(83, 61, degrees, pixels, scale, shear)
+
+
+@pytest.mark.parametrize("inter", ["nearest", "linear", "bicubic"])
+def test_the_numpy_model_walks_warp_perspectives_blocks_as_mindspore(inter):
+    image, _ = exact_case(f"perspective_blocks_{inter}")
+    # Our matrix (OpenCV's elimination, to the bit; NumPy's solver differs in the last bits,
+    # which on this matrix's rounding boundaries moves pixels too).
+    matrix = np.array(_core.transforms.perspective_transform([[0, 0], [100, 0], [100, 100], [0, 100]],
+                                                             [[40, 40], [60, 40], [100, 100], [0, 100]])).reshape(3, 3)
+    model = reference.warp_perspective(image, matrix, 101, 130, "cubic" if inter == "bicubic" else inter)
+    np.testing.assert_array_equal(model, fixture(f"warp_exact_perspective_blocks_{inter}.npy"))
+
+
+@pytest.mark.parametrize("fill, channels, expected", [
+    ([9], 4, [9, 9, 9, 0]), ([9, 8, 7], 4, [9, 8, 7, 0]), ([9, 8, 7], 1, [9]), ([9, 8, 7], 2, [9, 8]),
+    ([9, 8, 7], 5, [9, 8, 7, 0, 9]), ([9], 3, [9, 9, 9]), ([1, 2, 3, 4], 4, [1, 2, 3, 4]), ([], 3, []),
+])
+def test_the_border_value_is_mindspores_cv_scalar(fill, channels, expected):
+    # Three values and a 0, repeated over the channels; other counts are per channel.
+    image = np.full((6, 8, channels), 100, np.uint8)
+    out = vision.Affine(45, [0, 0], 1.0, [0, 0], Inter.NEAREST, fill_value=tuple(fill) if fill else 0)(image)
+    np.testing.assert_array_equal(out[0, 0], expected if fill else [0] * channels)
+    np.testing.assert_array_equal(out[3, 4], [100] * channels)
+
+
 # --- the kernels against the NumPy model -----------------------------------------------
 
 AFFINE_MATRICES = [
@@ -140,7 +216,8 @@ def test_warp_perspective_equals_the_opencv_model(inter, points, shape, dtype):
 
 
 def test_warp_perspective_walks_opencvs_blocks():
-    # 4096 / 32 = 128 columns per block: a wider image restarts its sums at column 128.
+    # 1024 / 16 = 64 columns per block: a wider image restarts its sums at columns 64, 128...
+    # (perspective_blocks_* above are MindSpore's outputs where that decides pixels).
     image = random_image((40, 300, 3), seed=3)
     matrix = reference.perspective_matrix([[0, 0], [299, 0], [299, 39], [0, 39]],
                                           [[4, 1], [290, 3], [296, 37], [2, 35]])

@@ -279,15 +279,17 @@ AffineMatrix MindSporeAffineMatrix(int64_t width, int64_t height, const AffinePa
   const auto scale = static_cast<float>(p.scale);
   const auto cx = static_cast<float>((width - 1) / 2.0);
   const auto cy = static_cast<float>((height - 1) / 2.0);
-  // The angles are floats, their sines and cosines doubles (C's cos(double)).
-  const double turn = rot + shear_y;  // a float sum, as there
-  const double rot_d = rot;
-  const double cos_sy = std::cos(static_cast<double>(shear_y)), tan_sx = std::tan(static_cast<double>(shear_x));
-  const auto a = static_cast<float>(scale * std::cos(turn) / cos_sy);
-  const auto b = static_cast<float>(scale * (-std::cos(turn) * tan_sx / cos_sy - std::sin(rot_d)));
-  const auto c = static_cast<float>(scale * std::sin(turn) / cos_sy);
-  const auto d = static_cast<float>(scale * (-std::sin(turn) * tan_sx / cos_sy + std::cos(rot_d)));
-  // M = T * C * RSS * C^-1, the translation column in float.
+  // All in float, the trigonometry too: MindSpore calls cos, sin and tan on floats, which
+  // C++ resolves to the float overloads. Doing any of it in double moves entries by an
+  // ulp, enough to move a row start across a rounding boundary of the warp's fixed point.
+  const float turn = rot + shear_y;
+  const float cos_turn = std::cos(turn), sin_turn = std::sin(turn);
+  const float cos_sy = std::cos(shear_y), tan_sx = std::tan(shear_x);
+  const float a = scale * cos_turn / cos_sy;
+  const float b = scale * (-cos_turn * tan_sx / cos_sy - std::sin(rot));
+  const float c = scale * sin_turn / cos_sy;
+  const float d = scale * (-sin_turn * tan_sx / cos_sy + std::cos(rot));
+  // M = T * C * RSS * C^-1.
   const float tx = (1.0f - a) * cx - b * cy + static_cast<float>(p.translate_x);
   const float ty = (1.0f - d) * cy - c * cx + static_cast<float>(p.translate_y);
   return {a, b, tx, c, d, ty};
@@ -297,7 +299,7 @@ Result<TensorPtr> AffineImage(const Tensor& image, const ImageLayout& layout, co
                               Interpolation interpolation, const std::vector<uint8_t>& fill) {
   if (!IsPillowInterpolation(interpolation)) {
     return OpenCvWarpAffine(image, layout, MindSporeAffineMatrix(layout.width, layout.height, params),
-                            layout.height, layout.width, interpolation, fill);
+                            layout.height, layout.width, interpolation, MindSporeWarpFill(fill, layout.channels));
   }
   const std::array<double, 6> inverse = InverseAffineMatrix(layout.width * 0.5, layout.height * 0.5, params);
   return WarpAffine(image, layout, inverse, layout.height, layout.width, interpolation, fill);

@@ -55,12 +55,13 @@ std::array<double, 6> InverseAffineMatrix(double center_x, double center_y, cons
 // The forward (source to output) matrix MindSpore's Affine gives cv::warpAffine for an
 // image of width x height: the same rotation, scale and shear about
 // ((width - 1) / 2, (height - 1) / 2), then the translation in pixels; its angles
-// converted and its entries rounded to float, as MindSpore does.
+// converted and everything, sines and cosines too, computed in float as MindSpore does.
 AffineMatrix MindSporeAffineMatrix(int64_t width, int64_t height, const AffineParams& params);
 
 // `image` warped by `params` about its centre, keeping its size: MindSpore's kernel
-// (MindSporeAffineMatrix, OpenCvWarpAffine) for MindSpore's interpolations, torchvision's
-// on Pillow (InverseAffineMatrix, WarpAffine) for Pillow's. Translations in pixels.
+// (MindSporeAffineMatrix, OpenCvWarpAffine, the fill as MindSporeWarpFill makes it) for
+// MindSpore's interpolations, torchvision's on Pillow (InverseAffineMatrix, WarpAffine)
+// for Pillow's. Translations in pixels.
 Result<TensorPtr> AffineImage(const Tensor& image, const ImageLayout& layout, const AffineParams& params,
                               Interpolation interpolation, const std::vector<uint8_t>& fill);
 

@@ -21,10 +21,11 @@ constexpr int kAbBits = 10;  // fractional bits of the affine fixed-point steps
 constexpr double kAbScale = 1 << kAbBits;
 constexpr int kCoefBits = 15;  // fixed-point weights of uint8 images
 constexpr int kCoefScale = 1 << kCoefBits;
-// OpenCV walks the output in blocks of at most 32 rows and 4096 pixels; a perspective
-// row restarts its double sums at each block's first column.
-constexpr int64_t kBlockPixels = 4096;
-constexpr int64_t kBlockRows = 32;
+// OpenCV's warpPerspective walks the output in blocks of at most 16 rows and 1024 pixels
+// (64 columns unless the image is shorter than 16 rows); a row restarts its double sums
+// at each block's first column, which decides how coordinates on a rounding boundary go.
+constexpr int64_t kPerspectiveBlockPixels = 1024;
+constexpr int64_t kPerspectiveBlockRows = 16;
 constexpr double kPi = 3.14159265358979323846;  // CV_PI
 
 // cvRound: to nearest, ties to even; out-of-range values saturate (NaN gives INT_MIN).
@@ -83,6 +84,8 @@ std::unique_ptr<const WeightTables<K>> MakeWeightTables() {
           sum += q[ky * K + kx];
         }
       }
+      // (OpenCV saturates the weight 1.0 of fraction 0 to 32767 and then gives 1 to
+      // another tap: with uint8 taps that never changes a result, so ours keeps 32768.)
       const int diff = sum - kCoefScale;
       if (diff != 0) {
         // Rounding left the sum off by a little: the largest of the four central weights
@@ -166,8 +169,8 @@ class PerspectiveRows {
   PerspectiveRows(const PerspectiveMatrix& inverse, int64_t out_height, int64_t out_width, bool nearest,
                   int tap_offset)
       : m_(inverse), nearest_(nearest), tap_offset_(tap_offset), width_(out_width) {
-    const int64_t block_rows = std::min(kBlockRows, out_height);
-    block_width_ = std::min(kBlockPixels / block_rows, out_width);
+    const int64_t block_rows = std::min(kPerspectiveBlockRows, out_height);
+    block_width_ = std::min(kPerspectiveBlockPixels / block_rows, out_width);
   }
 
   void Fill(int64_t y, SourceRow* row) const {
@@ -388,6 +391,15 @@ Result<TensorPtr> OpenCvWarpPerspective(const Tensor& image, const ImageLayout& 
   Result<TensorPtr> out = Warp(image, layout, rows, out_height, out_width, interpolation, fill);
   if (!out.ok()) return out.status().WithContext("OpenCvWarp");
   return out;
+}
+
+std::vector<uint8_t> MindSporeWarpFill(const std::vector<uint8_t>& fill, int64_t channels) {
+  if (fill.size() != 1 && fill.size() != 3) return fill;
+  const std::array<uint8_t, 4> scalar = fill.size() == 1 ? std::array<uint8_t, 4>{fill[0], fill[0], fill[0], 0}
+                                                         : std::array<uint8_t, 4>{fill[0], fill[1], fill[2], 0};
+  std::vector<uint8_t> per_channel(static_cast<size_t>(channels));
+  for (int64_t c = 0; c < channels; ++c) per_channel[c] = scalar[c % 4];
+  return per_channel;
 }
 
 AffineMatrix RotationMatrix2D(double center_x, double center_y, float degrees) {

@@ -96,7 +96,8 @@ Result<TensorPtr> OpenCvRotate(const Tensor& image, const ImageLayout& layout, d
     out_width = static_cast<int64_t>(std::nearbyint(box_width));
     out_height = static_cast<int64_t>(std::nearbyint(box_height));
   }
-  return OpenCvWarpAffine(image, layout, m, out_height, out_width, options.interpolation, options.fill);
+  return OpenCvWarpAffine(image, layout, m, out_height, out_width, options.interpolation,
+                          MindSporeWarpFill(options.fill, layout.channels));
 }
 
 Status CheckRotatable(std::string_view transform, const TensorPtr& image, const RotateOptions& options,

@@ -3,8 +3,9 @@
 // - MindSpore's interpolations (kNearest, kLinear, kCubic, kArea): MindSpore's own kernel,
 //   cv::getRotationMatrix2D about ((width - 1) / 2, (height - 1) / 2) unless `center` is
 //   given, and cv::warpAffine (opencv_warp.h); `expand` takes the bounding box of the
-//   turned image, rounded to whole pixels. Channel i takes fill[i]; MindSpore's Rotate
-//   hands OpenCV its fill reversed, so the Python facade reverses it first.
+//   turned image, rounded to whole pixels. The fill is MindSpore's (MindSporeWarpFill:
+//   three values, a fourth channel gets 0); MindSpore's Rotate hands OpenCV its fill
+//   reversed, so the Python facade reverses it first.
 // - Pillow's: Image.rotate(angle, resample, expand, center, fillcolor), about
 //   (width/2, height/2) unless `center` is given; like Pillow, rotations by a multiple of
 //   90 degrees about the default centre are exact pixel moves.

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "headrace/transforms/vision/affine.h"
 #include "headrace/transforms/vision/resample.h"
 
 namespace headrace::transforms {
@@ -124,6 +125,30 @@ TEST(OpenCvWarpTest, RefusesWhatItCannotWarp) {
   EXPECT_FALSE(OpenCvWarpAffine(*i16, LayoutOf(*i16), identity, 2, 2, Interpolation::kLinear, {}).ok());
   EXPECT_TRUE(OpenCvWarpAffine(*i16, LayoutOf(*i16), identity, 2, 2, Interpolation::kNearest, {}).ok());
   EXPECT_FALSE(OpenCvWarpAffine(*image, LayoutOf(*image), identity, 2, 2, Interpolation::kLinear, {1, 2}).ok());
+}
+
+TEST(OpenCvWarpTest, MindSporesFillIsACvScalarOfThreeValuesAndAZero) {
+  using Fill = std::vector<uint8_t>;
+  EXPECT_EQ(MindSporeWarpFill({9}, 4), (Fill{9, 9, 9, 0}));
+  EXPECT_EQ(MindSporeWarpFill({9, 8, 7}, 4), (Fill{9, 8, 7, 0}));
+  EXPECT_EQ(MindSporeWarpFill({9, 8, 7}, 1), (Fill{9}));
+  EXPECT_EQ(MindSporeWarpFill({9, 8, 7}, 6), (Fill{9, 8, 7, 0, 9, 8}));  // OpenCV repeats the scalar
+  EXPECT_EQ(MindSporeWarpFill({1, 2, 3, 4}, 4), (Fill{1, 2, 3, 4}));     // not MindSpore's: per channel
+  EXPECT_EQ(MindSporeWarpFill({}, 3), Fill{});                           // zeros, as FillPixel takes it
+}
+
+TEST(OpenCvWarpTest, MindSporesAffineMatrixIsAllFloat) {
+  // MindSpore 2.10's Affine(-10, [0, 0], 1.2, [0, 10]) on 83 x 61: its cos, sin and tan are
+  // the float overloads. In double, entry 1 comes out an ulp lower (0.20837780833...) and
+  // the warp's row starts round differently.
+  AffineParams p;
+  p.angle = -10;
+  p.scale = 1.2;
+  p.shear_y = 10;
+  const AffineMatrix m = MindSporeAffineMatrix(83, 61, p);
+  const double expected[6] = {1.145026683807373, 0.20837782323360443, -12.197428703308105,
+                              -0.41675564646720886, 1.1817693710327148, 11.633899688720703};
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(m[i], expected[i]) << i;
 }
 
 }  // namespace
