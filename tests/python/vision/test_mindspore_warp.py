@@ -506,3 +506,19 @@ def test_pillow_resampling_keeps_pillows_warps_and_runs_the_new_ones(pillow_resa
     np.testing.assert_array_equal(vision.Rotate(30, Inter.AREA)(image), expected)
     with pytest.raises(InvalidArgumentError, match="Rotate: resample ANTIALIAS has no Pillow warp"):
         vision.Rotate(30, Inter.ANTIALIAS)
+
+
+# ---- the augment policies' fills ------------------------------------------------------------
+
+@pytest.mark.parametrize("make", [lambda: vision.RandAugment(num_ops=1, magnitude=20, fill_value=(10, 20, 30)),
+                                  lambda: vision.TrivialAugmentWide(fill_value=(10, 20, 30)),
+                                  lambda: vision.AutoAugment(fill_value=(10, 20, 30))])
+def test_augment_rotations_turn_the_fill_by_one_as_mindspore_does(make):
+    # Measured on MindSpore 2.10 with a flat grey image: corners of its rotations read
+    # (20, 30, 10), of its shears and translations (10, 20, 30); never (30, 20, 10), the
+    # reversed fill of vision.Rotate.
+    op = make()
+    image = np.full((32, 40, 3), 128, np.uint8)
+    corners = {tuple(int(v) for v in op(image)[0, 0]) for _ in range(300)}
+    assert (20, 30, 10) in corners
+    assert (30, 20, 10) not in corners

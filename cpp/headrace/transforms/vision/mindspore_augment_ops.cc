@@ -83,8 +83,11 @@ Result<TensorPtr> ApplyMindSporeAugmentOp(const TensorPtr& image, const ImageLay
     case AugmentOp::kRotate: {
       RotateOptions options;
       options.interpolation = style.interpolation;
-      // MindSpore's rotation hands OpenCV the fill values in reverse order.
-      options.fill.assign(style.fill.rbegin(), style.fill.rend());
+      // ApplyAugment's rotation hands OpenCV the three fill values turned by one,
+      // (f1, f2, f0), as measured against MindSpore 2.10 (its shears and translations
+      // keep the order).
+      options.fill = style.fill;
+      if (options.fill.size() == 3) options.fill = {style.fill[1], style.fill[2], style.fill[0]};
       return RotateImage(image, layout, magnitude, options);
     }
     case AugmentOp::kBrightness: return kernels::MindSporeBrightness(*image, 1.0 + magnitude);
