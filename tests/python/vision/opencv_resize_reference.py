@@ -45,8 +45,10 @@ def _cubic_coefficients(x: np.float32) -> List[np.float32]:
     return [F32(c0), F32(c1), F32(c2), F32(c3)]
 
 
-def _axis_taps(src: int, dst: int, method: str) -> Tuple[List[List[int]], List[List[np.float32]]]:
-    """For each output index: the source indices (clamped) and float32 weights."""
+def _axis_taps(src: int, dst: int, method: str, columns: bool) -> Tuple[List[List[int]], List[List[np.float32]]]:
+    """For each output index: the source indices (clamped) and float32 weights. Along the
+    columns a linear tap outside the image moves onto the edge pixel with weight 1; along the
+    rows both weights stay, on the edge row twice (OpenCV's cv::resize)."""
     inv_scale = dst / src
     scale = 1.0 / inv_scale
     indices, weights = [], []
@@ -64,19 +66,19 @@ def _axis_taps(src: int, dst: int, method: str) -> Tuple[List[List[int]], List[L
             indices.append(idx)
             weights.append(_cubic_coefficients(f))
             continue
-        if s < 0:
+        if columns and s < 0:
             s, f = 0, F32(0.0)
-        if s >= src - 1:
+        if columns and s >= src - 1:
             s, f = src - 1, F32(0.0)
-        indices.append([s, min(s + 1, src - 1)])
+        indices.append([min(max(s, 0), src - 1), min(max(s + 1, 0), src - 1)])
         weights.append([F32(1.0) - f, f])
     return indices, weights
 
 
 def _separable(image: np.ndarray, out_h: int, out_w: int, method: str) -> np.ndarray:
     h, w = image.shape[:2]
-    xi, xw = _axis_taps(w, out_w, method)
-    yi, yw = _axis_taps(h, out_h, method)
+    xi, xw = _axis_taps(w, out_w, method, columns=True)
+    yi, yw = _axis_taps(h, out_h, method, columns=False)
     if image.dtype == np.uint8:
         src = image.astype(np.int64)
         xa = np.array([[_round_half_even(F32(v) * F32(COEF_SCALE)) for v in ws] for ws in xw], np.int64)
