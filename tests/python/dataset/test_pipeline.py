@@ -188,7 +188,6 @@ def test_stop_ends_the_iterator():
     "make,named",
     [
         (lambda: table().batch(0), "batch_size"),
-        (lambda: table().batch(2, drop_remainder="yes"), "drop_remainder"),
         (lambda: table().map(lambda x: x, input_columns="nope"), "input_columns: column 'nope'"),
         (lambda: table().map(lambda x: x, num_parallel_workers=0), "num_parallel_workers"),
         (lambda: table().map(42), "not callable"),
@@ -203,6 +202,13 @@ def test_stop_ends_the_iterator():
 def test_bad_arguments_fail_at_construction_naming_the_argument(make, named):
     with pytest.raises(InvalidArgumentError, match=named):
         make()
+
+
+def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it():
+    with pytest.raises(TypeError, match="drop_remainder must be a bool, got str 'yes'"):
+        table().batch(2, drop_remainder="yes")
+    with pytest.raises(TypeError, match="batch_size must be an int, got float 2.0"):
+        table().batch(2.0)
 
 
 def test_take_and_skip_per_epoch():

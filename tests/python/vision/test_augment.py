@@ -166,9 +166,9 @@ def test_auto_augment_applies_an_imagenet_sub_policy_as_pillow_does():
 def test_augment_arguments_and_images_are_checked():
     with pytest.raises(InvalidArgumentError, match="magnitude must be at most 30"):
         vision.RandAugment(magnitude=31)
-    with pytest.raises(InvalidArgumentError, match="fill_value"):
+    with pytest.raises(TypeError, match="fill_value"):
         vision.RandAugment(fill_value=(1, 2))
-    with pytest.raises(InvalidArgumentError, match="policy"):
+    with pytest.raises(TypeError, match="policy"):
         vision.AutoAugment(policy="best")
     with pytest.raises(UnimplementedError, match="cifar10"):
         vision.AutoAugment(policy=vision.AutoAugmentPolicy.CIFAR10)

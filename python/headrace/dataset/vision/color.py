@@ -51,9 +51,10 @@ def _arithmetic() -> str:
 def _number(transform: str, name: str, value: Any, low: Optional[float] = None,
             high: Optional[float] = None, low_open: bool = False, high_open: bool = False) -> float:
     """`value` as a float, checked to lie in the interval given (open ends where told)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InvalidArgumentError(
-            f"{transform}: {name} must be a finite number, got {type(value).__name__} {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{transform}: {name} must be a finite number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(value):
+        raise InvalidArgumentError(f"{transform}: {name} must be a finite number, got {value!r}")
     value = float(value)
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
@@ -65,7 +66,9 @@ def _number(transform: str, name: str, value: Any, low: Optional[float] = None,
 
 
 def _numbers(transform: str, name: str, values: Any, **bounds: Any) -> list:
-    if not isinstance(values, (list, tuple)) or not values:
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{transform}: {name} must be a non-empty list or tuple of numbers, got {values!r}")
+    if not values:
         raise InvalidArgumentError(
             f"{transform}: {name} must be a non-empty list or tuple of numbers, got {values!r}")
     return [_number(transform, f"{name}[{i}]", v, **bounds) for i, v in enumerate(values)]
@@ -74,8 +77,10 @@ def _numbers(transform: str, name: str, values: Any, **bounds: Any) -> list:
 def _min_max(transform: str, name: str, value: Any, low: float, high: float,
              integers: bool = False) -> Tuple[Any, Any]:
     """A (min, max) pair within [low, high] with min <= max; ints where `integers`."""
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        kind = "a sequence (min, max)" if integers else "a number or a sequence (min, max)"
+    kind = "a sequence (min, max)" if integers else "a number or a sequence (min, max)"
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{transform}: {name} must be {kind}, got {type(value).__name__} {value!r}")
+    if len(value) != 2:
         raise InvalidArgumentError(f"{transform}: {name} must be {kind}, got {value!r}")
     first: Any
     second: Any
@@ -154,6 +159,8 @@ def Solarize(threshold: Range) -> "_transforms.Solarize":  # noqa: N802
     """Inverts values: a number t inverts every value >= t; (min, max) inverts the values in
     [min, max] ((t, t) is the same as t). Thresholds in [0, 255]."""
     if isinstance(threshold, (list, tuple)):
+        if len(threshold) != 2:  # a TypeError in MindSpore, unlike RandomColor's degrees
+            raise TypeError(f"Solarize: threshold must be a number or a (min, max) pair, got {threshold!r}")
         low, high = _min_max("Solarize", "threshold", threshold, 0.0, 255.0)
     else:
         low = high = _number("Solarize", "threshold", threshold, 0.0, 255.0)

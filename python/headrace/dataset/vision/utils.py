@@ -43,12 +43,12 @@ def interpolation_kernel(transform: str, value: Any, name: str = "interpolation"
     from headrace.dataset.config import get_image_resampling
 
     members = list(allowed) if allowed is not None else list(dict.fromkeys(Inter))
+    names = ", ".join(m.name for m in members)
     try:
         inter = Inter(value)
     except (ValueError, TypeError):
-        inter = None
-    if inter is None or inter not in members:
-        names = ", ".join(m.name for m in members)
+        raise TypeError(f"{transform}: {name} must be an Inter ({names}), got {value!r}") from None
+    if inter not in members:
         raise InvalidArgumentError(f"{transform}: {name} must be an Inter ({names}), got {value!r}")
     return _KERNELS[get_image_resampling()][inter.value]
 
