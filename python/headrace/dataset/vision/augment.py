@@ -31,9 +31,9 @@ def RandAugment(num_ops: int = 2, magnitude: int = 9, num_magnitude_bins: int = 
                 interpolation: Inter = Inter.NEAREST, fill_value: Any = 0) -> "_transforms.RandAugment":
     """num_ops operations per image, drawn uniformly, each at bin `magnitude` of
     num_magnitude_bins with a random sign. uint8 RGB images (H, W, 3)."""
-    check_int("num_ops", num_ops, minimum=0)
-    check_int("num_magnitude_bins", num_magnitude_bins, minimum=2)
-    check_int("magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
+    check_int("RandAugment: num_ops", num_ops, minimum=0)
+    check_int("RandAugment: num_magnitude_bins", num_magnitude_bins, minimum=2)
+    check_int("RandAugment: magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
     return _transforms.RandAugment(num_ops, magnitude, num_magnitude_bins,
                                    interpolation_kernel("RandAugment", interpolation),
                                    check_fill("RandAugment", fill_value))

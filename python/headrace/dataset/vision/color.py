@@ -75,13 +75,15 @@ def _numbers(transform: str, name: str, values: Any, **bounds: Any) -> list:
 
 
 def _min_max(transform: str, name: str, value: Any, low: float, high: float,
-             integers: bool = False) -> Tuple[Any, Any]:
-    """A (min, max) pair within [low, high] with min <= max; ints where `integers`."""
+             integers: bool = False, length_error: type = InvalidArgumentError) -> Tuple[Any, Any]:
+    """A (min, max) pair within [low, high] with min <= max; ints where `integers`. A
+    sequence of another length raises `length_error`: MindSpore's checks differ (a
+    TypeError for RandomPosterize and RandomColorAdjust, a ValueError for RandomColor)."""
     kind = "a sequence (min, max)" if integers else "a number or a sequence (min, max)"
     if not isinstance(value, (list, tuple)):
         raise TypeError(f"{transform}: {name} must be {kind}, got {type(value).__name__} {value!r}")
     if len(value) != 2:
-        raise InvalidArgumentError(f"{transform}: {name} must be {kind}, got {value!r}")
+        raise length_error(f"{transform}: {name} must be {kind}, got {value!r}")
     first: Any
     second: Any
     if integers:
@@ -197,11 +199,11 @@ def Invert() -> "_transforms.Invert":  # noqa: N802
 def _factor_range(name: str, value: Range, is_hue: bool) -> Tuple[float, float]:
     if is_hue:
         if isinstance(value, (list, tuple)):
-            return _min_max("RandomColorAdjust", name, value, -0.5, 0.5)
+            return _min_max("RandomColorAdjust", name, value, -0.5, 0.5, length_error=TypeError)
         half = _number("RandomColorAdjust", name, value, low=0.0, high=0.5)
         return (-half, half)
     if isinstance(value, (list, tuple)):
-        return _min_max("RandomColorAdjust", name, value, 0.0, math.inf)
+        return _min_max("RandomColorAdjust", name, value, 0.0, math.inf, length_error=TypeError)
     half = _number("RandomColorAdjust", name, value, low=0.0)
     return (max(0.0, 1.0 - half), 1.0 + half)
 

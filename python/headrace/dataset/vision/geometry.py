@@ -83,12 +83,13 @@ def _border(transform: str, value: Any) -> str:
                         f"or SYMMETRIC), got {value!r}") from None
 
 
-def _fill(transform: str, value: Any, lengths: Tuple[int, ...] = ()) -> List[int]:
-    """fill_value: an int in [0, 255] for every channel, or a tuple with one per channel
-    (of one of `lengths`, when given)."""
+def _fill(transform: str, value: Any) -> List[int]:
+    """fill_value: an int in [0, 255] for every channel, or a tuple of three (MindSpore's
+    only) or four (one per channel of an RGBA image); another length is a TypeError, as
+    MindSpore's."""
     values = [value] if _is_int(value) else value
     if (not isinstance(values, (list, tuple)) or not values or not all(_is_int(v) for v in values)
-            or (lengths and len(values) not in lengths)):
+            or len(values) not in (1, 3, 4)):
         raise TypeError(f"{transform}: fill_value must be an int or a tuple of ints (one per channel), "
                         f"got {value!r}")
     if not all(0 <= v <= 255 for v in values):
@@ -146,13 +147,14 @@ def _probability(transform: str, value: Any) -> float:
 
 
 def _center(transform: str, value: Any) -> Optional[Tuple[float, float]]:
-    """None or an (x, y) pair; a sequence of another length is a bad value, as MindSpore."""
+    """None or an (x, y) pair. As MindSpore: anything but a pair (a str, a triple) is a bad
+    value, a pair of non-numbers a TypeError."""
     if value is None:
         return None
-    if not isinstance(value, (list, tuple)) or not all(is_number(v) for v in value):
-        raise TypeError(f"{transform}: center must be None or an (x, y) pair of numbers, got {value!r}")
-    if len(value) != 2:
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
         raise InvalidArgumentError(f"{transform}: center must be None or an (x, y) pair, got {value!r}")
+    if not all(is_number(v) for v in value):
+        raise TypeError(f"{transform}: center must be None or an (x, y) pair of numbers, got {value!r}")
     return _number(transform, "center", value[0]), _number(transform, "center", value[1])
 
 
@@ -351,7 +353,7 @@ def _rotation_fill(transform: str, value: Any) -> List[int]:
     default "mindspore" resampling; Pillow's keep the order."""
     from headrace.dataset.config import get_image_resampling
 
-    fill = _fill(transform, value, lengths=(1, 3, 4))
+    fill = _fill(transform, value)
     return fill[::-1] if get_image_resampling() == "mindspore" and len(fill) == 3 else fill
 
 
@@ -422,4 +424,4 @@ def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N8
     if not all(-180.0 <= s <= 180.0 for s in shear_pair):
         raise InvalidArgumentError(f"Affine: shear must be in [-180, 180], got {shear!r}")
     return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair, kernel,
-                              _fill("Affine", fill_value, lengths=(1, 3, 4)))
+                              _fill("Affine", fill_value))

@@ -108,7 +108,7 @@ class LinearTransformation(_transforms.LinearTransformation):
     def __init__(self, transformation_matrix: np.ndarray, mean_vector: np.ndarray) -> None:
         for name, value in (("transformation_matrix", transformation_matrix), ("mean_vector", mean_vector)):
             if not isinstance(value, np.ndarray):
-                raise InvalidArgumentError(
+                raise TypeError(
                     f"LinearTransformation: {name} must be a numpy.ndarray, got {type(value).__name__}")
             if value.dtype.kind not in "biuf":
                 raise InvalidArgumentError(f"LinearTransformation: {name} must be numeric, got {value.dtype}")
