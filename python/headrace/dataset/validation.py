@@ -31,10 +31,14 @@ def column_list(name: str, value: Union[None, str, Sequence[str]]) -> Optional[L
     if value is None:
         return None
     names = [value] if isinstance(value, str) else value
-    if not isinstance(names, (list, tuple)) or not names:
+    if not isinstance(names, (list, tuple)):
+        raise TypeError(f"{name} must be a column name or a non-empty list of them, got {value!r}")
+    if not names:
         raise InvalidArgumentError(f"{name} must be a column name or a non-empty list of them, got {value!r}")
     for column in names:
-        if not isinstance(column, str) or not column:
+        if not isinstance(column, str):
+            raise TypeError(f"{name} must hold non-empty strings, got {column!r}")
+        if not column:
             raise InvalidArgumentError(f"{name} must hold non-empty strings, got {column!r}")
     if len(set(names)) != len(names):
         raise InvalidArgumentError(f"{name} has a repeated column name: {list(names)}")
