@@ -37,9 +37,9 @@ _KERNELS = {
 
 def interpolation_kernel(transform: str, value: Any, name: str = "interpolation",
                          allowed: Optional[Sequence[Inter]] = None) -> str:
-    """The C++ kernel name of the Inter `value` under the current image resampling, or
-    InvalidArgumentError naming `transform` and the argument `name`. `allowed` limits the
-    Inter values the transform takes (MindSpore's warps take no AREA or PILCUBIC, say)."""
+    """The C++ kernel name of the Inter `value` under the current image resampling. What is
+    no Inter (a str, an int) raises TypeError, an Inter outside `allowed` (the values the
+    transform takes) InvalidArgumentError; both name `transform` and the argument `name`."""
     from headrace.dataset.config import get_image_resampling
 
     members = list(allowed) if allowed is not None else list(dict.fromkeys(Inter))
