@@ -8,7 +8,6 @@ from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.validation import check_int, read_columns
-from headrace.errors import InvalidArgumentError
 
 __all__ = ["FilterDataset"]
 
@@ -19,7 +18,7 @@ class FilterDataset(Dataset):
                  num_parallel_workers: Optional[int] = None) -> None:
         super().__init__([child])
         if not callable(predicate):
-            raise InvalidArgumentError(f"predicate must be callable, got {predicate!r}")
+            raise TypeError(f"predicate must be callable, got {predicate!r}")
         self.predicate = predicate
         names = child.get_col_names()
         _, self._input_indices = read_columns("input_columns", input_columns, names, default=names)

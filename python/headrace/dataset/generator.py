@@ -75,7 +75,7 @@ class GeneratorDataset(Dataset):
             self.num_samples = num_samples
         else:
             if not callable(source) and not hasattr(source, "__iter__"):
-                raise InvalidArgumentError(
+                raise TypeError(
                     "source must be random-access (__getitem__ and __len__), a callable "
                     f"returning an iterator, or an iterable; got {type(source).__name__}")
             if shuffle or sampler is not None or num_shards is not None:

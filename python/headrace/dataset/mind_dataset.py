@@ -174,7 +174,7 @@ class MindDataset(Dataset):
     def _choose_sampler(self, sampler: Any, shuffle: Any, num_shards: Any, shard_id: Any) -> Sampler:
         if sampler is not None:
             if not isinstance(sampler, Sampler):
-                raise InvalidArgumentError(f"sampler must be a headrace.dataset sampler, got {type(sampler).__name__}")
+                raise TypeError(f"sampler must be a headrace.dataset sampler, got {type(sampler).__name__}")
             if shuffle is not None or num_shards is not None or shard_id is not None:
                 raise InvalidArgumentError("sampler cannot be given with shuffle or num_shards/shard_id")
             if self.num_samples is not None:

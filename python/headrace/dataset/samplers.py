@@ -107,10 +107,12 @@ class SubsetSampler(Sampler):
 
     def __init__(self, indices, num_samples: Optional[int] = None) -> None:
         super().__init__(num_samples)
+        if isinstance(indices, (str, bytes)):
+            raise TypeError(f"indices must be a sequence of ints, got {indices!r}")
         try:
             items = list(indices)
         except TypeError:
-            raise InvalidArgumentError(f"indices must be a sequence of ints, got {indices!r}") from None
+            raise TypeError(f"indices must be a sequence of ints, got {indices!r}") from None
         values = []
         for position, item in enumerate(items):
             # Integers only (NumPy's too): int() would turn 1.9 into 1 and '2' into 2.
@@ -119,8 +121,7 @@ class SubsetSampler(Sampler):
             except TypeError:
                 value = None
             if value is None:
-                raise InvalidArgumentError(f"indices[{position}] must be an int, got "
-                                           f"{type(item).__name__} {item!r}")
+                raise TypeError(f"indices[{position}] must be an int, got {type(item).__name__} {item!r}")
             values.append(check_int(f"indices[{position}]", value, minimum=0))
         self.indices = values
 

@@ -60,7 +60,7 @@ def _type_name(de_type: Any) -> str:
         name = str(de_type).lower()
         if name in _TYPES:
             return name
-        raise InvalidArgumentError(f"de_type must be a type name or a NumPy dtype, got {de_type!r}") from None
+        raise TypeError(f"de_type must be a type name or a NumPy dtype, got {de_type!r}") from None
     if dtype.kind == "U":
         return "string"
     if dtype.kind == "S":
@@ -73,7 +73,7 @@ def _type_name(de_type: Any) -> str:
 def _shape(column: str, shape: Any) -> List[int]:
     if not isinstance(shape, (list, tuple)) or not all(
             isinstance(d, (int, np.integer)) and not isinstance(d, bool) for d in shape):
-        raise InvalidArgumentError(f"column '{column}': shape must be a list of ints, got {shape!r}")
+        raise TypeError(f"column '{column}': shape must be a list of ints, got {shape!r}")
     dims = [int(d) for d in shape]
     if any(d < -1 for d in dims) or dims.count(-1) > 1:
         raise InvalidArgumentError(f"column '{column}': shape {dims} may hold one -1, and otherwise "
@@ -103,7 +103,9 @@ class Schema:
     def add_column(self, name: str, de_type: Any, shape: Optional[Sequence[int]] = None) -> None:
         """Adds a column: `de_type` a type name or NumPy dtype; `shape` None for a 1-D
         tensor of any length, [] for a scalar, or dimensions with at most one -1."""
-        if not isinstance(name, str) or not name:
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a non-empty string, got {name!r}")
+        if not name:
             raise InvalidArgumentError(f"name must be a non-empty string, got {name!r}")
         if any(column[0] == name for column in self.columns):
             raise InvalidArgumentError(f"add_column: the schema has a column '{name}' already")

@@ -19,7 +19,7 @@ def choose_sampler(shuffle: Optional[bool], sampler: Optional[Sampler],
         check_bool("shuffle", shuffle)
     if sampler is not None:
         if not isinstance(sampler, Sampler):
-            raise InvalidArgumentError(f"sampler must be a headrace.dataset sampler, got {type(sampler).__name__}")
+            raise TypeError(f"sampler must be a headrace.dataset sampler, got {type(sampler).__name__}")
         if shuffle is not None:
             raise InvalidArgumentError("sampler and shuffle cannot be given together")
         if num_shards is not None or shard_id is not None:

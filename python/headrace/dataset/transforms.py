@@ -49,10 +49,12 @@ def described(op: Any) -> Optional[str]:
 
 
 def _numeric_dtype_name(data_type: Any) -> str:
+    """TypeError for what is no NumPy dtype (np.dtype("x") and
+    np.dtype(5) raise TypeError), InvalidArgumentError for a dtype that is not numeric or bool."""
     try:
         dtype = np.dtype(data_type)
     except TypeError:
-        raise InvalidArgumentError(f"data_type must be a NumPy dtype, got {data_type!r}") from None
+        raise TypeError(f"data_type must be a NumPy dtype, got {data_type!r}") from None
     if dtype.kind not in "biuf":
         raise InvalidArgumentError(f"TypeCast: data_type must be a numeric or bool type, got {dtype}")
     return dtype.name
@@ -70,8 +72,9 @@ def OneHot(num_classes: int, smoothing_rate: float = 0.0) -> "_transforms.OneHot
     With smoothing_rate s the rows are float32: 1 - s + s/num_classes at the label,
     s/num_classes elsewhere."""
     check_int("num_classes", num_classes, minimum=1)
-    if isinstance(smoothing_rate, bool) or not isinstance(smoothing_rate, (int, float)) \
-            or not 0.0 <= smoothing_rate <= 1.0:
+    if isinstance(smoothing_rate, bool) or not isinstance(smoothing_rate, (int, float)):
+        raise TypeError(f"smoothing_rate must be a number, got {type(smoothing_rate).__name__} {smoothing_rate!r}")
+    if not 0.0 <= smoothing_rate <= 1.0:
         raise InvalidArgumentError(f"smoothing_rate must be a number in [0, 1], got {smoothing_rate!r}")
     return _transforms.OneHot(num_classes, float(smoothing_rate))
 
@@ -279,11 +282,13 @@ class Compose:
     Called directly, it applies them in turn."""
 
     def __init__(self, transforms: Sequence[Callable]) -> None:
-        if isinstance(transforms, (str, bytes)) or not isinstance(transforms, Sequence) or not transforms:
+        if isinstance(transforms, (str, bytes)) or not isinstance(transforms, Sequence):
+            raise TypeError(f"transforms must be a non-empty list of transforms, got {transforms!r}")
+        if not transforms:
             raise InvalidArgumentError(f"transforms must be a non-empty list of transforms, got {transforms!r}")
         for transform in transforms:
             if not callable(transform):
-                raise InvalidArgumentError(f"transforms: {transform!r} is not callable")
+                raise TypeError(f"transforms: {transform!r} is not callable")
         self.transforms: List[Callable] = list(transforms)
 
     def __call__(self, *columns: Any) -> Any:

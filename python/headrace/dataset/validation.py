@@ -1,4 +1,6 @@
-"""Argument checks shared by the dataset API: each error names the argument at fault."""
+"""Argument checks shared by the dataset API: each error names the argument at fault. A
+value of the wrong type raises TypeError and one out of range InvalidArgumentError (a
+ValueError), as MindSpore's validators do; bool is not an int."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from headrace.errors import InvalidArgumentError
 def check_int(name: str, value: Any, minimum: Optional[int] = None,
               maximum: Optional[int] = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidArgumentError(f"{name} must be an int, got {type(value).__name__} {value!r}")
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} {value!r}")
     if minimum is not None and value < minimum:
         raise InvalidArgumentError(f"{name} must be at least {minimum}, got {value}")
     if maximum is not None and value > maximum:
@@ -20,7 +22,7 @@ def check_int(name: str, value: Any, minimum: Optional[int] = None,
 
 def check_bool(name: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidArgumentError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
+        raise TypeError(f"{name} must be a bool, got {type(value).__name__} {value!r}")
     return value
 
 
@@ -29,10 +31,14 @@ def column_list(name: str, value: Union[None, str, Sequence[str]]) -> Optional[L
     if value is None:
         return None
     names = [value] if isinstance(value, str) else value
-    if not isinstance(names, (list, tuple)) or not names:
+    if not isinstance(names, (list, tuple)):
+        raise TypeError(f"{name} must be a column name or a non-empty list of them, got {value!r}")
+    if not names:
         raise InvalidArgumentError(f"{name} must be a column name or a non-empty list of them, got {value!r}")
     for column in names:
-        if not isinstance(column, str) or not column:
+        if not isinstance(column, str):
+            raise TypeError(f"{name} must hold non-empty strings, got {column!r}")
+        if not column:
             raise InvalidArgumentError(f"{name} must hold non-empty strings, got {column!r}")
     if len(set(names)) != len(names):
         raise InvalidArgumentError(f"{name} has a repeated column name: {list(names)}")

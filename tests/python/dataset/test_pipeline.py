@@ -188,7 +188,6 @@ def test_stop_ends_the_iterator():
     "make,named",
     [
         (lambda: table().batch(0), "batch_size"),
-        (lambda: table().batch(2, drop_remainder="yes"), "drop_remainder"),
         (lambda: table().map(lambda x: x, input_columns="nope"), "input_columns: column 'nope'"),
         (lambda: table().map(lambda x: x, num_parallel_workers=0), "num_parallel_workers"),
         (lambda: table().map(42), "not callable"),
@@ -203,6 +202,33 @@ def test_stop_ends_the_iterator():
 def test_bad_arguments_fail_at_construction_naming_the_argument(make, named):
     with pytest.raises(InvalidArgumentError, match=named):
         make()
+
+
+# Each a TypeError in MindSpore 2.10 too (checked there call by call).
+@pytest.mark.parametrize(
+    "make,message",
+    [
+        (lambda: table().batch(2, drop_remainder="yes"), "drop_remainder must be a bool, got str 'yes'"),
+        (lambda: table().batch(2.0), "batch_size must be an int, got float 2.0"),
+        (lambda: ds.NumpySlicesDataset([1, 2], sampler=5), "sampler must be a headrace.dataset sampler"),
+        (lambda: ds.NumpySlicesDataset([1, 2], column_names=5), "column_names must be a column name"),
+        (lambda: ds.NumpySlicesDataset([1, 2], column_names=[5]), "column_names must hold non-empty strings"),
+        (lambda: table().map(lambda x: x, input_columns=[5]), "input_columns must hold non-empty strings"),
+        (lambda: table().project(5), "columns must be a column name"),
+        (lambda: table().filter(5), "predicate must be callable"),
+        (lambda: table().skip(1.5), "count must be an int"),
+        (lambda: ds.SubsetRandomSampler("a"), "indices must be a sequence of ints"),
+        (lambda: ds.SubsetRandomSampler([1.5]), r"indices\[0\] must be an int"),
+        (lambda: ds.Schema().add_column(5, "int32"), "name must be a non-empty string"),
+        (lambda: ds.Schema().add_column("a", 5), "de_type must be a type name"),
+        (lambda: ds.Schema().add_column("a", "int32", shape=5), "shape must be a list of ints"),
+        (lambda: ds.GeneratorDataset(5, ["a"]), "source must be random-access"),
+    ],
+)
+def test_an_argument_of_the_wrong_type_is_a_type_error_naming_it(make, message):
+    with pytest.raises(TypeError, match=message) as info:
+        make()
+    assert not isinstance(info.value, ValueError)
 
 
 def test_take_and_skip_per_epoch():

@@ -32,7 +32,7 @@ def test_native_and_python_operations_mix_in_one_map():
 
 
 def test_type_cast_errors_name_the_problem():
-    with pytest.raises(InvalidArgumentError, match="data_type"):
+    with pytest.raises(TypeError, match="data_type"):
         transforms.TypeCast("not a type")
     with pytest.raises(InvalidArgumentError, match="numeric or bool type, got <U0"):
         transforms.TypeCast(np.str_)
@@ -94,5 +94,5 @@ def test_compose_applies_in_turn_eagerly_and_spreads_into_a_map():
 def test_compose_refuses_what_is_not_a_list_of_transforms():
     with pytest.raises(InvalidArgumentError, match="non-empty list"):
         transforms.Compose([])
-    with pytest.raises(InvalidArgumentError, match="is not callable"):
+    with pytest.raises(TypeError, match="is not callable"):
         transforms.Compose([np.float32(1)])

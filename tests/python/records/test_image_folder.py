@@ -151,5 +151,5 @@ def test_bad_arguments_are_refused_when_the_dataset_is_made(tmp_path, tree):
         ds.ImageFolderDataset(str(root), extensions=".jpg")
     with pytest.raises(InvalidArgumentError, match="num_shards and shard_id"):
         ds.ImageFolderDataset(str(root), num_shards=2)
-    with pytest.raises(InvalidArgumentError, match="decode"):
+    with pytest.raises(TypeError, match="decode"):
         ds.ImageFolderDataset(str(root), decode="yes")

@@ -276,7 +276,7 @@ def test_missing_file_and_bad_arguments():
         ds.TFRecordDataset(PLAIN, compression_type="gzip")
     with pytest.raises(InvalidArgumentError, match="schema must be a Schema"):
         ds.TFRecordDataset(PLAIN, schema=3)
-    with pytest.raises(InvalidArgumentError, match="shard_equal_rows must be a bool"):
+    with pytest.raises(TypeError, match="shard_equal_rows must be a bool"):
         ds.TFRecordDataset(PLAIN, shard_equal_rows=1)
     with pytest.raises(InvalidArgumentError, match="at least as many files as shards"):
         ds.TFRecordDataset(GZIP, compression_type="GZIP", num_samples=5, num_shards=2, shard_id=0)

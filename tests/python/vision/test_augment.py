@@ -202,9 +202,9 @@ def test_auto_augment_applies_a_sub_policy_of_its_policy_as_pillow_does(policy_n
 def test_augment_arguments_and_images_are_checked():
     with pytest.raises(InvalidArgumentError, match="magnitude must be at most 30"):
         vision.RandAugment(magnitude=31)
-    with pytest.raises(InvalidArgumentError, match="fill_value"):
+    with pytest.raises(TypeError, match="fill_value"):
         vision.RandAugment(fill_value=(1, 2))
-    with pytest.raises(InvalidArgumentError, match="policy"):
+    with pytest.raises(TypeError, match="policy"):
         vision.AutoAugment(policy="best")
     with pytest.raises(ValueError, match=r"RandAugment: expected an image .* 3 channels of uint8, "
                                          r"got float32 of shape \[4, 4, 3\]"):

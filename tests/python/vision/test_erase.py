@@ -216,8 +216,11 @@ def test_the_same_seed_erases_the_same_boxes_with_any_number_of_workers():
 def test_erase_values_are_one_number_or_three():
     with pytest.raises(TypeError, match="Erase: value must be a number or a 3-tuple"):
         vision.Erase(0, 0, 1, 1, value=(1,))
-    with pytest.raises(TypeError, match="RandomErasing: value must be an int, three ints or 'random'"):
+    # MindSpore 2.10: a sequence of another length is a ValueError, a non-int in it a TypeError
+    with pytest.raises(ValueError, match="RandomErasing: value must be an int, three ints or 'random'"):
         vision.RandomErasing(value=[1])
+    with pytest.raises(TypeError, match="RandomErasing: value must be an int, three ints or 'random'"):
+        vision.RandomErasing(value=(1, 2.5, 3))
     with pytest.raises(ValueError, match=r"Erase: value must be in \[0, 255\], got -1"):
         vision.Erase(0, 0, 1, 1, value=-1)
 

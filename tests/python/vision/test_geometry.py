@@ -338,25 +338,36 @@ def test_errors_name_the_transform_and_what_it_got():
 
 
 @pytest.mark.parametrize("make, message", [
-    (lambda: vision.Resize(-3), "Resize: size must be a positive int or a (height, width) pair, got -3"),
-    (lambda: vision.Resize((2, 0)), "Resize: size must be a positive int or a (height, width) pair, got (2, 0)"),
-    (lambda: vision.Resize(4, "lanczos"), "Resize: interpolation must be an Inter"),
+    (lambda: vision.Resize(-3), "Resize: size must be a positive int or a (height, width) pair, "
+     "each in [1, 16777216], got -3"),
+    (lambda: vision.Resize((2, 0)), "Resize: size must be a positive int or a (height, width) pair, "
+     "each in [1, 16777216], got (2, 0)"),
     (lambda: vision.Crop((-1, 0), 3), "Crop: coordinates must be a (top, left) pair of non-negative ints"),
     (lambda: vision.RandomResizedCrop(8, scale=(0.9, 0.1)), "RandomResizedCrop: scale must be (min, max)"),
     (lambda: vision.RandomResizedCrop(8, ratio=(0, 1)), "RandomResizedCrop: ratio must be (min, max) with min > 0"),
     (lambda: vision.RandomResizedCrop(8, max_attempts=0), "RandomResizedCrop: max_attempts must be a positive int"),
     (lambda: vision.RandomHorizontalFlip(1.5), "RandomHorizontalFlip: prob must be a number in [0, 1]"),
     (lambda: vision.Pad((1, 2, 3)), "Pad: padding must be a non-negative int, a (left/right, top/bottom) pair"),
-    (lambda: vision.Pad(1, padding_mode="wrap"), "Pad: padding_mode must be a Border"),
     (lambda: vision.RandomCrop(4, fill_value=256), "RandomCrop: fill_value must be an int in [0, 255]"),
     (lambda: vision.Rotate(10, center=(1,)), "Rotate: center must be None or an (x, y) pair"),
     (lambda: vision.RandomRotation(-5), "RandomRotation: degrees must be non-negative"),
     (lambda: vision.RandomRotation((5, 1)), "RandomRotation: degrees must be (min, max) with min <= max"),
     (lambda: vision.Affine(200, (0, 0), 1, 0), "Affine: degrees must be a number in [-180, 180]"),
     (lambda: vision.Affine(0, (0, 0), 0, 0), "Affine: scale must be a positive number"),
-    (lambda: vision.Affine(0, (0,), 1, 0), "Affine: translate must be a pair of numbers"),
 ])
 def test_arguments_are_checked_and_named(make, message):
     with pytest.raises(InvalidArgumentError) as info:
+        make()
+    assert str(info.value).startswith(message), str(info.value)
+
+
+# A value of the wrong type is a TypeError, as in MindSpore; the message still names the argument.
+@pytest.mark.parametrize("make, message", [
+    (lambda: vision.Resize(4, "lanczos"), "Resize: interpolation must be an Inter"),
+    (lambda: vision.Pad(1, padding_mode="wrap"), "Pad: padding_mode must be a Border"),
+    (lambda: vision.Affine(0, (0,), 1, 0), "Affine: translate must be a pair of numbers"),
+])
+def test_argument_types_are_checked_and_named(make, message):
+    with pytest.raises(TypeError) as info:
         make()
     assert str(info.value).startswith(message), str(info.value)

@@ -72,7 +72,7 @@ def test_random_select_subpolicy_errors():
         vision.RandomSelectSubpolicy([])
     with pytest.raises(ValueError, match=r"RandomSelectSubpolicy: policy\[0\] can not be empty"):
         vision.RandomSelectSubpolicy([[]])
-    with pytest.raises(TypeError, match=r"RandomSelectSubpolicy: policy\[0\]\[0\] must be an \(op, prob\) pair"):
+    with pytest.raises(ValueError, match=r"RandomSelectSubpolicy: policy\[0\]\[0\] must be an \(op, prob\) pair"):
         vision.RandomSelectSubpolicy([[vision.Invert()]])
     with pytest.raises(TypeError, match=r"the op of policy\[0\]\[1\] must be a transform or a callable"):
         vision.RandomSelectSubpolicy([[(vision.Invert(), 0.5), (3, 0.5)]])

@@ -210,7 +210,7 @@ def test_spawn_start_method(nothing_left_behind):
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="python_multiprocessing"):
+    with pytest.raises(TypeError, match="python_multiprocessing"):
         numbers(3).map(where, python_multiprocessing="yes")
     with pytest.raises(ValueError, match="start_method"):
         ds.config.set_multiprocessing_start_method("forkserver")

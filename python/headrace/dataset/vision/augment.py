@@ -5,23 +5,14 @@ choice is drawn from the row's seed."""
 
 from __future__ import annotations
 
-from typing import Any, List
+from typing import Any
 
 from headrace._core import transforms as _transforms
 from headrace.dataset.validation import check_int
+from headrace.dataset.vision._arguments import check_fill
 from headrace.dataset.vision.utils import AutoAugmentPolicy, Inter, interpolation_kernel
-from headrace.errors import InvalidArgumentError
 
 __all__ = ["AutoAugment", "RandAugment"]
-
-
-def _fill(name: str, value: Any) -> List[int]:
-    values = [value] if isinstance(value, int) and not isinstance(value, bool) else value
-    if (not isinstance(values, (list, tuple)) or len(values) not in (1, 3)
-            or not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 255 for v in values)):
-        raise InvalidArgumentError(f"{name}: fill_value must be an int in [0, 255] or three of them, "
-                                   f"got {value!r}")
-    return list(values)
 
 
 def AutoAugment(policy: AutoAugmentPolicy = AutoAugmentPolicy.IMAGENET,  # noqa: N802
@@ -31,18 +22,18 @@ def AutoAugment(policy: AutoAugmentPolicy = AutoAugmentPolicy.IMAGENET,  # noqa:
     try:
         policy = AutoAugmentPolicy(policy)
     except ValueError:
-        raise InvalidArgumentError(f"AutoAugment: policy must be an AutoAugmentPolicy, got {policy!r}") from None
+        raise TypeError(f"AutoAugment: policy must be an AutoAugmentPolicy, got {policy!r}") from None
     return _transforms.AutoAugment(policy.value, interpolation_kernel("AutoAugment", interpolation),
-                                   _fill("AutoAugment", fill_value))
+                                   check_fill("AutoAugment", fill_value))
 
 
 def RandAugment(num_ops: int = 2, magnitude: int = 9, num_magnitude_bins: int = 31,  # noqa: N802
                 interpolation: Inter = Inter.NEAREST, fill_value: Any = 0) -> "_transforms.RandAugment":
     """num_ops operations per image, drawn uniformly, each at bin `magnitude` of
     num_magnitude_bins with a random sign. uint8 RGB images (H, W, 3)."""
-    check_int("num_ops", num_ops, minimum=0)
-    check_int("num_magnitude_bins", num_magnitude_bins, minimum=2)
-    check_int("magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
+    check_int("RandAugment: num_ops", num_ops, minimum=0)
+    check_int("RandAugment: num_magnitude_bins", num_magnitude_bins, minimum=2)
+    check_int("RandAugment: magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
     return _transforms.RandAugment(num_ops, magnitude, num_magnitude_bins,
                                    interpolation_kernel("RandAugment", interpolation),
-                                   _fill("RandAugment", fill_value))
+                                   check_fill("RandAugment", fill_value))

@@ -16,8 +16,9 @@ from typing import Any, Sequence
 from headrace._core import engine as _engine
 from headrace._core import transforms as _transforms
 from headrace.dataset.vision.geometry import (
-    Fill, Size, _bool, _border, _fill, _is_number, _padding, _probability, _random_resized_crop_args,
+    Fill, Size, _border, _fill, _padding, _probability, _random_resized_crop_args,
     _resize_size, _size)
+from headrace.dataset.vision._arguments import check_bool, is_number
 from headrace.dataset.vision.utils import Border, Inter, interpolation_kernel
 from headrace.errors import InvalidArgumentError
 
@@ -63,7 +64,7 @@ def RandomCropWithBBox(size: Size, padding: Any = None, pad_if_needed: bool = Fa
     name = "RandomCropWithBBox"
     height, width = _size(name, size)
     ltrb = (0, 0, 0, 0) if padding is None else _padding(name, padding)
-    crop = _transforms.RandomCrop(height, width, ltrb, _bool(name, "pad_if_needed", pad_if_needed),
+    crop = _transforms.RandomCrop(height, width, ltrb, check_bool(name, "pad_if_needed", pad_if_needed),
                                   _fill(name, fill_value), _border(name, padding_mode))
     return _transforms.RandomCropWithBBox(crop)
 
@@ -86,6 +87,8 @@ def BoundingBoxAugment(transform: Any, ratio: float = 0.3) -> "_transforms.Bound
     if not isinstance(transform, _engine.TensorOp):
         raise TypeError(f"BoundingBoxAugment: transform must be a transform of headrace.dataset.vision, "
                         f"got {transform!r}")
-    if not _is_number(ratio) or not 0.0 <= ratio <= 1.0:
+    if not is_number(ratio):
+        raise TypeError(f"BoundingBoxAugment: ratio must be a number in [0, 1], got {ratio!r}")
+    if not 0.0 <= ratio <= 1.0:
         raise InvalidArgumentError(f"BoundingBoxAugment: ratio must be a number in [0, 1], got {ratio!r}")
     return _transforms.BoundingBoxAugment(transform, float(ratio))

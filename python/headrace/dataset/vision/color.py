@@ -51,9 +51,10 @@ def _arithmetic() -> str:
 def _number(transform: str, name: str, value: Any, low: Optional[float] = None,
             high: Optional[float] = None, low_open: bool = False, high_open: bool = False) -> float:
     """`value` as a float, checked to lie in the interval given (open ends where told)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise InvalidArgumentError(
-            f"{transform}: {name} must be a finite number, got {type(value).__name__} {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{transform}: {name} must be a finite number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(value):
+        raise InvalidArgumentError(f"{transform}: {name} must be a finite number, got {value!r}")
     value = float(value)
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
@@ -65,18 +66,24 @@ def _number(transform: str, name: str, value: Any, low: Optional[float] = None,
 
 
 def _numbers(transform: str, name: str, values: Any, **bounds: Any) -> list:
-    if not isinstance(values, (list, tuple)) or not values:
+    if not isinstance(values, (list, tuple)):
+        raise TypeError(f"{transform}: {name} must be a non-empty list or tuple of numbers, got {values!r}")
+    if not values:
         raise InvalidArgumentError(
             f"{transform}: {name} must be a non-empty list or tuple of numbers, got {values!r}")
     return [_number(transform, f"{name}[{i}]", v, **bounds) for i, v in enumerate(values)]
 
 
 def _min_max(transform: str, name: str, value: Any, low: float, high: float,
-             integers: bool = False) -> Tuple[Any, Any]:
-    """A (min, max) pair within [low, high] with min <= max; ints where `integers`."""
-    if not isinstance(value, (list, tuple)) or len(value) != 2:
-        kind = "a sequence (min, max)" if integers else "a number or a sequence (min, max)"
-        raise InvalidArgumentError(f"{transform}: {name} must be {kind}, got {value!r}")
+             integers: bool = False, length_error: type = InvalidArgumentError) -> Tuple[Any, Any]:
+    """A (min, max) pair within [low, high] with min <= max; ints where `integers`. A
+    sequence of another length raises `length_error`: MindSpore's checks differ (a
+    TypeError for RandomPosterize and RandomColorAdjust, a ValueError for RandomColor)."""
+    kind = "a sequence (min, max)" if integers else "a number or a sequence (min, max)"
+    if not isinstance(value, (list, tuple)):
+        raise TypeError(f"{transform}: {name} must be {kind}, got {type(value).__name__} {value!r}")
+    if len(value) != 2:
+        raise length_error(f"{transform}: {name} must be {kind}, got {value!r}")
     first: Any
     second: Any
     if integers:
@@ -154,6 +161,8 @@ def Solarize(threshold: Range) -> "_transforms.Solarize":  # noqa: N802
     """Inverts values: a number t inverts every value >= t; (min, max) inverts the values in
     [min, max] ((t, t) is the same as t). Thresholds in [0, 255]."""
     if isinstance(threshold, (list, tuple)):
+        if len(threshold) != 2:  # a TypeError in MindSpore, unlike RandomColor's degrees
+            raise TypeError(f"Solarize: threshold must be a number or a (min, max) pair, got {threshold!r}")
         low, high = _min_max("Solarize", "threshold", threshold, 0.0, 255.0)
     else:
         low = high = _number("Solarize", "threshold", threshold, 0.0, 255.0)
@@ -190,11 +199,11 @@ def Invert() -> "_transforms.Invert":  # noqa: N802
 def _factor_range(name: str, value: Range, is_hue: bool) -> Tuple[float, float]:
     if is_hue:
         if isinstance(value, (list, tuple)):
-            return _min_max("RandomColorAdjust", name, value, -0.5, 0.5)
+            return _min_max("RandomColorAdjust", name, value, -0.5, 0.5, length_error=TypeError)
         half = _number("RandomColorAdjust", name, value, low=0.0, high=0.5)
         return (-half, half)
     if isinstance(value, (list, tuple)):
-        return _min_max("RandomColorAdjust", name, value, 0.0, math.inf)
+        return _min_max("RandomColorAdjust", name, value, 0.0, math.inf, length_error=TypeError)
     half = _number("RandomColorAdjust", name, value, low=0.0)
     return (max(0.0, 1.0 - half), 1.0 + half)
 

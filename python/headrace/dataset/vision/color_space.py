@@ -45,7 +45,7 @@ def ConvertColor(convert_mode: ConvertMode) -> "_transforms.ConvertColor":  # no
     """Converts between RGB, BGR, RGBA, BGRA and grey with OpenCV's arithmetic: uint8,
     uint16 or float32 images; grey outputs are (H, W), a new alpha channel is opaque."""
     if not isinstance(convert_mode, ConvertMode):
-        raise InvalidArgumentError(
+        raise TypeError(
             f"ConvertColor: convert_mode must be a ConvertMode, got {type(convert_mode).__name__} {convert_mode!r}")
     return _transforms.ConvertColor(convert_mode.value)
 
@@ -53,8 +53,9 @@ def ConvertColor(convert_mode: ConvertMode) -> "_transforms.ConvertColor":  # no
 def Grayscale(num_output_channels: int = 1) -> "_transforms.Grayscale":  # noqa: N802
     """Pillow's grey level (R*299 + G*587 + B*114) / 1000 of a uint8 RGB image: (H, W), or
     (H, W, 3) with num_output_channels=3."""
-    if isinstance(num_output_channels, bool) or not isinstance(num_output_channels, int) \
-            or num_output_channels not in (1, 3):
+    if isinstance(num_output_channels, bool) or not isinstance(num_output_channels, int):
+        raise TypeError(f"Grayscale: num_output_channels must be an int, got {num_output_channels!r}")
+    if num_output_channels not in (1, 3):
         raise InvalidArgumentError(
             f"Grayscale: num_output_channels must be 1 or 3, got {num_output_channels!r}")
     return _transforms.Grayscale(num_output_channels)

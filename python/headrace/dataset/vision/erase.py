@@ -77,9 +77,10 @@ def RandomErasing(prob: float = 0.5, scale: Sequence[float] = (0.02, 0.33),  # n
     values: List[float] = [0.0]
     if not random_value:
         items: Any = [value] if is_int(value) else value
-        if not is_int(value) and (not isinstance(items, (list, tuple)) or len(items) != 3) \
-                or not all(is_int(v) for v in items):
+        if not isinstance(items, (list, tuple)) or not all(is_int(v) for v in items):
             raise TypeError(f"{name}: value must be an int, three ints or 'random', got {value!r}")
+        if not is_int(value) and len(items) != 3:  # a ValueError in MindSpore, unlike a non-int
+            raise InvalidArgumentError(f"{name}: value must be an int, three ints or 'random', got {value!r}")
         if not all(0 <= v <= 255 for v in items):
             raise InvalidArgumentError(f"{name}: value must be in [0, 255], got {value!r}")
         values = [float(v) for v in items]

@@ -15,10 +15,10 @@ Resize is ``Image.resize``, Rotate is ``Image.rotate``, Affine is
 from __future__ import annotations
 
 import math
-import numbers
 from typing import TYPE_CHECKING, Any, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import transforms as _transforms
+from headrace.dataset.vision._arguments import FLOAT_MAX_INTEGER, INT32_MAX, check_bool, is_int, is_number
 from headrace.dataset.vision.utils import Border, Inter, interpolation_kernel
 from headrace.errors import InvalidArgumentError
 
@@ -49,60 +49,84 @@ Fill = Union[int, Sequence[int]]
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    return is_int(value)
 
 
 def _is_number(value: Any) -> TypeGuard[float]:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    """A finite number (bool is none)."""
+    return is_number(value) and math.isfinite(value)
 
 
-def _size(transform: str, value: Any, name: str = "size") -> Tuple[int, int]:
-    """A positive int (a square) or a (height, width) pair of them."""
-    if _is_int(value) and value > 0:
-        return int(value), int(value)
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) and v > 0 for v in value):
-        return int(value[0]), int(value[1])
-    raise InvalidArgumentError(
-        f"{transform}: {name} must be a positive int or a (height, width) pair, got {value!r}")
+def _size(transform: str, value: Any, name: str = "size", maximum: int = INT32_MAX) -> Tuple[int, int]:
+    """A positive int (a square) or a (height, width) pair of them: TypeError for anything
+    else (a float, a str, a triple), as MindSpore; InvalidArgumentError below 1 or above
+    `maximum`."""
+    if _is_int(value):
+        sides = (int(value), int(value))
+    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_int(v) for v in value):
+        sides = (int(value[0]), int(value[1]))
+    else:
+        raise TypeError(f"{transform}: {name} must be an int or a (height, width) pair of ints, "
+                        f"got {type(value).__name__} {value!r}")
+    if not all(1 <= side <= maximum for side in sides):
+        raise InvalidArgumentError(
+            f"{transform}: {name} must be a positive int or a (height, width) pair, each in [1, {maximum}], "
+            f"got {value!r}")
+    return sides
 
 
 def _border(transform: str, value: Any) -> str:
     try:
         return Border(value).value
     except (ValueError, TypeError):
-        raise InvalidArgumentError(f"{transform}: padding_mode must be a Border (CONSTANT, EDGE, REFLECT "
-                                   f"or SYMMETRIC), got {value!r}") from None
+        raise TypeError(f"{transform}: padding_mode must be a Border (CONSTANT, EDGE, REFLECT "
+                        f"or SYMMETRIC), got {value!r}") from None
 
 
 def _fill(transform: str, value: Any) -> List[int]:
-    """fill_value: an int in [0, 255] for every channel, or a tuple with one per channel."""
+    """fill_value: an int in [0, 255] for every channel, or a tuple of three (MindSpore's
+    only) or four (one per channel of an RGBA image); another length is a TypeError, as
+    MindSpore's."""
     values = [value] if _is_int(value) else value
-    if (isinstance(values, (list, tuple)) and values
-            and all(_is_int(v) and 0 <= v <= 255 for v in values)):
-        return [int(v) for v in values]
-    raise InvalidArgumentError(
-        f"{transform}: fill_value must be an int in [0, 255] or a tuple of them (one per channel), "
-        f"got {value!r}")
+    if (not isinstance(values, (list, tuple)) or not values or not all(_is_int(v) for v in values)
+            or len(values) not in (1, 3, 4)):
+        raise TypeError(f"{transform}: fill_value must be an int or a tuple of ints (one per channel), "
+                        f"got {value!r}")
+    if not all(0 <= v <= 255 for v in values):
+        raise InvalidArgumentError(
+            f"{transform}: fill_value must be an int in [0, 255] or a tuple of them (one per channel), "
+            f"got {value!r}")
+    return [int(v) for v in values]
 
 
 def _padding(transform: str, value: Any) -> Tuple[int, int, int, int]:
     """An int (every side), (left/right, top/bottom) or (left, top, right, bottom)."""
-    if _is_int(value) and value >= 0:
-        return (int(value),) * 4
-    if isinstance(value, (list, tuple)) and all(_is_int(v) and v >= 0 for v in value):
-        if len(value) == 2:
-            return int(value[0]), int(value[1]), int(value[0]), int(value[1])
-        if len(value) == 4:
-            return tuple(int(v) for v in value)  # type: ignore[return-value]
+    if not (_is_int(value) or (isinstance(value, (list, tuple)) and all(_is_int(v) for v in value))):
+        raise TypeError(f"{transform}: padding must be an int or a tuple of ints, got {value!r}")
+    sides = [int(value)] * 4 if _is_int(value) else [int(v) for v in value]  # type: ignore[union-attr]
+    if len(sides) == 2:
+        sides = sides * 2
+    if len(sides) == 4 and all(0 <= v <= INT32_MAX for v in sides):
+        return sides[0], sides[1], sides[2], sides[3]
     raise InvalidArgumentError(
         f"{transform}: padding must be a non-negative int, a (left/right, top/bottom) pair or a "
-        f"(left, top, right, bottom) tuple, got {value!r}")
+        f"(left, top, right, bottom) tuple, each at most {INT32_MAX}, got {value!r}")
+
+
+def _number(transform: str, name: str, value: Any) -> float:
+    """A finite number: TypeError for another type (bool included), InvalidArgumentError
+    for inf or nan."""
+    if not is_number(value):
+        raise TypeError(f"{transform}: {name} must be a number, got {type(value).__name__} {value!r}")
+    if not math.isfinite(value):
+        raise InvalidArgumentError(f"{transform}: {name} must be finite, got {value!r}")
+    return float(value)
 
 
 def _number_pair(transform: str, name: str, value: Any) -> Tuple[float, float]:
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
-        return float(value[0]), float(value[1])
-    raise InvalidArgumentError(f"{transform}: {name} must be a pair of numbers, got {value!r}")
+    if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(is_number(v) for v in value)):
+        raise TypeError(f"{transform}: {name} must be a pair of numbers, got {value!r}")
+    return _number(transform, name, value[0]), _number(transform, name, value[1])
 
 
 def _ordered_range(transform: str, name: str, value: Any, minimum: float, strict: bool) -> Tuple[float, float]:
@@ -115,24 +139,23 @@ def _ordered_range(transform: str, name: str, value: Any, minimum: float, strict
     return low, high
 
 
-def _bool(transform: str, name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidArgumentError(f"{transform}: {name} must be a bool, got {value!r}")
-    return value
-
-
 def _probability(transform: str, value: Any) -> float:
-    if not _is_number(value) or not 0.0 <= value <= 1.0:
+    prob = _number(transform, "prob", value)
+    if not 0.0 <= prob <= 1.0:
         raise InvalidArgumentError(f"{transform}: prob must be a number in [0, 1], got {value!r}")
-    return float(value)
+    return prob
 
 
 def _center(transform: str, value: Any) -> Optional[Tuple[float, float]]:
+    """None or an (x, y) pair. As MindSpore: anything but a pair (a str, a triple) is a bad
+    value, a pair of non-numbers a TypeError."""
     if value is None:
         return None
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
-        return float(value[0]), float(value[1])
-    raise InvalidArgumentError(f"{transform}: center must be None or an (x, y) pair, got {value!r}")
+    if not isinstance(value, (list, tuple)) or len(value) != 2:
+        raise InvalidArgumentError(f"{transform}: center must be None or an (x, y) pair, got {value!r}")
+    if not all(is_number(v) for v in value):
+        raise TypeError(f"{transform}: center must be None or an (x, y) pair of numbers, got {value!r}")
+    return _number(transform, "center", value[0]), _number(transform, "center", value[1])
 
 
 def _mindspore_warps() -> bool:
@@ -170,9 +193,8 @@ def _warp_kernel(transform: str, value: Any, name: str = "resample", opencv: boo
 
 def _resize_size(transform: str, size: Any) -> List[int]:
     """[edge] (keep the aspect ratio) for an int, else [height, width]."""
-    if _is_int(size) and size > 0:
-        return [int(size)]
-    return list(_size(transform, size))
+    height, width = _size(transform, size, maximum=FLOAT_MAX_INTEGER)
+    return [height] if _is_int(size) else [height, width]
 
 
 def Resize(size: Size, interpolation: Inter = Inter.LINEAR) -> "_transforms.Resize":  # noqa: N802
@@ -191,7 +213,9 @@ def ResizedCrop(top: int, left: int, height: int, width: int, size: Size,  # noq
     (an int makes a square, or (height, width)) with `interpolation` as Resize. The window
     must fit inside the image."""
     for name, value, minimum in (("top", top, 0), ("left", left, 0), ("height", height, 1), ("width", width, 1)):
-        if not _is_int(value) or value < minimum:
+        if not _is_int(value):
+            raise TypeError(f"ResizedCrop: {name} must be an int, got {value!r}")
+        if value < minimum:
             raise InvalidArgumentError(f"ResizedCrop: {name} must be an int >= {minimum}, got {value!r}")
     out_height, out_width = _size("ResizedCrop", size)
     return _transforms.ResizedCrop(int(top), int(left), int(height), int(width), (out_height, out_width),
@@ -210,10 +234,12 @@ def Crop(coordinates: Sequence[int], size: Size) -> "_transforms.Crop":  # noqa:
     """The window at `coordinates` = (top, left) of `size` (an int or (height, width)); it
     must fit inside the image."""
     if not (isinstance(coordinates, (list, tuple)) and len(coordinates) == 2
-            and all(_is_int(v) and v >= 0 for v in coordinates)):
+            and all(_is_int(v) for v in coordinates)):
+        raise TypeError(f"Crop: coordinates must be a (top, left) pair of ints, got {coordinates!r}")
+    if not all(v >= 0 for v in coordinates):
         raise InvalidArgumentError(
             f"Crop: coordinates must be a (top, left) pair of non-negative ints, got {coordinates!r}")
-    height, width = _size("Crop", size)
+    height, width = _size("Crop", size, maximum=FLOAT_MAX_INTEGER)
     return _transforms.Crop(int(coordinates[0]), int(coordinates[1]), height, width)
 
 
@@ -234,7 +260,7 @@ def RandomCrop(size: Size, padding: Optional[Union[int, Sequence[int]]] = None, 
     `pad_if_needed`, a side shorter than the window is first padded on both ends."""
     height, width = _size("RandomCrop", size)
     ltrb = (0, 0, 0, 0) if padding is None else _padding("RandomCrop", padding)
-    return _transforms.RandomCrop(height, width, ltrb, _bool("RandomCrop", "pad_if_needed", pad_if_needed),
+    return _transforms.RandomCrop(height, width, ltrb, check_bool("RandomCrop", "pad_if_needed", pad_if_needed),
                                   _fill("RandomCrop", fill_value), _border("RandomCrop", padding_mode))
 
 
@@ -252,7 +278,9 @@ def _random_resized_crop_args(transform: str, size: Any, scale: Any, ratio: Any,
     height, width = _size(transform, size)
     scale_range = _ordered_range(transform, "scale", scale, 0.0, strict=False)
     ratio_range = _ordered_range(transform, "ratio", ratio, 0.0, strict=True)
-    if not _is_int(max_attempts) or max_attempts < 1:
+    if not _is_int(max_attempts):
+        raise TypeError(f"{transform}: max_attempts must be an int, got {max_attempts!r}")
+    if max_attempts < 1:
         raise InvalidArgumentError(f"{transform}: max_attempts must be a positive int, got {max_attempts!r}")
     return (height, width, scale_range, ratio_range, interpolation_kernel(transform, interpolation, "interpolation"),
             int(max_attempts), _crop_first())
@@ -314,10 +342,8 @@ def Rotate(degrees: float, resample: Inter = Inter.NEAREST, expand: bool = False
     output to hold the whole image. As MindSpore: the default centre is ((w - 1) / 2,
     (h - 1) / 2), pixel centres at integers (cv::getRotationMatrix2D and cv::warpAffine);
     under the "pillow" image resampling, Pillow's Image.rotate about (w / 2, h / 2)."""
-    if not _is_number(degrees):
-        raise InvalidArgumentError(f"Rotate: degrees must be a number, got {degrees!r}")
-    return _transforms.Rotate(float(degrees), _warp_kernel("Rotate", resample),
-                              _bool("Rotate", "expand", expand), _center("Rotate", center),
+    return _transforms.Rotate(_number("Rotate", "degrees", degrees), _warp_kernel("Rotate", resample),
+                              check_bool("Rotate", "expand", expand), _center("Rotate", center),
                               _rotation_fill("Rotate", fill_value))
 
 
@@ -356,8 +382,8 @@ def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Int
     else:
         try:
             low, high = _number_pair("RandomRotation", "degrees", degrees)
-        except InvalidArgumentError:
-            raise InvalidArgumentError(
+        except TypeError:
+            raise TypeError(
                 f"RandomRotation: degrees must be a non-negative number or a (min, max) pair, got {degrees!r}"
             ) from None
         if low > high:
@@ -365,7 +391,7 @@ def RandomRotation(degrees: Union[float, Sequence[float]], resample: Inter = Int
     if _mindspore_warps():
         low, high = _mindspore_rotation_range(degrees, low, high)
     return _transforms.RandomRotation(low, high, _warp_kernel("RandomRotation", resample),
-                                      _bool("RandomRotation", "expand", expand),
+                                      check_bool("RandomRotation", "expand", expand),
                                       _center("RandomRotation", center), _rotation_fill("RandomRotation", fill_value))
 
 
@@ -378,23 +404,24 @@ def Affine(degrees: float, translate: Sequence[float], scale: float,  # noqa: N8
     [-1, 1], and the centre ((w - 1) / 2, (h - 1) / 2) (cv::warpAffine). Under the "pillow"
     image resampling: ``torchvision.transforms.functional.affine`` on a PIL image, the
     translation in pixels."""
-    if not _is_number(degrees) or not -180.0 <= degrees <= 180.0:
+    if not -180.0 <= _number("Affine", "degrees", degrees) <= 180.0:
         raise InvalidArgumentError(f"Affine: degrees must be a number in [-180, 180], got {degrees!r}")
     tx, ty = _number_pair("Affine", "translate", translate)
     kernel = _warp_kernel("Affine", resample)
     if _mindspore_warps() and not (-1.0 <= tx <= 1.0 and -1.0 <= ty <= 1.0):
         raise InvalidArgumentError(
             f"Affine: translate must be fractions of the width and height in [-1, 1], got {translate!r}")
-    if not _is_number(scale) or scale <= 0:
+    if _number("Affine", "scale", scale) <= 0:
         raise InvalidArgumentError(f"Affine: scale must be a positive number, got {scale!r}")
     if _is_number(shear):
         shear_pair = (float(shear), 0.0)  # type: ignore[arg-type]
     else:
         try:
             shear_pair = _number_pair("Affine", "shear", shear)
-        except InvalidArgumentError:
-            raise InvalidArgumentError(
+        except TypeError:
+            raise TypeError(
                 f"Affine: shear must be a number or an (x, y) pair of numbers, got {shear!r}") from None
     if not all(-180.0 <= s <= 180.0 for s in shear_pair):
         raise InvalidArgumentError(f"Affine: shear must be in [-180, 180], got {shear!r}")
-    return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair, kernel, _fill("Affine", fill_value))
+    return _transforms.Affine(float(degrees), (tx, ty), float(scale), shear_pair, kernel,
+                              _fill("Affine", fill_value))

@@ -42,8 +42,8 @@ def RandomSelectSubpolicy(  # noqa: N802
             raise InvalidArgumentError(f"{name}: policy[{i}] can not be empty")
         steps = []
         for j, step in enumerate(sub):
-            if not isinstance(step, (list, tuple)) or len(step) != 2:
-                raise TypeError(f"{name}: policy[{i}][{j}] must be an (op, prob) pair, got {step!r}")
+            if not isinstance(step, (list, tuple)) or len(step) != 2:  # a ValueError in MindSpore
+                raise InvalidArgumentError(f"{name}: policy[{i}][{j}] must be an (op, prob) pair, got {step!r}")
             op = _operation(name, f"the op of policy[{i}][{j}]", step[0])
             steps.append((op, check_number(name, f"the prob of policy[{i}][{j}]", step[1], 0.0, 1.0)))
         native.append(steps)

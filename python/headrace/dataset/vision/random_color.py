@@ -30,8 +30,9 @@ def _degrees(transform: str, degrees: Any) -> Tuple[float, float]:
     return _min_max(transform, "degrees", degrees, 0.0, math.inf)
 
 
-def _int_range(transform: str, name: str, value: Any, low: int, high: int) -> Tuple[int, int]:
-    first, second = _min_max(transform, name, value, low, high, integers=True)
+def _int_range(transform: str, name: str, value: Any, low: int, high: int,
+               length_error: type = InvalidArgumentError) -> Tuple[int, int]:
+    first, second = _min_max(transform, name, value, low, high, integers=True, length_error=length_error)
     return first, second
 
 
@@ -80,7 +81,7 @@ def RandomLighting(alpha: float = 0.05) -> Op:  # noqa: N802
 def RandomPosterize(bits: Union[int, Sequence[int]] = (8, 8)) -> Op:  # noqa: N802
     """Posterize(b), b uniform among the ints of bits (min, max) in [1, 8] (an int: fixed)."""
     if isinstance(bits, (list, tuple)):
-        low, high = _int_range("RandomPosterize", "bits", bits, 1, 8)
+        low, high = _int_range("RandomPosterize", "bits", bits, 1, 8, length_error=TypeError)
     else:
         low = high = check_int("RandomPosterize: bits", bits, 1, 8)
     return _transforms.random_posterize(low, high)

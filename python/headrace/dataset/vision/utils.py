@@ -37,18 +37,18 @@ _KERNELS = {
 
 def interpolation_kernel(transform: str, value: Any, name: str = "interpolation",
                          allowed: Optional[Sequence[Inter]] = None) -> str:
-    """The C++ kernel name of the Inter `value` under the current image resampling, or
-    InvalidArgumentError naming `transform` and the argument `name`. `allowed` limits the
-    Inter values the transform takes (MindSpore's warps take no AREA or PILCUBIC, say)."""
+    """The C++ kernel name of the Inter `value` under the current image resampling. What is
+    no Inter (a str, an int) raises TypeError, an Inter outside `allowed` (the values the
+    transform takes) InvalidArgumentError; both name `transform` and the argument `name`."""
     from headrace.dataset.config import get_image_resampling
 
     members = list(allowed) if allowed is not None else list(dict.fromkeys(Inter))
+    names = ", ".join(m.name for m in members)
     try:
         inter = Inter(value)
     except (ValueError, TypeError):
-        inter = None
-    if inter is None or inter not in members:
-        names = ", ".join(m.name for m in members)
+        raise TypeError(f"{transform}: {name} must be an Inter ({names}), got {value!r}") from None
+    if inter not in members:
         raise InvalidArgumentError(f"{transform}: {name} must be an Inter ({names}), got {value!r}")
     return _KERNELS[get_image_resampling()][inter.value]
 

@@ -25,7 +25,9 @@ def AdjustGamma(gamma: float, gain: float = 1) -> "_transforms.AdjustGamma":  # 
 
 
 def _odd_size(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value % 2 == 0:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"GaussianBlur: kernel_size must be an int or a (width, height) pair of ints, got {value!r}")
+    if value <= 0 or value % 2 == 0:
         raise InvalidArgumentError(f"GaussianBlur: kernel_size must be positive odd ints, got {value!r}")
     return value
 
@@ -37,7 +39,7 @@ def GaussianBlur(kernel_size: Union[int, Sequence[int]],  # noqa: N802
     MindSpore's default, kernel_size * 0.15 + 0.35 (from the width for a single sigma)."""
     if isinstance(kernel_size, (list, tuple)):
         if len(kernel_size) != 2:
-            raise InvalidArgumentError(
+            raise TypeError(
                 f"GaussianBlur: kernel_size must be an int or a sequence (width, height), got {kernel_size!r}")
         kernel_x, kernel_y = (_odd_size(k) for k in kernel_size)
     else:
@@ -47,7 +49,7 @@ def GaussianBlur(kernel_size: Union[int, Sequence[int]],  # noqa: N802
         sigma_x = 0.0
     elif isinstance(sigma, (list, tuple)):
         if len(sigma) != 2:
-            raise InvalidArgumentError(
+            raise TypeError(
                 f"GaussianBlur: sigma must be a number or a sequence (sigma_x, sigma_y), got {sigma!r}")
         sigma_x, sigma_y = (_number("GaussianBlur", f"sigma[{i}]", s, low=0.0) for i, s in enumerate(sigma))
     else:
@@ -60,12 +62,14 @@ def NormalizePad(mean: Sequence[float], std: Sequence[float],  # noqa: N802
     """Normalize ((pixel - mean[c]) / std[c]) of a 3-channel image, then a fourth channel of
     zeros: (H, W, 3) -> (H, W, 4), or (3, H, W) -> (4, H, W) with is_hwc=False. dtype
     "float32" or "float16"; mean in [0, 255], std in (0, 255]."""
+    if not isinstance(dtype, str):
+        raise TypeError(f"NormalizePad: dtype must be a str, 'float32' or 'float16', got {dtype!r}")
     means = _numbers("NormalizePad", "mean", mean, low=0.0, high=255.0)
     stds = _numbers("NormalizePad", "std", std, low=0.0, high=255.0, low_open=True)
     if len(means) != 3 or len(stds) != 3:
         raise InvalidArgumentError(
             f"NormalizePad: mean and std must have 3 values, got {len(means)} and {len(stds)}")
-    if not isinstance(dtype, str) or dtype not in ("float32", "float16"):
+    if dtype not in ("float32", "float16"):
         raise InvalidArgumentError(f"NormalizePad: dtype must be 'float32' or 'float16', got {dtype!r}")
     return _transforms.NormalizePad(means, stds, dtype, check_bool("NormalizePad: is_hwc", is_hwc))
 
@@ -74,9 +78,8 @@ def _numeric_dtype(transform: str, name: str, value: Any) -> str:
     """TypeCast's check of a dtype, its error naming `transform` and `name`."""
     try:
         return _numeric_dtype_name(value)
-    except InvalidArgumentError:
-        raise InvalidArgumentError(
-            f"{transform}: {name} must be a numeric or bool NumPy dtype, got {value!r}") from None
+    except (TypeError, InvalidArgumentError) as error:
+        raise type(error)(f"{transform}: {name} must be a numeric or bool NumPy dtype, got {value!r}") from None
 
 
 def ToTensor(output_type: Any = np.float32) -> "_transforms.ToTensor":  # noqa: N802
@@ -105,7 +108,7 @@ class LinearTransformation(_transforms.LinearTransformation):
     def __init__(self, transformation_matrix: np.ndarray, mean_vector: np.ndarray) -> None:
         for name, value in (("transformation_matrix", transformation_matrix), ("mean_vector", mean_vector)):
             if not isinstance(value, np.ndarray):
-                raise InvalidArgumentError(
+                raise TypeError(
                     f"LinearTransformation: {name} must be a numpy.ndarray, got {type(value).__name__}")
             if value.dtype.kind not in "biuf":
                 raise InvalidArgumentError(f"LinearTransformation: {name} must be numeric, got {value.dtype}")
