@@ -69,7 +69,7 @@ def TypeCast(data_type: Any) -> "_transforms.TypeCast":  # noqa: N802 - a transf
 @records_arguments
 def OneHot(num_classes: int, smoothing_rate: float = 0.0) -> "_transforms.OneHot":  # noqa: N802
     """Integer labels to one-hot rows: a scalar to (num_classes,), (n,) to (n, num_classes).
-    With smoothing_rate s the rows are float32: 1 - s + s/num_classes at the label,
+    With smoothing_rate s the rows are float64 (as MindSpore): 1 - s + s/num_classes at the label,
     s/num_classes elsewhere."""
     check_int("num_classes", num_classes, minimum=1)
     if isinstance(smoothing_rate, bool) or not isinstance(smoothing_rate, (int, float)):
