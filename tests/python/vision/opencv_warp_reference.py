@@ -28,6 +28,8 @@ from typing import List, Sequence, Tuple
 
 import numpy as np
 
+from .opencv_resize_reference import _cubic_coefficients
+
 F32 = np.float32
 INTER_BITS = 5
 TAB = 1 << INTER_BITS
@@ -37,18 +39,6 @@ COEF_BITS = 15
 COEF_SCALE = 1 << COEF_BITS
 
 
-def _cubic_1d(x: np.float32) -> List[np.float32]:
-    a = F32(-0.75)
-    one = F32(1.0)
-    xp1 = x + one
-    c0 = ((a * xp1 - F32(5.0) * a) * xp1 + F32(8.0) * a) * xp1 - F32(4.0) * a
-    c1 = ((a + F32(2.0)) * x - (a + F32(3.0))) * x * x + one
-    om = one - x
-    c2 = ((a + F32(2.0)) * om - (a + F32(3.0))) * om * om + one
-    c3 = one - c0 - c1 - c2
-    return [F32(c0), F32(c1), F32(c2), F32(c3)]
-
-
 def _tables(inter: str) -> Tuple[np.ndarray, np.ndarray]:
     """(float weights, int weights), both shaped (32*32, k*k), row index ay*32 + ax."""
     k = 2 if inter == "linear" else 4
@@ -56,7 +46,7 @@ def _tables(inter: str) -> Tuple[np.ndarray, np.ndarray]:
     one_d = []
     for i in range(TAB):
         t = F32(i) * scale
-        one_d.append([F32(1.0) - t, t] if k == 2 else _cubic_1d(t))
+        one_d.append([F32(1.0) - t, t] if k == 2 else _cubic_coefficients(t))
     ftab = np.zeros((TAB * TAB, k * k), np.float32)
     itab = np.zeros((TAB * TAB, k * k), np.int64)
     for i in range(TAB):

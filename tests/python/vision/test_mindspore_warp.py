@@ -33,14 +33,7 @@ INTERS = {"nearest": Inter.NEAREST, "linear": Inter.LINEAR, "cubic": Inter.BICUB
 F32 = np.float32
 
 
-@pytest.fixture(autouse=True)
-def mindspore_resampling():
-    from headrace.dataset import config
-
-    previous = config.get_image_resampling()
-    config.set_image_resampling("mindspore")
-    yield
-    config.set_image_resampling(previous)
+pytestmark = pytest.mark.usefixtures("mindspore_resampling")
 
 
 def geometry_cases() -> dict:
