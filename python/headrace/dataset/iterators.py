@@ -88,11 +88,11 @@ class _Iterator:
 
     def _next_columns(self) -> Sequence[Any]:
         tree = self._tree
-        if self._past_last_epoch:
-            raise FailedPreconditionError(
-                "EOF buffer encountered. User tries to fetch data beyond the specified number of "
-                f"epochs (num_epochs={self._num_epochs}).")
         if self._finished or tree is None:  # stop() may run on another thread
+            if self._past_last_epoch:  # (checked here, off the path of every row)
+                raise FailedPreconditionError(
+                    "EOF buffer encountered. User tries to fetch data beyond the specified number of "
+                    f"epochs (num_epochs={self._num_epochs}).")
             raise StopIteration
         try:
             kind, columns = tree.get_next()
