@@ -23,6 +23,13 @@ namespace {
 template <typename T>
 using Class = py::class_<T, transforms::TensorOp, std::shared_ptr<T>>;
 
+// The wrapped transform, or InvalidArgumentError for None.
+template <typename T>
+std::shared_ptr<T> Required(const char* transform, std::shared_ptr<T> wrapped) {
+  if (wrapped == nullptr) ThrowIfError(Status::InvalidArgument(std::string(transform) + ": the wrapped transform is None"));
+  return wrapped;
+}
+
 }  // namespace
 
 void RegisterVisionBoxes(py::module_& m) {
@@ -31,11 +38,12 @@ void RegisterVisionBoxes(py::module_& m) {
 
   Class<ResizeWithBBox>(t, "ResizeWithBBox")
       .def(py::init([](std::shared_ptr<Resize> resize) {
-             return std::make_shared<ResizeWithBBox>("ResizeWithBBox", std::move(resize));
+             return std::make_shared<ResizeWithBBox>("ResizeWithBBox", Required("ResizeWithBBox", std::move(resize)));
            }),
            py::arg("resize"))
       .def(py::init([](std::shared_ptr<RandomResize> resize) {
-             return std::make_shared<ResizeWithBBox>("RandomResizeWithBBox", std::move(resize));
+             return std::make_shared<ResizeWithBBox>("RandomResizeWithBBox",
+                                                     Required("RandomResizeWithBBox", std::move(resize)));
            }),
            py::arg("resize"));
   Class<RandomFlipWithBBox>(t, "RandomFlipWithBBox")
@@ -44,9 +52,15 @@ void RegisterVisionBoxes(py::module_& m) {
            }),
            py::arg("prob"), py::arg("horizontal"));
   Class<RandomCropWithBBox>(t, "RandomCropWithBBox")
-      .def(py::init<std::shared_ptr<RandomCrop>>(), py::arg("crop"));
+      .def(py::init([](std::shared_ptr<RandomCrop> crop) {
+             return std::make_shared<RandomCropWithBBox>(Required("RandomCropWithBBox", std::move(crop)));
+           }),
+           py::arg("crop"));
   Class<RandomResizedCropWithBBox>(t, "RandomResizedCropWithBBox")
-      .def(py::init<std::shared_ptr<RandomResizedCrop>>(), py::arg("crop"));
+      .def(py::init([](std::shared_ptr<RandomResizedCrop> crop) {
+             return std::make_shared<RandomResizedCropWithBBox>(Required("RandomResizedCropWithBBox", std::move(crop)));
+           }),
+           py::arg("crop"));
   Class<BoundingBoxAugment>(t, "BoundingBoxAugment")
       .def(py::init([](std::shared_ptr<TensorOp> transform, double ratio) {
              return ValueOrThrow(BoundingBoxAugment::Make(std::move(transform), ratio));

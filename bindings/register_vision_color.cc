@@ -126,30 +126,30 @@ void RegisterVisionColor(py::module_& m) {
 
   // `arithmetic`: "mindspore" (MindSpore's kernels) or "pillow" (Pillow's ImageEnhance and
   // ImageOps); headrace.dataset.vision passes config.get_image_resampling().
-  auto arithmetic = [](const std::string& name) { return ValueOrThrow(t::ParseColorArithmetic(name)); };
+  auto arithmetic = [](const std::string& arithmetic_name) { return ValueOrThrow(t::ParseColorArithmetic(arithmetic_name)); };
   TransformClass<t::AdjustBrightness>(transforms, "AdjustBrightness")
-      .def(py::init([arithmetic](double factor, const std::string& kernels) {
-             return ValueOrThrow(t::AdjustBrightness::Make(factor, arithmetic(kernels)));
+      .def(py::init([arithmetic](double factor, const std::string& arithmetic_name) {
+             return ValueOrThrow(t::AdjustBrightness::Make(factor, arithmetic(arithmetic_name)));
            }),
            py::arg("brightness_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustContrast>(transforms, "AdjustContrast")
-      .def(py::init([arithmetic](double factor, const std::string& kernels) {
-             return ValueOrThrow(t::AdjustContrast::Make(factor, arithmetic(kernels)));
+      .def(py::init([arithmetic](double factor, const std::string& arithmetic_name) {
+             return ValueOrThrow(t::AdjustContrast::Make(factor, arithmetic(arithmetic_name)));
            }),
            py::arg("contrast_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustSaturation>(transforms, "AdjustSaturation")
-      .def(py::init([arithmetic](double factor, const std::string& kernels) {
-             return ValueOrThrow(t::AdjustSaturation::Make(factor, arithmetic(kernels)));
+      .def(py::init([arithmetic](double factor, const std::string& arithmetic_name) {
+             return ValueOrThrow(t::AdjustSaturation::Make(factor, arithmetic(arithmetic_name)));
            }),
            py::arg("saturation_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustHue>(transforms, "AdjustHue")
-      .def(py::init([arithmetic](double factor, const std::string& kernels) {
-             return ValueOrThrow(t::AdjustHue::Make(factor, arithmetic(kernels)));
+      .def(py::init([arithmetic](double factor, const std::string& arithmetic_name) {
+             return ValueOrThrow(t::AdjustHue::Make(factor, arithmetic(arithmetic_name)));
            }),
            py::arg("hue_factor"), py::arg("arithmetic") = "mindspore");
   TransformClass<t::AdjustSharpness>(transforms, "AdjustSharpness")
-      .def(py::init([arithmetic](double factor, const std::string& kernels) {
-             return ValueOrThrow(t::AdjustSharpness::Make(factor, arithmetic(kernels)));
+      .def(py::init([arithmetic](double factor, const std::string& arithmetic_name) {
+             return ValueOrThrow(t::AdjustSharpness::Make(factor, arithmetic(arithmetic_name)));
            }),
            py::arg("sharpness_factor"), py::arg("arithmetic") = "mindspore");
 
@@ -159,13 +159,13 @@ void RegisterVisionColor(py::module_& m) {
       .def(py::init([](double low, double high) { return ValueOrThrow(t::Solarize::Make(low, high)); }),
            py::arg("threshold_min"), py::arg("threshold_max"));
   TransformClass<t::AutoContrast>(transforms, "AutoContrast")
-      .def(py::init([arithmetic](double cutoff, std::vector<int> ignore, const std::string& kernels) {
-             return ValueOrThrow(t::AutoContrast::Make(cutoff, std::move(ignore), arithmetic(kernels)));
+      .def(py::init([arithmetic](double cutoff, std::vector<int> ignore, const std::string& arithmetic_name) {
+             return ValueOrThrow(t::AutoContrast::Make(cutoff, std::move(ignore), arithmetic(arithmetic_name)));
            }),
            py::arg("cutoff") = 0.0, py::arg("ignore") = std::vector<int>{}, py::arg("arithmetic") = "mindspore");
   TransformClass<t::Equalize>(transforms, "Equalize")
-      .def(py::init([arithmetic](const std::string& kernels) {
-             return std::make_shared<t::Equalize>(arithmetic(kernels));
+      .def(py::init([arithmetic](const std::string& arithmetic_name) {
+             return std::make_shared<t::Equalize>(arithmetic(arithmetic_name));
            }),
            py::arg("arithmetic") = "mindspore");
   TransformClass<t::Invert>(transforms, "Invert").def(py::init<>());
@@ -173,9 +173,9 @@ void RegisterVisionColor(py::module_& m) {
   TransformClass<t::RandomColorAdjust>(transforms, "RandomColorAdjust")
       .def(py::init([arithmetic](std::pair<double, double> brightness, std::pair<double, double> contrast,
                                  std::pair<double, double> saturation, std::pair<double, double> hue,
-                                 const std::string& kernels) {
+                                 const std::string& arithmetic_name) {
              return ValueOrThrow(t::RandomColorAdjust::Make(Range(brightness), Range(contrast),
-                                                            Range(saturation), Range(hue), arithmetic(kernels)));
+                                                            Range(saturation), Range(hue), arithmetic(arithmetic_name)));
            }),
            py::arg("brightness"), py::arg("contrast"), py::arg("saturation"), py::arg("hue"),
            py::arg("arithmetic") = "mindspore");

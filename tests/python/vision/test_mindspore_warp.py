@@ -515,3 +515,22 @@ def test_augment_rotations_turn_the_fill_by_one_as_mindspore_does(make):
     corners = {tuple(int(v) for v in op(image)[0, 0]) for _ in range(300)}
     assert (20, 30, 10) in corners
     assert (30, 20, 10) not in corners
+
+
+def test_augmentations_follow_the_resampling_mode_whatever_the_interpolation():
+    # The C++ side applies MindSpore's operations with MindSpore's kernels and torchvision's
+    # with Pillow's: the facade gives each mode only its own kernels, AREA included.
+    from headrace.dataset import config
+    from headrace.dataset.vision.augment import augment_kernel
+
+    assert [augment_kernel("RandAugment", inter) for inter in (Inter.NEAREST, Inter.BILINEAR, Inter.BICUBIC,
+                                                                Inter.AREA)] == ["nearest", "linear", "cubic", "area"]
+    config.set_image_resampling("pillow")
+    assert augment_kernel("RandAugment", Inter.AREA) == "pil_bilinear"
+    assert augment_kernel("RandAugment", Inter.NEAREST) == "pil_nearest"
+    for make in (vision.AutoAugment, vision.RandAugment, vision.TrivialAugmentWide):
+        for inter in (Inter.PILCUBIC, Inter.ANTIALIAS):
+            for mode in ("mindspore", "pillow"):
+                config.set_image_resampling(mode)
+                with pytest.raises(ValueError, match=r"interpolation must be an Inter \(NEAREST, LINEAR, CUBIC, AREA\)"):
+                    make(interpolation=inter)

@@ -57,14 +57,14 @@ Result<std::shared_ptr<AutoAugment>> AutoAugment::Make(const std::string& policy
     return Status::InvalidArgument("AutoAugment: policy must be 'imagenet', 'cifar10' or 'svhn', got '" + policy +
                                    "'");
   }
-  return std::make_shared<AutoAugment>(*table, std::move(style));
+  return std::make_shared<AutoAugment>(table, std::move(style));
 }
 
 Status AutoAugment::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(auto image_and_layout, RgbImage(name(), *columns));
   auto [image, layout] = std::move(image_and_layout);
   Random random(seed);
-  const SubPolicy& policy = policy_[random.UniformInt(0, policy_.size() - 1)];
+  const SubPolicy& policy = (*policy_)[random.UniformInt(0, policy_->size() - 1)];
   for (const PolicyStep& step : policy) {
     const bool apply = random.Uniform() < step.probability;
     double magnitude = SignedMagnitude(random, step.op, step.bin, kPolicyBins, layout);

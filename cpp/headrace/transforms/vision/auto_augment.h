@@ -22,13 +22,14 @@ class AutoAugment : public transforms::TensorOp {
  public:
   // policy "imagenet", "cifar10" or "svhn" (InvalidArgument otherwise).
   static Result<std::shared_ptr<AutoAugment>> Make(const std::string& policy, AugmentStyle style);
-  AutoAugment(const auto_augment::Policy& policy, AugmentStyle style) : policy_(policy), style_(std::move(style)) {}
+  // `policy`: one of the tables of auto_augment_policies.h (static; not owned).
+  AutoAugment(const auto_augment::Policy* policy, AugmentStyle style) : policy_(policy), style_(std::move(style)) {}
 
   std::string name() const override { return "AutoAugment"; }
   Status Compute(TensorList* columns, uint64_t seed) override;
 
  private:
-  const auto_augment::Policy& policy_;
+  const auto_augment::Policy* const policy_;
   const AugmentStyle style_;
 };
 

@@ -17,9 +17,9 @@ struct PolicyStep {
 using SubPolicy = std::array<PolicyStep, 2>;
 using Policy = std::array<SubPolicy, 25>;
 
-constexpr int kPolicyBins = 10;
+inline constexpr int kPolicyBins = 10;
 
-constexpr Policy kImageNet = {{
+inline constexpr Policy kImageNet = {{
     {{{AugmentOp::kPosterize, 0.4, 8}, {AugmentOp::kRotate, 0.6, 9}}},
     {{{AugmentOp::kSolarize, 0.6, 5}, {AugmentOp::kAutoContrast, 0.6, -1}}},
     {{{AugmentOp::kEqualize, 0.8, -1}, {AugmentOp::kEqualize, 0.6, -1}}},
@@ -47,7 +47,7 @@ constexpr Policy kImageNet = {{
     {{{AugmentOp::kEqualize, 0.8, -1}, {AugmentOp::kEqualize, 0.6, -1}}},
 }};
 
-constexpr Policy kCifar10 = {{
+inline constexpr Policy kCifar10 = {{
     {{{AugmentOp::kInvert, 0.1, -1}, {AugmentOp::kContrast, 0.2, 6}}},
     {{{AugmentOp::kRotate, 0.7, 2}, {AugmentOp::kTranslateX, 0.3, 9}}},
     {{{AugmentOp::kSharpness, 0.8, 1}, {AugmentOp::kSharpness, 0.9, 3}}},
@@ -75,7 +75,7 @@ constexpr Policy kCifar10 = {{
     {{{AugmentOp::kTranslateY, 0.7, 9}, {AugmentOp::kAutoContrast, 0.9, -1}}},
 }};
 
-constexpr Policy kSvhn = {{
+inline constexpr Policy kSvhn = {{
     {{{AugmentOp::kShearX, 0.9, 4}, {AugmentOp::kInvert, 0.2, -1}}},
     {{{AugmentOp::kShearY, 0.9, 8}, {AugmentOp::kInvert, 0.7, -1}}},
     {{{AugmentOp::kEqualize, 0.6, -1}, {AugmentOp::kSolarize, 0.6, 6}}},

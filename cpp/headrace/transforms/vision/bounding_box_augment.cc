@@ -1,5 +1,6 @@
 #include "headrace/transforms/vision/bounding_box_augment.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "headrace/core/random.h"
@@ -25,6 +26,7 @@ void Paste(const Tensor& patch, const CropWindow& region, const ImageLayout& lay
 
 Result<std::shared_ptr<BoundingBoxAugment>> BoundingBoxAugment::Make(std::shared_ptr<TensorOp> transform,
                                                                      double ratio) {
+  if (transform == nullptr) return Status::InvalidArgument("BoundingBoxAugment: transform must be a transform");
   if (!(ratio >= 0.0 && ratio <= 1.0)) {
     return Status::InvalidArgument("BoundingBoxAugment: ratio must be in [0, 1], got " + std::to_string(ratio));
   }
@@ -41,8 +43,13 @@ Status BoundingBoxAugment::Compute(TensorList* columns, uint64_t seed) {
   for (int64_t i = 0; i < count; ++i) {
     if (!random.Bernoulli(ratio_)) continue;
     const float* box = values + i * stride;
-    const CropWindow region{static_cast<int64_t>(box[1]), static_cast<int64_t>(box[0]), static_cast<int64_t>(box[3]),
-                            static_cast<int64_t>(box[2])};
+    // The corner and size truncated to whole pixels, as MindSpore; clamped into the image
+    // first (a negative or NaN size is no region), since the cast is undefined beyond int64.
+    auto whole = [](float v, int64_t limit) {
+      return static_cast<int64_t>(std::clamp(v >= 0.0f ? v : 0.0f, 0.0f, static_cast<float>(limit)));
+    };
+    const CropWindow region{whole(box[1], in.layout.height), whole(box[0], in.layout.width),
+                            whole(box[3], in.layout.height), whole(box[2], in.layout.width)};
     if (region.height <= 0 || region.width <= 0) continue;  // no whole pixel to transform
     if (!output) {
       ASSIGN_OR_RETURN(output, Tensor::Create(in.image->dtype(), in.image->shape()));

@@ -59,7 +59,9 @@ Result<ImageAndBoxes> CheckColumns(std::string_view transform, const TensorList&
                                      "] reaches past the image of width " + std::to_string(layout.width) +
                                      " and height " + std::to_string(layout.height));
     }
-    if (static_cast<int>(box[0]) < 0 || static_cast<int>(box[1]) < 0) {
+    // MindSpore's int(x) < 0, compared in float (the cast is undefined far outside int's
+    // range); NaN is refused too.
+    if (!(box[0] > -1.0f) || !(box[1] > -1.0f)) {
       return Status::InvalidArgument(name + ": bounding box " + std::to_string(i) +
                                      " has a negative coordinate: (" + Number(box[0]) + ", " + Number(box[1]) + ")");
     }

@@ -134,6 +134,7 @@ Status RandomCrop::Compute(TensorList* columns, uint64_t seed) {
 Result<TensorPtr> RandomCrop::Apply(std::string_view transform, TensorPtr image, uint64_t seed,
                                     CropPlacement* placement) const {
   const std::string name(transform);
+  *placement = CropPlacement{};
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, *image));
   const Shape input_shape = image->shape();
   // Each padding step pads the previous result, as torchvision does (it matters for the

@@ -38,7 +38,7 @@ inline float FusedMultiplyAdd(float a, float b, float c) {
 // no fraction bits, so the FPU's round-to-nearest-even does the rounding without a libm
 // call (valid for |v| < 2^22; larger values are clipped first).
 inline uint8_t RoundToUint8(float v) {
-  v = v < -1.0f ? -1.0f : v > 256.0f ? 256.0f : v;
+  v = !(v >= -1.0f) ? -1.0f : v > 256.0f ? 256.0f : v;  // NaN goes to 0
   const float rounded = (v + 12582912.0f) - 12582912.0f;
   return static_cast<uint8_t>(rounded < 0.0f ? 0.0f : rounded > 255.0f ? 255.0f : rounded);
 }

@@ -31,8 +31,7 @@ Status RandomFlip(std::string_view transform, TensorList* columns, uint64_t seed
                   double prob, bool horizontal) {
   ASSIGN_OR_RETURN(TensorPtr image, OneImageColumn(transform, *columns));
   ASSIGN_OR_RETURN(ImageLayout layout, CheckImage(transform, *image));
-  Random random(seed);
-  if (!random.Bernoulli(prob)) return Status::OK();  // the input stays as it is
+  if (!FlipDrawn(seed, prob)) return Status::OK();  // the input stays as it is
   Result<TensorPtr> flipped = horizontal ? FlipHorizontal(*image, layout) : FlipVertical(*image, layout);
   if (!flipped.ok()) return flipped.status().WithContext(std::string(transform));
   columns->front() = std::move(flipped).value();
@@ -46,6 +45,11 @@ Status CheckProbability(std::string_view transform, double prob) {
 }
 
 }  // namespace
+
+bool FlipDrawn(uint64_t seed, double prob) {
+  Random random(seed);
+  return random.Bernoulli(prob);
+}
 
 Result<TensorPtr> FlipHorizontal(const Tensor& image, const ImageLayout& layout) {
   ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));

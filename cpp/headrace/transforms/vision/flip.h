@@ -18,6 +18,10 @@ Result<TensorPtr> FlipHorizontal(const Tensor& image, const ImageLayout& layout)
 // `image` mirrored top to bottom (np.flip(image, axis=0)).
 Result<TensorPtr> FlipVertical(const Tensor& image, const ImageLayout& layout);
 
+// Whether a random flip with probability `prob` flips the row with `seed`: the one draw
+// the random flips and their WithBBox versions share, so both flip the same rows.
+bool FlipDrawn(uint64_t seed, double prob);
+
 class HorizontalFlip : public transforms::TensorOp {
  public:
   std::string name() const override { return "HorizontalFlip"; }

@@ -55,7 +55,10 @@ Result<TensorPtr> AugmentContrast(const Tensor& image, double factor) {
   double sum = 0.0;
   const uint8_t* levels = grey->data();
   for (int64_t i = 0; i < grey->num_elements(); ++i) sum += levels[i];
-  const uint8_t mean = kernels::RoundToUint8(static_cast<float>(sum / static_cast<double>(grey->num_elements())));
+  // cvRound of the double mean: to nearest even, in double (rounding it to float first
+  // could land on a half).
+  const double mean_level = std::nearbyint(sum / static_cast<double>(grey->num_elements()));
+  const auto mean = static_cast<uint8_t>(std::clamp(mean_level, 0.0, 255.0));
   std::fill(grey->mutable_data(), grey->mutable_data() + grey->num_elements(), mean);
   return GreyBlend(image, *grey, factor);
 }

@@ -1,7 +1,6 @@
-// The operations of MindSpore's TrivialAugmentWide as its C++ ApplyAugment makes them, on
-// uint8 (H, W, 3) images. augment_ops.h makes the same 14 with torchvision's meaning (which
-// AutoAugment and RandAugment here follow); MindSpore's differ in the shears and in the
-// colour kernels:
+// The operations of MindSpore's AutoAugment, RandAugment and TrivialAugmentWide as its C++
+// ApplyAugment makes them, on uint8 (H, W, 3) images; augment_ops.h dispatches here under
+// MindSpore's interpolations. torchvision's differ in the shears and the colour kernels:
 //
 //   ShearX/ShearY(m)          Affine about the image centre by m radians (m * 180 / pi degrees)
 //   TranslateX/TranslateY(m)  Affine translation by int(m) pixels

@@ -45,6 +45,9 @@ Result<TensorPtr> Grey(const Tensor& image) {
   return ConvertColor(image, to_grey);
 }
 
+// OpenCV's fixed-point bits of the 8-bit RGB -> HSV.
+constexpr int kHsvShift = 12;
+
 // The 8-bit RGB -> HSV of OpenCV (hue range 256): fixed-point divisions by table.
 class HsvTables {
  public:
@@ -60,16 +63,14 @@ class HsvTables {
     // saturate_cast<int> of a double: rounded to nearest, ties to even.
     saturation_[0] = hue_[0] = 0;
     for (int i = 1; i < 256; ++i) {
-      saturation_[i] = static_cast<int>(std::nearbyint((255 << kShift) / (1.0 * i)));
-      hue_[i] = static_cast<int>(std::nearbyint((256 << kShift) / (6.0 * i)));
+      saturation_[i] = static_cast<int>(std::nearbyint((255 << kHsvShift) / (1.0 * i)));
+      hue_[i] = static_cast<int>(std::nearbyint((256 << kHsvShift) / (6.0 * i)));
     }
   }
-  static constexpr int kShift = 12;
   std::array<int, 256> saturation_{};
   std::array<int, 256> hue_{};
 };
 
-constexpr int kHsvShift = 12;
 
 void RgbToHsvFull(const uint8_t* rgb, uint8_t* hsv) {
   const HsvTables& tables = HsvTables::Get();
@@ -151,7 +152,7 @@ Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor) {
   const int mean = layout.pixels() > 0 ? static_cast<int>(sum / static_cast<double>(layout.pixels()) + 0.5) : 0;
   const Blend blend(factor);
   Lut lut;
-  for (int v = 0; v < 256; ++v) lut[v] = blend(static_cast<uint8_t>(std::min(mean, 255)), static_cast<uint8_t>(v));
+  for (int v = 0; v < 256; ++v) lut[v] = blend(static_cast<uint8_t>(mean), static_cast<uint8_t>(v));
   ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
   const uint8_t* in = image.data_as<uint8_t>();
   uint8_t* out = output->mutable_data();
@@ -183,14 +184,14 @@ Result<TensorPtr> MindSporeHue(const Tensor& image, double factor) {
   ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
   const uint8_t* in = image.data_as<uint8_t>();
   uint8_t* out = output->mutable_data();
-  const int64_t vector_pixels = layout.width / kHsvBlock * kHsvBlock;
+  const int64_t vector_columns = layout.width / kHsvBlock * kHsvBlock;  // the rest of a row is rounded
   for (int64_t y = 0; y < layout.height; ++y) {
     for (int64_t x = 0; x < layout.width; ++x) {
       const int64_t at = 3 * (y * layout.width + x);
       uint8_t hsv[3];
       RgbToHsvFull(in + at, hsv);
       hsv[0] = static_cast<uint8_t>(hsv[0] + shift);
-      HsvFullToRgb(hsv, out + at, /*truncate=*/x < vector_pixels);
+      HsvFullToRgb(hsv, out + at, /*truncate=*/x < vector_columns);
     }
   }
   return output;

@@ -1,6 +1,5 @@
 #include "headrace/transforms/vision/with_bbox.h"
 
-#include "headrace/core/random.h"
 #include "headrace/transforms/vision/bounding_boxes.h"
 #include "headrace/transforms/vision/flip.h"
 
@@ -33,8 +32,7 @@ Result<std::shared_ptr<RandomFlipWithBBox>> RandomFlipWithBBox::Make(double prob
 
 Status RandomFlipWithBBox::Compute(TensorList* columns, uint64_t seed) {
   ASSIGN_OR_RETURN(boxes::ImageAndBoxes in, boxes::CheckColumns(name(), *columns));
-  Random random(seed);
-  if (!random.Bernoulli(prob_)) return Status::OK();  // both columns stay as they are
+  if (!FlipDrawn(seed, prob_)) return Status::OK();  // both columns stay as they are
   if (horizontal_) {
     ASSIGN_OR_RETURN(TensorPtr image, FlipHorizontal(*in.image, in.layout));
     ASSIGN_OR_RETURN(TensorPtr moved, boxes::FlippedHorizontally(*in.boxes, in.layout.width));

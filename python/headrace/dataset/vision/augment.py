@@ -10,9 +10,21 @@ from typing import Any
 from headrace._core import transforms as _transforms
 from headrace.dataset.validation import check_int
 from headrace.dataset.vision._arguments import check_fill
+from headrace.dataset.vision.geometry import _warp_kernel
 from headrace.dataset.vision.utils import AutoAugmentPolicy, Inter, interpolation_kernel
 
 __all__ = ["AutoAugment", "RandAugment"]
+
+# The interpolations MindSpore's augmentations take (ANTIALIAS and PILCUBIC are resizes only).
+_AUGMENT_INTERPOLATIONS = [Inter.NEAREST, Inter.BILINEAR, Inter.BICUBIC, Inter.AREA]
+
+
+def augment_kernel(transform: str, interpolation: Any) -> str:
+    """The warp kernel of an augmentation's `interpolation` under the current resampling:
+    one of MindSpore's (OpenCV's) under "mindspore", of Pillow's under "pillow", which is
+    also what decides whose operations the C++ side applies (augment_ops.h)."""
+    interpolation_kernel(transform, interpolation, allowed=_AUGMENT_INTERPOLATIONS)
+    return _warp_kernel(transform, interpolation, "interpolation")
 
 
 def AutoAugment(policy: AutoAugmentPolicy = AutoAugmentPolicy.IMAGENET,  # noqa: N802
@@ -23,7 +35,7 @@ def AutoAugment(policy: AutoAugmentPolicy = AutoAugmentPolicy.IMAGENET,  # noqa:
         policy = AutoAugmentPolicy(policy)
     except ValueError:
         raise TypeError(f"AutoAugment: policy must be an AutoAugmentPolicy, got {policy!r}") from None
-    return _transforms.AutoAugment(policy.value, interpolation_kernel("AutoAugment", interpolation),
+    return _transforms.AutoAugment(policy.value, augment_kernel("AutoAugment", interpolation),
                                    check_fill("AutoAugment", fill_value))
 
 
@@ -35,5 +47,5 @@ def RandAugment(num_ops: int = 2, magnitude: int = 9, num_magnitude_bins: int = 
     check_int("RandAugment: num_magnitude_bins", num_magnitude_bins, minimum=2)
     check_int("RandAugment: magnitude", magnitude, minimum=0, maximum=num_magnitude_bins - 1)
     return _transforms.RandAugment(num_ops, magnitude, num_magnitude_bins,
-                                   interpolation_kernel("RandAugment", interpolation),
+                                   augment_kernel("RandAugment", interpolation),
                                    check_fill("RandAugment", fill_value))

@@ -170,16 +170,16 @@ _OPENCV_WARP_KERNELS = {"nearest": "nearest", "linear": "linear", "cubic": "cubi
                         "pilcubic": "linear"}
 
 
-def _warp_kernel(transform: str, value: Any, name: str = "resample", opencv: bool = False) -> str:
+def _warp_kernel(transform: str, value: Any, name: str = "resample", perspective: bool = False) -> str:
     """The C++ kernel of a warp's Inter: OpenCV's, as MindSpore's, under the "mindspore"
-    image resampling (or always with `opencv`), else Pillow's (Image.transform has no area
+    image resampling (always for a `perspective`: Pillow has no such warp here), else Pillow's (Image.transform has no area
     or Lanczos warp: AREA is BILINEAR, as OpenCV makes it LINEAR, and ANTIALIAS is refused).
-    MindSpore's affine warps refuse PILCUBIC and ANTIALIAS; its Perspective (`opencv`)
-    takes PILCUBIC as LINEAR."""
+    MindSpore's affine warps refuse PILCUBIC and ANTIALIAS; its Perspective takes PILCUBIC
+    as LINEAR."""
     kernel = interpolation_kernel(transform, value, name)
     inter = Inter(value)
-    if opencv or _mindspore_warps():
-        if inter is Inter.ANTIALIAS or (inter is Inter.PILCUBIC and not opencv):
+    if perspective or _mindspore_warps():
+        if inter is Inter.ANTIALIAS or (inter is Inter.PILCUBIC and not perspective):
             raise InvalidArgumentError(f"{transform}: {name} must be NEAREST, LINEAR, CUBIC or AREA for MindSpore's "
                                        f"warps, got {inter.name}")
         return _OPENCV_WARP_KERNELS[inter.value]

@@ -13,7 +13,8 @@ from typing import Any, Callable, List, Sequence, Tuple
 
 from headrace._core import transforms as _transforms
 from headrace.dataset.vision._arguments import FLOAT_MAX_INTEGER, check_fill, check_int, check_number
-from headrace.dataset.vision.utils import Inter, interpolation_kernel
+from headrace.dataset.vision.augment import augment_kernel
+from headrace.dataset.vision.utils import Inter
 from headrace.errors import InvalidArgumentError
 
 __all__ = ["RandomSelectSubpolicy", "TrivialAugmentWide", "UniformAugment"]
@@ -74,7 +75,5 @@ def TrivialAugmentWide(num_magnitude_bins: int = 31, interpolation: Inter = Inte
     bins = check_int(name, "num_magnitude_bins", num_magnitude_bins, 2, FLOAT_MAX_INTEGER)
     if not isinstance(interpolation, Inter):
         raise TypeError(f"{name}: interpolation must be an Inter, got {interpolation!r}")
-    # MindSpore's warps take these four (ANTIALIAS and PILCUBIC are resizes only).
-    allowed = [Inter.NEAREST, Inter.BILINEAR, Inter.BICUBIC, Inter.AREA]
-    return _transforms.TrivialAugmentWide(bins, interpolation_kernel(name, interpolation, allowed=allowed),
+    return _transforms.TrivialAugmentWide(bins, augment_kernel(name, interpolation),
                                           check_fill(name, fill_value))

@@ -128,7 +128,7 @@ def Perspective(start_points: Sequence[Sequence[int]], end_points: Sequence[Sequ
     start = _points("start_points", start_points)
     end = _points("end_points", end_points)
     _numpy_interpolation("Perspective", "interpolation", interpolation)
-    return _transforms.Perspective(start, end, _warp_kernel("Perspective", interpolation, "interpolation", True))
+    return _transforms.Perspective(start, end, _warp_kernel("Perspective", interpolation, "interpolation", perspective=True))
 
 
 def _unit(transform: str, name: str, value: Any) -> float:
@@ -149,4 +149,4 @@ def RandomPerspective(distortion_scale: float = 0.5, prob: float = 0.5,  # noqa:
     _numpy_interpolation("RandomPerspective", "interpolation", interpolation)
     return _transforms.RandomPerspective(
         _unit("RandomPerspective", "distortion_scale", distortion_scale), _unit("RandomPerspective", "prob", prob),
-        _warp_kernel("RandomPerspective", interpolation, "interpolation", True))
+        _warp_kernel("RandomPerspective", interpolation, "interpolation", perspective=True))
