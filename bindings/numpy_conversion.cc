@@ -25,14 +25,13 @@ namespace {
 // engine thread, and Python objects cannot be destroyed after the interpreter is gone.
 struct NumpyFunctions {
   py::object require;
-  py::object asarray;
   py::object zeros;
 };
 
 const NumpyFunctions& Numpy() {
   static const auto* functions = [] {
     py::module_ numpy = py::module_::import("numpy");
-    return new NumpyFunctions{numpy.attr("require"), numpy.attr("asarray"), numpy.attr("zeros")};
+    return new NumpyFunctions{numpy.attr("require"), numpy.attr("zeros")};
   }();
   return *functions;
 }
@@ -238,8 +237,16 @@ py::array StringsToNumpy(const TensorPtr& tensor) {
 TensorPtr TensorFromNumpy(const py::object& object, Borrow borrow) {
   py::array array;
   try {
-    array = py::isinstance<py::array>(object) ? py::reinterpret_borrow<py::array>(object)
-                                               : py::array(Numpy().asarray(object));
+    if (py::isinstance<py::array>(object)) {
+      array = py::reinterpret_borrow<py::array>(object);
+    } else {
+      // What np.asarray does, through NumPy's C API rather than a Python call of asarray,
+      // which a source handing over a NumPy scalar per row (GeneratorDataset) pays per row.
+      PyObject* made = py::detail::npy_api::get().PyArray_FromAny_(
+          object.ptr(), nullptr, 0, 0, py::detail::npy_api::NPY_ARRAY_ENSUREARRAY_, nullptr);
+      if (made == nullptr) throw py::error_already_set();
+      array = py::reinterpret_steal<py::array>(made);
+    }
   } catch (py::error_already_set& error) {
     // What asarray refuses is a bad argument; anything else (MemoryError, Ctrl-C) stays.
     if (!error.matches(PyExc_TypeError) && !error.matches(PyExc_ValueError)) throw;
