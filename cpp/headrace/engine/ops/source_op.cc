@@ -19,10 +19,12 @@ Status SourceOp::RunWorker(int worker_id) {
   // Rows that are views of a table cost nothing to hold: bigger blocks mean fewer hand-
   // overs between threads (each costs a wake-up or two; the light benchmark gained 15%).
   // Other sources (Python code per row) keep the pipeline's size, so that the first
-  // rows come soon.
-  const int64_t block_rows = source_->RowsAreViews()
-                                 ? output_block_rows(kViewBlockFactor * output_block_rows())
-                                 : output_block_rows();
+  // rows come soon. Large rows (images) make blocks of about kBlockBytes instead: the work
+  // downstream goes by block, and a few blocks of many images would leave workers idle.
+  int64_t block_rows = source_->RowsAreViews() ? output_block_rows(kViewBlockFactor * output_block_rows())
+                                               : output_block_rows();
+  const int64_t row_bytes = source_->RowBytes();
+  if (row_bytes > 0) block_rows = std::clamp<int64_t>(kBlockBytes / row_bytes, 1, block_rows);
   const int64_t stride = block_rows * num_workers();
   for (int64_t start = worker_id * block_rows; start < total; start += stride) {
     const int64_t end = std::min(total, start + block_rows);

@@ -26,6 +26,8 @@ class SourceOp : public DatasetOp {
  private:
   // Blocks of rows that are views are this many times the pipeline's block_rows.
   static constexpr int64_t kViewBlockFactor = 4;
+  // Blocks of rows whose size the source knows hold about this many bytes at most.
+  static constexpr int64_t kBlockBytes = 1 << 20;
 
   std::shared_ptr<RandomAccessSource> source_;
   std::shared_ptr<Sampler> sampler_;

@@ -29,6 +29,8 @@ class RandomAccessSource {
   // True when a row only points into memory the source holds anyway (slices of a table):
   // such rows cost nothing to hold, so the source op may put more of them in a block.
   virtual bool RowsAreViews() const { return false; }
+  // About how many bytes a row holds, or 0 when the source cannot tell.
+  virtual int64_t RowBytes() const { return 0; }
 
   // Rows `indices[0..count)` appended to `block`, each with its index as row id. The
   // default calls Get() for each; a Python source overrides it to take the GIL once.

@@ -27,6 +27,12 @@ Result<std::shared_ptr<TensorTableSource>> TensorTableSource::Make(
       new TensorTableSource(std::move(column_names), std::move(columns), rows));
 }
 
+int64_t TensorTableSource::RowBytes() const {
+  int64_t bytes = 0;
+  for (const TensorPtr& column : columns_) bytes += rows_ > 0 ? column->nbytes() / rows_ : 0;
+  return bytes;
+}
+
 Status TensorTableSource::Get(int64_t index, TensorRow* row) {
   auto& columns = row->mutable_columns();
   columns.clear();

@@ -24,6 +24,7 @@ class TensorTableSource : public RandomAccessSource {
   const std::vector<std::string>& column_names() const override { return names_; }
   Status Get(int64_t index, TensorRow* row) override;
   bool RowsAreViews() const override { return true; }
+  int64_t RowBytes() const override;
 
  private:
   TensorTableSource(std::vector<std::string> names, std::vector<TensorPtr> columns, int64_t rows)
