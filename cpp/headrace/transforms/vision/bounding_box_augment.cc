@@ -52,8 +52,7 @@ Status BoundingBoxAugment::Compute(TensorList* columns, uint64_t seed) {
                             whole(box[3], in.layout.height), whole(box[2], in.layout.width)};
     if (region.height <= 0 || region.width <= 0) continue;  // no whole pixel to transform
     if (!output) {
-      ASSIGN_OR_RETURN(output, Tensor::Create(in.image->dtype(), in.image->shape()));
-      std::memcpy(output->mutable_data(), in.image->data(), static_cast<size_t>(in.image->nbytes()));
+      ASSIGN_OR_RETURN(output, CopyOf(*in.image));
     }
     ASSIGN_OR_RETURN(TensorPtr patch, ExtractWindow(*output, in.layout, region.top, region.left, region.height,
                                                     region.width, BorderMode::kConstant, {}));

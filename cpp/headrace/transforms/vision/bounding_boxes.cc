@@ -17,16 +17,10 @@ std::string Number(float value) {
   return text;
 }
 
-Result<TensorPtr> Copy(const Tensor& boxes) {
-  ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(boxes.dtype(), boxes.shape()));
-  std::memcpy(out->mutable_data(), boxes.data(), static_cast<size_t>(boxes.nbytes()));
-  return out;
-}
-
 // A copy of `boxes` with `update` applied to each row's first four values (x, y, w, h).
 template <typename Update>
 Result<TensorPtr> EachBox(const Tensor& boxes, Update update) {
-  ASSIGN_OR_RETURN(TensorPtr out, Copy(boxes));
+  ASSIGN_OR_RETURN(TensorPtr out, CopyOf(boxes));
   const int64_t columns = boxes.shape()[1];
   auto* values = reinterpret_cast<float*>(out->mutable_data());
   for (int64_t i = 0; i < boxes.shape()[0]; ++i) update(values + i * columns);

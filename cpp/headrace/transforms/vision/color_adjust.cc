@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <utility>
 
 #include "headrace/core/random.h"
@@ -19,12 +18,6 @@ namespace {
 uint8_t Clip8(int v) { return static_cast<uint8_t>(v < 0 ? 0 : v > 255 ? 255 : v); }
 
 Result<TensorPtr> NewLike(const Tensor& image) { return Tensor::Create(image.dtype(), image.shape()); }
-
-Result<TensorPtr> Copy(const Tensor& image) {
-  ASSIGN_OR_RETURN(TensorPtr out, NewLike(image));
-  std::memcpy(out->mutable_data(), image.data(), static_cast<size_t>(image.num_elements()));
-  return out;
-}
 
 // Pillow's RGB -> HSV (Convert.c, following colorsys) in its own mix of float and double,
 // reproduced operation for operation so the 8-bit results match it exactly. Two exact
@@ -141,7 +134,7 @@ Result<TensorPtr> AdjustContrast(const Tensor& image, double factor) {
 
 Result<TensorPtr> AdjustSaturation(const Tensor& image, double factor) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckColorImage("AdjustSaturation", image));
-  if (layout.channels == 1) return Copy(image);  // "L" is its own grey image
+  if (layout.channels == 1) return CopyOf(image);  // "L" is its own grey image
   ASSIGN_OR_RETURN(TensorPtr output, NewLike(image));
   const uint8_t* in = image.data_as<uint8_t>();
   uint8_t* out = output->mutable_data();
@@ -170,7 +163,7 @@ Result<TensorPtr> AdjustHue(const Tensor& image, double factor) {
     return Status::InvalidArgument("AdjustHue: hue_factor must be in [-0.5, 0.5], got " +
                                    std::to_string(factor));
   }
-  if (layout.channels == 1) return Copy(image);  // torchvision leaves "L" images alone
+  if (layout.channels == 1) return CopyOf(image);  // torchvision leaves "L" images alone
   // torchvision adds np.uint8(hue_factor * 255): truncated toward zero, wrapped mod 256.
   const auto shift = static_cast<uint8_t>(static_cast<int>(factor * 255.0) & 0xff);
   ASSIGN_OR_RETURN(TensorPtr output, NewLike(image));
@@ -301,7 +294,7 @@ Result<TensorPtr> AdjustColor(const Tensor& image, ColorAdjustment adjustment, d
 
 Result<TensorPtr> RandomColorAdjust::Apply(const Tensor& image, const Plan& plan) const {
   RETURN_IF_ERROR(CheckImage("RandomColorAdjust", image, {DataType::kUInt8}, {1, 3}).status());
-  if (plan.size == 0) return kernels::Copy(image);
+  if (plan.size == 0) return CopyOf(image);
   TensorPtr current;
   for (int i = 0; i < plan.size; ++i) {
     const Tensor& in = current ? *current : image;

@@ -1,6 +1,7 @@
 #include "headrace/transforms/vision/image.h"
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 namespace headrace::transforms {
@@ -67,6 +68,12 @@ Result<ImageLayout> CheckImage(std::string_view transform, const Tensor& image,
                                    " of shape " + ShapeToString(shape));
   }
   return layout;
+}
+
+Result<TensorPtr> CopyOf(const Tensor& tensor) {
+  ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(tensor.dtype(), tensor.shape()));
+  std::memcpy(out->mutable_data(), tensor.data(), static_cast<size_t>(tensor.nbytes()));
+  return out;
 }
 
 }  // namespace headrace::transforms

@@ -38,6 +38,9 @@ Result<ImageLayout> CheckImage(std::string_view transform, const Tensor& image,
                                std::initializer_list<DataType> dtypes = {},
                                std::initializer_list<int64_t> channels = {});
 
+// A copy of a fixed-width tensor in fresh memory (same dtype and shape).
+Result<TensorPtr> CopyOf(const Tensor& tensor);
+
 // Compute of a transform that replaces its one image column with kernel(image), where
 // kernel takes a `const Tensor&` and returns Result<TensorPtr>.
 template <typename Kernel>

@@ -7,8 +7,8 @@
 //   Rotate(m)                 m degrees counter-clockwise about the centre (rotate.h)
 //   Brightness(m), Color(m)   MindSpore's AdjustBrightness / AdjustSaturation at 1 + m
 //                             (mindspore_color.h)
-//   Contrast(m)               a blend with the image's mean OpenCV grey level, rounded to
-//                             even, as cv::addWeighted(mean, -m, image, 1 + m)
+//   Contrast(m)               MindSpore's AdjustContrast at 1 + m, its mean grey level
+//                             rounded to even (mindspore_color.h)
 //   Sharpness(m)              MindSpore's Sharpness kernel at 1 + m (enhance.h)
 //   Posterize(m), Solarize(m) int(m) bits; invert values >= m
 //   AutoContrast, Equalize    MindSpore's (OpenCV's) kernels, Identity

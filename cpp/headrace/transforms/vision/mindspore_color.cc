@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <string_view>
 
 #include "headrace/transforms/vision/color_space.h"
@@ -16,12 +15,6 @@ namespace {
 
 Result<ImageLayout> CheckTone(std::string_view transform, const Tensor& image) {
   return CheckImage(transform, image, {DataType::kUInt8}, {1, 3});
-}
-
-Result<TensorPtr> Copy(const Tensor& image) {
-  ASSIGN_OR_RETURN(TensorPtr out, Tensor::Create(image.dtype(), image.shape()));
-  std::memcpy(out->mutable_data(), image.data(), static_cast<size_t>(image.num_elements()));
-  return out;
 }
 
 // cv::addWeighted(degenerate, 1 - factor, image, factor, 0) on uint8 values, with the
@@ -139,7 +132,7 @@ Result<TensorPtr> MindSporeBrightness(const Tensor& image, double factor) {
   return output;
 }
 
-Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor) {
+Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor, MeanRounding rounding) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckTone("AdjustContrast", image));
   TensorPtr grey_image;
   const uint8_t* grey = image.data_as<uint8_t>();
@@ -149,7 +142,8 @@ Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor) {
   }
   double sum = 0.0;
   for (int64_t i = 0; i < layout.pixels(); ++i) sum += grey[i];
-  const int mean = layout.pixels() > 0 ? static_cast<int>(sum / static_cast<double>(layout.pixels()) + 0.5) : 0;
+  const double exact = layout.pixels() > 0 ? sum / static_cast<double>(layout.pixels()) : 0.0;
+  const auto mean = static_cast<int>(rounding == MeanRounding::kHalfUp ? exact + 0.5 : std::nearbyint(exact));
   const Blend blend(factor);
   Lut lut;
   for (int v = 0; v < 256; ++v) lut[v] = blend(static_cast<uint8_t>(mean), static_cast<uint8_t>(v));
@@ -162,7 +156,7 @@ Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor) {
 
 Result<TensorPtr> MindSporeSaturation(const Tensor& image, double factor) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckTone("AdjustSaturation", image));
-  if (layout.channels == 1) return Copy(image);
+  if (layout.channels == 1) return CopyOf(image);
   ASSIGN_OR_RETURN(TensorPtr grey_image, Grey(image));
   ASSIGN_OR_RETURN(TensorPtr output, Tensor::Create(image.dtype(), image.shape()));
   const Blend blend(factor);
@@ -177,7 +171,7 @@ Result<TensorPtr> MindSporeSaturation(const Tensor& image, double factor) {
 
 Result<TensorPtr> MindSporeHue(const Tensor& image, double factor) {
   ASSIGN_OR_RETURN(ImageLayout layout, CheckTone("AdjustHue", image));
-  if (layout.channels == 1) return Copy(image);
+  if (layout.channels == 1) return CopyOf(image);
   // static_cast<uint8_t>(hue * 255) of a float, as MindSpore writes it: x86-64 converts
   // through a 32-bit integer, so a negative shift wraps modulo 256.
   const auto shift = static_cast<uint8_t>(static_cast<int32_t>(static_cast<float>(factor) * 255.0f) & 0xff);

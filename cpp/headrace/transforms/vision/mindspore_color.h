@@ -25,7 +25,10 @@
 namespace headrace::transforms::kernels {
 
 Result<TensorPtr> MindSporeBrightness(const Tensor& image, double factor);
-Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor);
+// How the contrast's mean grey level becomes a level: int(mean + 0.5), as AdjustContrast,
+// or to nearest even (cvRound of the double), as ApplyAugment's Contrast.
+enum class MeanRounding { kHalfUp, kToEven };
+Result<TensorPtr> MindSporeContrast(const Tensor& image, double factor, MeanRounding rounding = MeanRounding::kHalfUp);
 Result<TensorPtr> MindSporeSaturation(const Tensor& image, double factor);
 // factor in [-0.5, 0.5] (checked by the transforms).
 Result<TensorPtr> MindSporeHue(const Tensor& image, double factor);
