@@ -72,29 +72,35 @@ def torch_runner(num_workers: int) -> Callable:
     return run
 
 
-def run(quick: bool = False) -> List[Figure]:
+def measure(name: str, what: str, run_ours: Callable, quick: bool) -> List[Figure]:
+    """`run_ours` (rows x, y -> batches) beside the plain loop and the DataLoader over the
+    same rows, timed in alternating rounds; figures named `name`, described as `what`."""
     rows = ROWS // 10 if quick else ROWS
     rounds = 1 if quick else 5
     x, y = make_data(rows)
     expected = rows // BATCH
 
-    runners = {"ours": run_headrace, "plain loop": run_plain_loop}
+    runners = {"ours": run_ours, "plain loop": run_plain_loop}
     try:
         import torch  # noqa: F401
         for workers in (0, 2):
             runners[f"DataLoader w={workers}"] = torch_runner(workers)
     except ImportError:
-        print(f"{NAME}: torch is not installed; DataLoader anchors skipped")
-    for name, fn in runners.items():
-        assert fn(x, y) == expected, name  # also warms up each one
+        print(f"{name}: torch is not installed; DataLoader anchors skipped")
+    for runner, fn in runners.items():
+        assert fn(x, y) == expected, runner  # every batch arrives; also warms each one up
     seconds = interleaved_median_seconds({n: (lambda f=f: f(x, y)) for n, f in runners.items()},
                                          rounds)
-    rate = {name: rows / value for name, value in seconds.items()}
-    figures = [Figure(NAME, "rows/s vs plain Python loop", "rows/s", rate["ours"], "plain loop",
+    rate = {runner: rows / value for runner, value in seconds.items()}
+    figures = [Figure(name, f"{what} vs plain Python loop", "rows/s", rate["ours"], "plain loop",
                       rate["plain loop"], higher_is_better=True)]
     for workers in (0, 2):
         anchor = f"DataLoader w={workers}"
         if anchor in rate:
-            figures.append(Figure(NAME, f"rows/s vs DataLoader(num_workers={workers})", "rows/s",
+            figures.append(Figure(name, f"{what} vs DataLoader(num_workers={workers})", "rows/s",
                                   rate["ours"], anchor, rate[anchor], higher_is_better=True))
     return figures
+
+
+def run(quick: bool = False) -> List[Figure]:
+    return measure(NAME, "rows/s", run_headrace, quick)
