@@ -20,7 +20,33 @@ bool PythonIsFinalizing() {
 #endif
 }
 
+// An engine thread's kept thread state, deleted when the thread exits (unless Python is
+// going away, when the interpreter deletes it).
+class ThreadStateKeeper {
+ public:
+  void Keep(pybind11::gil_scoped_acquire& gil) {
+    gil.inc_ref();
+    kept_ = true;
+  }
+  bool kept() const { return kept_; }
+
+  ~ThreadStateKeeper() {
+    if (!kept_ || !Py_IsInitialized() || PythonIsFinalizing()) return;
+    pybind11::gil_scoped_acquire gil;  // finds the kept state
+    gil.dec_ref();  // the reference Keep added: the state goes with `gil`
+  }
+
+ private:
+  bool kept_ = false;
+};
+
+thread_local ThreadStateKeeper g_thread_state;
+
 }  // namespace
+
+void KeepThreadState(pybind11::gil_scoped_acquire& gil, bool made) {
+  if (made && !g_thread_state.kept()) g_thread_state.Keep(gil);
+}
 
 void DecrefAnyThread(PyObject* object) {
   if (object == nullptr || PythonIsFinalizing()) return;

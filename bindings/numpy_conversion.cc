@@ -26,14 +26,71 @@ namespace {
 struct NumpyFunctions {
   py::object require;
   py::object zeros;
+  PyTypeObject* number;  // numpy.number: the scalar types of numbers
+  PyTypeObject* bool_;
 };
 
 const NumpyFunctions& Numpy() {
   static const auto* functions = [] {
     py::module_ numpy = py::module_::import("numpy");
-    return new NumpyFunctions{numpy.attr("require"), numpy.attr("zeros")};
+    return new NumpyFunctions{
+        numpy.attr("require"), numpy.attr("zeros"),
+        reinterpret_cast<PyTypeObject*>(py::object(numpy.attr("number")).release().ptr()),
+        reinterpret_cast<PyTypeObject*>(py::object(numpy.attr("bool_")).release().ptr())};
   }();
   return *functions;
+}
+
+// The tensor type of a one-character struct format of `itemsize` bytes (what a NumPy
+// scalar's buffer says it holds), or nullopt.
+std::optional<DataType> TypeOfFormat(char format, Py_ssize_t itemsize) {
+  auto sized = [&](DataType one, DataType two, DataType four, DataType eight) -> std::optional<DataType> {
+    switch (itemsize) {
+      case 1: return one;
+      case 2: return two;
+      case 4: return four;
+      case 8: return eight;
+    }
+    return std::nullopt;
+  };
+  switch (format) {
+    case '?': return itemsize == 1 ? std::optional<DataType>(DataType::kBool) : std::nullopt;
+    case 'b': case 'h': case 'i': case 'l': case 'q':
+      return sized(DataType::kInt8, DataType::kInt16, DataType::kInt32, DataType::kInt64);
+    case 'B': case 'H': case 'I': case 'L': case 'Q':
+      return sized(DataType::kUInt8, DataType::kUInt16, DataType::kUInt32, DataType::kUInt64);
+    case 'e': case 'f': case 'd':
+      if (itemsize == 1) return std::nullopt;
+      return sized(DataType::kUInt8, DataType::kFloat16, DataType::kFloat32, DataType::kFloat64);
+  }
+  return std::nullopt;
+}
+
+template <typename T>
+ScalarBytes BytesOf(DataType type, T value) {
+  ScalarBytes scalar{type, {}};
+  std::memcpy(scalar.bytes, &value, sizeof(T));
+  return scalar;
+}
+
+// A NumPy number's value through its buffer (which, unlike np.asarray, makes no array).
+std::optional<ScalarBytes> NumpyScalarValue(PyObject* object) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(object, &view, PyBUF_FORMAT) != 0) {
+    PyErr_Clear();
+    return std::nullopt;
+  }
+  std::optional<ScalarBytes> scalar;
+  const char* format = view.format;
+  if (format != nullptr && format[0] != 0 && format[1] == 0 && view.len == view.itemsize &&
+      view.itemsize <= static_cast<Py_ssize_t>(sizeof(ScalarBytes::bytes))) {
+    if (std::optional<DataType> type = TypeOfFormat(format[0], view.itemsize)) {
+      scalar = ScalarBytes{*type, {}};
+      std::memcpy(scalar->bytes, view.buf, static_cast<size_t>(view.itemsize));
+    }
+  }
+  PyBuffer_Release(&view);
+  return scalar;
 }
 
 // The NumPy dtype of a fixed-width type, made once per type (parsing a dtype name on every
@@ -297,6 +354,47 @@ py::array TensorToNumpy(const TensorPtr& tensor) {
     throw py::error_already_set();
   }
   return py::reinterpret_steal<py::array>(array);
+}
+
+std::optional<DataType> BorrowableType(const py::array& array) {
+  const int flags = array.flags();
+  if (!(flags & py::array::c_style) || !(flags & py::detail::npy_api::NPY_ARRAY_ALIGNED_)) {
+    return std::nullopt;
+  }
+  const py::dtype dtype = array.dtype();
+  if (dtype.byteorder() == '>') return std::nullopt;
+  Result<DataType> type = FixedWidthTypeOf(dtype);
+  if (!type.ok()) return std::nullopt;
+  return *type;
+}
+
+py::array ReadOnlyView(const py::array& array) {
+  PyObject* view = py::detail::npy_api::get().PyArray_View_(array.ptr(), nullptr, nullptr);
+  if (view == nullptr) throw py::error_already_set();
+  // What NumPy's PyArray_CLEARFLAGS does; a view may always give up writing.
+  py::detail::array_proxy(view)->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return py::reinterpret_steal<py::array>(view);
+}
+
+std::optional<ScalarBytes> ScalarValue(py::handle handle) {
+  PyObject* object = handle.ptr();
+  // As np.asarray: bool before int (bool is an int), Python ints as int64, floats float64.
+  if (PyBool_Check(object)) return BytesOf(DataType::kBool, static_cast<uint8_t>(object == Py_True));
+  if (PyLong_Check(object)) {
+    int overflow = 0;
+    const long long value = PyLong_AsLongLongAndOverflow(object, &overflow);
+    if (overflow != 0 || (value == -1 && PyErr_Occurred())) {
+      PyErr_Clear();
+      return std::nullopt;
+    }
+    return BytesOf(DataType::kInt64, static_cast<int64_t>(value));
+  }
+  if (PyFloat_Check(object)) return BytesOf(DataType::kFloat64, PyFloat_AS_DOUBLE(object));
+  const NumpyFunctions& numpy = Numpy();
+  if (PyObject_TypeCheck(object, numpy.number) || PyObject_TypeCheck(object, numpy.bool_)) {
+    return NumpyScalarValue(object);
+  }
+  return std::nullopt;
 }
 
 }  // namespace headrace::bindings

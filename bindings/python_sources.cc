@@ -21,15 +21,21 @@ Status ItemToRow(const py::object& item, const std::vector<std::string>& column_
   } else {
     columns.push_back(TensorFromNumpy(item));
   }
-  if (columns.size() != column_names.size()) {
-    return Status::InvalidArgument(
-        "GeneratorDataset: the source gave a row of " + std::to_string(columns.size()) +
-        " column(s), but column_names has " + std::to_string(column_names.size()) + " names");
-  }
-  return Status::OK();
+  return CheckItemWidth(columns.size(), column_names.size());
 }
 
 }  // namespace
+
+Status CheckItemWidth(size_t columns, size_t names) {
+  if (columns == names) return Status::OK();
+  return Status::InvalidArgument("GeneratorDataset: the source gave a row of " +
+                                 std::to_string(columns) + " column(s), but column_names has " +
+                                 std::to_string(names) + " names");
+}
+
+std::string ItemContext(int64_t index) {
+  return "GeneratorDataset source[" + std::to_string(index) + "]";
+}
 
 PythonRandomAccessSource::PythonRandomAccessSource(py::object source,
                                                    std::vector<std::string> column_names)
@@ -58,7 +64,7 @@ Status PythonRandomAccessSource::GetHoldingGil(int64_t index, TensorRow* row) {
   try {
     return ItemToRow(py::handle(source_.ptr())[py::int_(index)], column_names_, row);
   } catch (py::error_already_set& error) {
-    return StatusFromPythonError(error, "GeneratorDataset source[" + std::to_string(index) + "]");
+    return StatusFromPythonError(error, ItemContext(index));
   }
 }
 

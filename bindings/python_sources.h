@@ -19,6 +19,11 @@
 
 namespace headrace::bindings {
 
+// InvalidArgument unless an item of `columns` columns fits `names` column names.
+Status CheckItemWidth(size_t columns, size_t names);
+// "GeneratorDataset source[index]": what begins the errors about reading item `index`.
+std::string ItemContext(int64_t index);
+
 class PythonRandomAccessSource : public engine::RandomAccessSource {
  public:
   // Needs the GIL; reads len(source) once.

@@ -78,12 +78,22 @@ Status PythonTensorOp::ComputeHoldingGil(TensorList* columns) {
       arrays[i] = TensorToNumpy((*columns)[i]);
       arguments[i] = arrays[i].ptr();
     }
-    PyObject* result = PyObject_Vectorcall(function_.ptr(), arguments, count, nullptr);
-    if (result == nullptr) throw py::error_already_set();
-    return PythonResultToColumns(py::reinterpret_steal<py::object>(result), columns, description_);
+    py::object result;
+    RETURN_IF_ERROR(Call(arguments, count, &result));
+    return PythonResultToColumns(result, columns, description_);
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, description_);
   }
+}
+
+Status PythonTensorOp::Call(PyObject* const* arguments, size_t count, py::object* result) const {
+  PyObject* made = PyObject_Vectorcall(function_.ptr(), arguments, count, nullptr);
+  if (made == nullptr) {
+    py::error_already_set error;
+    return StatusFromPythonError(error, description_);
+  }
+  *result = py::reinterpret_steal<py::object>(made);
+  return Status::OK();
 }
 
 std::vector<std::shared_ptr<transforms::TensorOp>> ToTensorOps(const py::list& operations) {

@@ -33,6 +33,13 @@ class PythonTensorOp : public transforms::TensorOp {
   Status ComputeBlock(std::vector<TensorList>* rows,
                       const std::vector<uint64_t>& seeds) override;
 
+  // The function called on `arguments[0..count)`, holding the GIL: its result in
+  // `result`, or its exception as the map op reports it. For callers that keep the
+  // values as Python objects (python_stage.h).
+  Status Call(PyObject* const* arguments, size_t count, pybind11::object* result) const;
+  // "map function 'name'": what begins the errors about this function.
+  const std::string& description() const { return description_; }
+
  private:
   Status ComputeHoldingGil(TensorList* columns);
 

@@ -14,6 +14,7 @@
 #include "bindings/python_batch_map.h"
 #include "bindings/python_callback.h"
 #include "bindings/python_sources.h"
+#include "bindings/python_stage.h"
 #include "bindings/python_tensor_op.h"
 #include "bindings/python_worker_pool_op.h"
 #include "bindings/register.h"
@@ -185,6 +186,17 @@ void RegisterEngine(py::module_& m) {
              "Restarts the seeds of transforms called directly on arrays (config.set_seed).");
   engine.def("cancel_pipe_fds", &CancelPipe::OpenFds,
              "File descriptors of every cancel pipe: a forked worker process closes them.");
+  engine.def(
+      "python_thread_states",
+      [] {
+        int count = 0;
+        for (PyThreadState* state = PyInterpreterState_ThreadHead(PyInterpreterState_Get());
+             state != nullptr; state = PyThreadState_Next(state)) {
+          ++count;
+        }
+        return count;
+      },
+      "Python thread states of this interpreter: tests check that engine threads delete theirs.");
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)
@@ -219,6 +231,37 @@ void RegisterEngine(py::module_& m) {
         return std::make_shared<engine::SourceOp>("Generator", python, std::move(sampler), num_workers);
       },
       py::arg("source"), py::arg("column_names"), py::arg("sampler"), py::arg("num_workers"));
+  engine.def(
+      "python_stage",
+      [](py::object source, std::vector<std::string> source_columns,
+         std::shared_ptr<engine::Sampler> sampler, const py::list& maps, int64_t batch_size,
+         bool drop_remainder, std::vector<std::string> column_names, int num_workers) -> OpPtr {
+        if (batch_size < 1) ThrowIfError(Status::InvalidArgument("python_stage: batch_size must be at least 1"));
+        std::vector<PythonStage::Map> chain;
+        for (py::handle entry : maps) {
+          auto [operations, input_indices, layout] =
+              entry.cast<std::tuple<py::list, std::vector<int>, std::vector<std::pair<bool, int>>>>();
+          PythonStage::Map map{{}, std::move(input_indices), ToLayout(layout)};
+          for (const auto& op : ToTensorOps(operations)) {
+            auto function = std::dynamic_pointer_cast<PythonTensorOp>(op);
+            if (!function) {
+              ThrowIfError(Status::InvalidArgument(
+                  "python_stage: '" + op->name() + "' is a native transform; only Python "
+                  "functions run in a Python stage"));
+            }
+            map.functions.push_back(std::move(function));
+          }
+          chain.push_back(std::move(map));
+        }
+        auto stage = std::make_shared<PythonStage>(std::move(source), std::move(source_columns),
+                                                   std::move(chain), batch_size, drop_remainder,
+                                                   std::move(column_names));
+        return std::make_shared<engine::SourceOp>("Generator+Map+Batch", stage, std::move(sampler),
+                                                  num_workers);
+      },
+      py::arg("source"), py::arg("source_columns"), py::arg("sampler"), py::arg("maps"),
+      py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
+      py::arg("num_workers"));
   engine.def(
       "python_stream_source",
       [](py::object make_iterator, std::vector<std::string> names, int64_t num_samples) -> OpPtr {

@@ -101,14 +101,18 @@ def in_shared_memory(array) -> bool:
 @pytest.fixture
 def no_leaked_threads():
     """Fails the test if it ends with more OS threads than it started with."""
+    from headrace._core import engine
+
     gc.collect()
-    before = os_thread_count()
+    before, states_before = os_thread_count(), engine.python_thread_states()
     yield
     gc.collect()
     # A stopped tree joins its threads before stop() returns; allow the kernel a moment
     # to drop the exited threads from the count.
     wait_until(lambda: os_thread_count() <= before, 2)
     assert os_thread_count() <= before, "engine threads were left running"
+    # An engine thread keeps its Python thread state while it runs and deletes it as it ends.
+    assert engine.python_thread_states() <= states_before, "Python thread states were left behind"
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 # headrace._core.engine (bindings/register_engine.cc): samplers, the ops that
 # headrace.dataset builds bottom-up when an iterator is created, and the Iterator that
 # launches and reads the tree.
-from typing import Any, Optional, Sequence
+from typing import Any, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -38,6 +38,7 @@ class WorkerPoolOp(TensorOp):
 
 def set_eager_seed(seed: int) -> None: ...
 def cancel_pipe_fds() -> list[int]: ...
+def python_thread_states() -> int: ...
 
 # A node of the tree; only the functions below make one.
 class Op(metaclass=pybind11_type):
@@ -53,6 +54,11 @@ def python_random_access_source(source: object, column_names: Sequence[str], sam
                                 num_workers: int) -> Op: ...
 def python_stream_source(make_iterator: object, column_names: Sequence[str],
                          num_samples: int) -> Op: ...
+# maps: per map, (Python callables, input column indices, layout as in map_op).
+def python_stage(source: object, source_columns: Sequence[str], sampler: Sampler,
+                 maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]]]],
+                 batch_size: int, drop_remainder: bool, column_names: Sequence[str],
+                 num_workers: int) -> Op: ...
 
 # operations: native TensorOps or Python callables. layout: per output column,
 # (from the result, index) pairs.

@@ -8,6 +8,7 @@ from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
 from headrace.dataset.map import output_layout
+from headrace.dataset.python_stage import build_fused_batch
 from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list, read_columns
 from headrace.errors import InvalidArgumentError
 
@@ -119,6 +120,9 @@ class BatchDataset(Dataset):
         return full if self.drop_remainder or rest == 0 else full + 1
 
     def _build(self, context: BuildContext) -> "_engine.Op":
+        fused = build_fused_batch(self, context)
+        if fused is not None:
+            return fused
         # Stacking is light; more workers than the default pay only with per_batch_map.
         workers = self.num_parallel_workers or (
             config.get_num_parallel_workers() if self.per_batch_map else 1)

@@ -32,8 +32,16 @@ class RandomAccessSource {
   // About how many bytes a row holds, or 0 when the source cannot tell.
   virtual int64_t RowBytes() const { return 0; }
 
-  // Rows `indices[0..count)` appended to `block`, each with its index as row id. The
-  // default calls Get() for each; a Python source overrides it to take the GIL once.
+  // Rows read per row written: 1, unless the source builds batches itself (a Python
+  // source fused with its maps and batch, bindings/python_stage.h), when every run of
+  // GroupRows() consecutive indices of a pass becomes one row; the pass's last, shorter
+  // run too, unless DropsShortGroup().
+  virtual int64_t GroupRows() const { return 1; }
+  virtual bool DropsShortGroup() const { return false; }
+
+  // Rows `indices[0..count)` appended to `block`, each with its index as row id (with
+  // GroupRows() > 1: one row per run of indices, ids set by the caller). The default calls
+  // Get() for each; a Python source overrides it to take the GIL once.
   virtual Status GetBlock(const int64_t* indices, size_t count, RowBlock* block) {
     for (size_t i = 0; i < count; ++i) {
       TensorRow row(indices[i], {});

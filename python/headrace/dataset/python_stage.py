@@ -1,0 +1,64 @@
+"""GeneratorDataset -> map(Python functions) ... -> batch as one step of the engine.
+
+Where a random-access GeneratorDataset, the maps of Python functions on threads above it and
+a plain batch meet, the engine runs them as one stage (bindings/python_stage.h): the values
+stay Python objects from ``__getitem__`` to the last function, a block of indices takes the
+GIL once, and each batch column is one copy from the arrays. The rows, their order, what
+the functions are given and every error are those of the unfused pipeline; only the
+profile shows one op ("Generator+Map+Batch") where there were three.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional
+
+from headrace._core import engine as _engine
+from headrace.dataset import config
+from headrace.dataset.dataset import BuildContext, Dataset
+
+# Tests turn it off to compare the fused stage with the ops it replaces.
+FUSE_PYTHON_STAGES = True
+
+
+def _runs_in_threads(map_dataset: Any) -> bool:
+    """A map whose every operation is a Python function, run on its own threads."""
+    return (map_dataset.cache is None and not map_dataset.callbacks
+            and not map_dataset.python_multiprocessing
+            and not any(isinstance(op, _engine.TensorOp) for op in map_dataset.operations))
+
+
+def _reads_in_threads(source: Any) -> bool:
+    """A random-access GeneratorDataset read on threads, with no cache."""
+    in_processes = source.python_multiprocessing and source.num_parallel_workers > 1
+    return source.sampler is not None and source.cache is None and not in_processes
+
+
+def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op"]:
+    """The stage for `batch` (a BatchDataset) and what is below it, or None when they do not
+    fuse: a batch with per_batch_map or padding, anything but Python maps between it and
+    the source, or a source that is not a random-access GeneratorDataset on threads."""
+    from headrace.dataset.generator import GeneratorDataset
+    from headrace.dataset.map import MapDataset
+
+    if not FUSE_PYTHON_STAGES or batch.per_batch_map is not None or batch._pads:
+        return None
+    maps: List[Any] = []
+    node: Dataset = batch.children[0]
+    while isinstance(node, MapDataset):
+        if not _runs_in_threads(node):
+            return None
+        maps.append(node)
+        node = node.children[0]
+    if type(node) is not GeneratorDataset or not _reads_in_threads(node):
+        return None
+    maps.reverse()  # from the source up
+    # The seeds go as they go unfused: the source's sampler first, then each map's.
+    sampler = context.make_sampler(node.sampler)
+    for _ in maps:
+        context.next_seed()
+    workers = max([node.num_parallel_workers] +
+                  [m.num_parallel_workers or config.get_num_parallel_workers() for m in maps])
+    chain = [(list(m.operations), list(m._input_indices), list(m._layout)) for m in maps]
+    return _engine.python_stage(node.source, node.get_col_names(), sampler, chain,
+                                batch.batch_size, batch.drop_remainder, batch.get_col_names(),
+                                workers)
