@@ -236,14 +236,16 @@ Result<TensorRow> Stack(const std::vector<Row>& rows, const std::vector<std::str
 
 }  // namespace
 
-PythonStage::PythonStage(py::object source, std::vector<std::string> source_columns,
-                         std::vector<Map> maps, int64_t batch_size, bool drop_remainder,
-                         std::vector<std::string> column_names)
-    : source_columns_(std::move(source_columns)), maps_(std::move(maps)),
-      batch_size_(batch_size), drop_remainder_(drop_remainder),
-      column_names_(std::move(column_names)) {
+PythonStage::PythonStage(py::object source, std::vector<std::string> source_columns, Steps steps)
+    : source_columns_(std::move(source_columns)), steps_(std::move(steps)) {
   size_ = static_cast<int64_t>(py::len(source));
-  source_ = AnyThreadRef(source.release().ptr());
+  python_source_ = AnyThreadRef(source.release().ptr());
+}
+
+PythonStage::PythonStage(std::shared_ptr<engine::RandomAccessSource> source, Steps steps)
+    : native_source_(std::move(source)), steps_(std::move(steps)) {
+  source_columns_ = native_source_->column_names();
+  size_ = native_source_->size();
 }
 
 Status PythonStage::Get(int64_t index, TensorRow* row) {
@@ -254,18 +256,25 @@ Status PythonStage::Get(int64_t index, TensorRow* row) {
 }
 
 Status PythonStage::GetBlock(const int64_t* indices, size_t count, engine::RowBlock* block) {
+  engine::RowBlock native_rows;
+  if (native_source_) RETURN_IF_ERROR(native_source_->GetBlock(indices, count, &native_rows));
   EngineGil gil;
   std::vector<Row> rows;  // declared after the GIL: its objects go while it is held
-  const auto batch_size = static_cast<size_t>(batch_size_);
+  const auto batch_size = static_cast<size_t>(steps_.batch_size);
   for (size_t start = 0; start < count; start += batch_size) {
     const size_t end = std::min(count, start + batch_size);
     rows.resize(end - start);
     for (size_t r = start; r < end; ++r) {
       Row& row = rows[r - start];
-      RETURN_IF_ERROR(ReadItem(source_.ptr(), indices[r], source_columns_.size(), &row));
-      for (const Map& map : maps_) RETURN_IF_ERROR(ApplyMap(map, &row));
+      if (native_source_) {
+        row.clear();
+        for (const TensorPtr& column : native_rows[r].columns()) row.push_back(TensorValue(column));
+      } else {
+        RETURN_IF_ERROR(ReadItem(python_source_.ptr(), indices[r], source_columns_.size(), &row));
+      }
+      for (const Map& map : steps_.maps) RETURN_IF_ERROR(ApplyMap(map, &row));
     }
-    ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, column_names_));
+    ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, steps_.column_names));
     block->push_back(std::move(batch));
   }
   return Status::OK();

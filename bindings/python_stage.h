@@ -1,13 +1,14 @@
-// PythonStage: a random-access Python source, the Python maps after it and the batch on
-// top, run as one step. headrace/dataset/python_stage.py fuses
+// PythonStage: a random-access source, the Python maps after it and the batch on top, run
+// as one step. headrace/dataset/python_stage.py fuses
 // GeneratorDataset(obj).map(f).map(g).batch(n) into it when every map calls Python
-// functions on threads.
+// functions on threads; NumpySlicesDataset(...).map(f).batch(n) too.
 //
 // Unfused, each row crosses between Python and C++ at every step, each on other threads:
 // the source's item becomes tensors, each map makes NumPy arrays of them, calls its
 // function and wraps the result again, and the batch op copies the rows into the batch.
-// Here the values stay Python objects from __getitem__ to the last function, a block of
-// indices takes the GIL once, and each column of a batch is one copy from the arrays.
+// Here the values stay Python objects from __getitem__ (or the table's row) to the last
+// function, a block of indices takes the GIL once, and each column of a batch is one copy
+// from the arrays.
 //
 // The functions are given what they are given unfused: an array is handed on as a
 // read-only view (a map function cannot change the user's data), any other value (a
@@ -39,28 +40,35 @@ class PythonStage : public engine::RandomAccessSource {
     std::vector<engine::MapOp::OutputColumn> layout;
   };
 
-  // Needs the GIL; reads len(source) once. `source_columns` name the source's items;
-  // `column_names` the batch's columns (for its errors).
-  PythonStage(pybind11::object source, std::vector<std::string> source_columns,
-              std::vector<Map> maps, int64_t batch_size, bool drop_remainder,
-              std::vector<std::string> column_names);
+  // What follows the source: the maps from the source up, then the batch.
+  struct Steps {
+    std::vector<Map> maps;
+    int64_t batch_size = 1;
+    bool drop_remainder = false;
+    std::vector<std::string> column_names;  // the batch's columns (for its errors)
+  };
+
+  // Over a Python object with __getitem__ and __len__ whose items have a column per name of
+  // `source_columns`. Needs the GIL; reads len(source) once.
+  PythonStage(pybind11::object source, std::vector<std::string> source_columns, Steps steps);
+  // Over the rows of a native source (a table of NumPy arrays), read before taking the GIL.
+  PythonStage(std::shared_ptr<engine::RandomAccessSource> source, Steps steps);
 
   int64_t size() const override { return size_; }
-  const std::vector<std::string>& column_names() const override { return column_names_; }
+  const std::vector<std::string>& column_names() const override { return steps_.column_names; }
   // The batch of the one row `index`.
   Status Get(int64_t index, TensorRow* row) override;
   // One batch per batch_size indices, the last one shorter if `count` is not a multiple.
   Status GetBlock(const int64_t* indices, size_t count, engine::RowBlock* block) override;
-  int64_t GroupRows() const override { return batch_size_; }
-  bool DropsShortGroup() const override { return drop_remainder_; }
+  int64_t GroupRows() const override { return steps_.batch_size; }
+  bool DropsShortGroup() const override { return steps_.drop_remainder; }
 
  private:
-  AnyThreadRef source_;
+  // Exactly one of the two is set.
+  AnyThreadRef python_source_;
+  std::shared_ptr<engine::RandomAccessSource> native_source_;
   std::vector<std::string> source_columns_;
-  std::vector<Map> maps_;
-  int64_t batch_size_;
-  bool drop_remainder_;
-  std::vector<std::string> column_names_;
+  Steps steps_;
   int64_t size_ = 0;
 };
 

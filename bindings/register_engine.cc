@@ -78,6 +78,38 @@ std::vector<engine::MapOp::OutputColumn> ToLayout(const std::vector<std::pair<bo
   return layout;
 }
 
+// The rows of NumPy arrays (one per column, rows along the first axis), borrowed.
+std::shared_ptr<engine::TensorTableSource> TableOf(std::vector<std::string> names,
+                                                   const py::list& arrays) {
+  std::vector<TensorPtr> columns;
+  for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
+  return ValueOrThrow(engine::TensorTableSource::Make(std::move(names), std::move(columns)));
+}
+
+// What follows a fused stage's source: `maps` as (Python callables, input indices, layout),
+// then the batch.
+PythonStage::Steps StageSteps(const py::list& maps, int64_t batch_size, bool drop_remainder,
+                              std::vector<std::string> column_names) {
+  if (batch_size < 1) ThrowIfError(Status::InvalidArgument("python_stage: batch_size must be at least 1"));
+  PythonStage::Steps steps{{}, batch_size, drop_remainder, std::move(column_names)};
+  for (py::handle entry : maps) {
+    auto [operations, input_indices, layout] =
+        entry.cast<std::tuple<py::list, std::vector<int>, std::vector<std::pair<bool, int>>>>();
+    PythonStage::Map map{{}, std::move(input_indices), ToLayout(layout)};
+    for (const auto& op : ToTensorOps(operations)) {
+      auto function = std::dynamic_pointer_cast<PythonTensorOp>(op);
+      if (!function) {
+        ThrowIfError(Status::InvalidArgument("python_stage: '" + op->name() +
+                                             "' is a native transform; only Python functions "
+                                             "run in a Python stage"));
+      }
+      map.functions.push_back(std::move(function));
+    }
+    steps.maps.push_back(std::move(map));
+  }
+  return steps;
+}
+
 // engine.<name>(child, args...): an op made from `args` above `child`.
 template <class Op, class... Args, class... Names>
 void DefOpWithChild(py::module_& engine, const char* name, Names... arg_names) {
@@ -206,10 +238,8 @@ void RegisterEngine(py::module_& m) {
       "table_source",
       [](std::vector<std::string> names, const py::list& arrays,
          std::shared_ptr<engine::Sampler> sampler, int num_workers) -> OpPtr {
-        std::vector<TensorPtr> columns;
-        for (py::handle array : arrays) columns.push_back(TensorFromNumpy(py::reinterpret_borrow<py::object>(array)));
-        auto table = ValueOrThrow(engine::TensorTableSource::Make(std::move(names), std::move(columns)));
-        return std::make_shared<engine::SourceOp>("NumpySlices", table, std::move(sampler), num_workers);
+        return std::make_shared<engine::SourceOp>("NumpySlices", TableOf(std::move(names), arrays),
+                                                  std::move(sampler), num_workers);
       },
       py::arg("column_names"), py::arg("arrays"), py::arg("sampler"), py::arg("num_workers"));
   engine.def(
@@ -236,31 +266,28 @@ void RegisterEngine(py::module_& m) {
       [](py::object source, std::vector<std::string> source_columns,
          std::shared_ptr<engine::Sampler> sampler, const py::list& maps, int64_t batch_size,
          bool drop_remainder, std::vector<std::string> column_names, int num_workers) -> OpPtr {
-        if (batch_size < 1) ThrowIfError(Status::InvalidArgument("python_stage: batch_size must be at least 1"));
-        std::vector<PythonStage::Map> chain;
-        for (py::handle entry : maps) {
-          auto [operations, input_indices, layout] =
-              entry.cast<std::tuple<py::list, std::vector<int>, std::vector<std::pair<bool, int>>>>();
-          PythonStage::Map map{{}, std::move(input_indices), ToLayout(layout)};
-          for (const auto& op : ToTensorOps(operations)) {
-            auto function = std::dynamic_pointer_cast<PythonTensorOp>(op);
-            if (!function) {
-              ThrowIfError(Status::InvalidArgument(
-                  "python_stage: '" + op->name() + "' is a native transform; only Python "
-                  "functions run in a Python stage"));
-            }
-            map.functions.push_back(std::move(function));
-          }
-          chain.push_back(std::move(map));
-        }
-        auto stage = std::make_shared<PythonStage>(std::move(source), std::move(source_columns),
-                                                   std::move(chain), batch_size, drop_remainder,
-                                                   std::move(column_names));
+        auto stage = std::make_shared<PythonStage>(
+            std::move(source), std::move(source_columns),
+            StageSteps(maps, batch_size, drop_remainder, std::move(column_names)));
         return std::make_shared<engine::SourceOp>("Generator+Map+Batch", stage, std::move(sampler),
                                                   num_workers);
       },
       py::arg("source"), py::arg("source_columns"), py::arg("sampler"), py::arg("maps"),
       py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
+      py::arg("num_workers"));
+  engine.def(
+      "table_stage",
+      [](std::vector<std::string> names, const py::list& arrays,
+         std::shared_ptr<engine::Sampler> sampler, const py::list& maps, int64_t batch_size,
+         bool drop_remainder, std::vector<std::string> column_names, int num_workers) -> OpPtr {
+        auto stage = std::make_shared<PythonStage>(
+            TableOf(std::move(names), arrays),
+            StageSteps(maps, batch_size, drop_remainder, std::move(column_names)));
+        return std::make_shared<engine::SourceOp>("NumpySlices+Map+Batch", stage,
+                                                  std::move(sampler), num_workers);
+      },
+      py::arg("column_names"), py::arg("arrays"), py::arg("sampler"), py::arg("maps"),
+      py::arg("batch_size"), py::arg("drop_remainder"), py::arg("batch_column_names"),
       py::arg("num_workers"));
   engine.def(
       "python_stream_source",

@@ -59,6 +59,10 @@ def python_stage(source: object, source_columns: Sequence[str], sampler: Sampler
                  maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]]]],
                  batch_size: int, drop_remainder: bool, column_names: Sequence[str],
                  num_workers: int) -> Op: ...
+def table_stage(column_names: Sequence[str], arrays: Sequence[np.ndarray], sampler: Sampler,
+                maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]]]],
+                batch_size: int, drop_remainder: bool, batch_column_names: Sequence[str],
+                num_workers: int) -> Op: ...
 
 # operations: native TensorOps or Python callables. layout: per output column,
 # (from the result, index) pairs.

@@ -1,11 +1,13 @@
 """GeneratorDataset -> map(Python functions) ... -> batch as one step of the engine.
 
-Where a random-access GeneratorDataset, the maps of Python functions on threads above it and
-a plain batch meet, the engine runs them as one stage (bindings/python_stage.h): the values
-stay Python objects from ``__getitem__`` to the last function, a block of indices takes the
+Where a random-access GeneratorDataset (or a NumpySlicesDataset), the maps of Python
+functions on threads above it and a plain batch meet, the engine runs them as one stage
+(bindings/python_stage.h): the values stay Python objects from ``__getitem__`` (or the
+table's row) to the last function, a block of indices takes the
 GIL once, and each batch column is one copy from the arrays. The rows, their order, what
 the functions are given and every error are those of the unfused pipeline; only the
-profile shows one op ("Generator+Map+Batch") where there were three.
+profile shows one op ("Generator+Map+Batch", "NumpySlices+Map+Batch") where there were
+three.
 """
 
 from __future__ import annotations
@@ -36,9 +38,11 @@ def _reads_in_threads(source: Any) -> bool:
 def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op"]:
     """The stage for `batch` (a BatchDataset) and what is below it, or None when they do not
     fuse: a batch with per_batch_map or padding, anything but Python maps between it and
-    the source, or a source that is not a random-access GeneratorDataset on threads."""
+    the source, or a source that is neither a random-access GeneratorDataset on threads nor
+    a NumpySlicesDataset under at least one map (without maps its rows never meet Python)."""
     from headrace.dataset.generator import GeneratorDataset
     from headrace.dataset.map import MapDataset
+    from headrace.dataset.numpy_slices import NumpySlicesDataset
 
     if not FUSE_PYTHON_STAGES or batch.per_batch_map is not None or batch._pads:
         return None
@@ -49,7 +53,9 @@ def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op
             return None
         maps.append(node)
         node = node.children[0]
-    if type(node) is not GeneratorDataset or not _reads_in_threads(node):
+    is_generator = type(node) is GeneratorDataset and _reads_in_threads(node)
+    is_table = type(node) is NumpySlicesDataset and bool(maps)
+    if not (is_generator or is_table):
         return None
     maps.reverse()  # from the source up
     # The seeds go as they go unfused: the source's sampler first, then each map's.
@@ -59,6 +65,7 @@ def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op
     workers = max([node.num_parallel_workers] +
                   [m.num_parallel_workers or config.get_num_parallel_workers() for m in maps])
     chain = [(list(m.operations), list(m._input_indices), list(m._layout)) for m in maps]
-    return _engine.python_stage(node.source, node.get_col_names(), sampler, chain,
-                                batch.batch_size, batch.drop_remainder, batch.get_col_names(),
-                                workers)
+    batch_args = (chain, batch.batch_size, batch.drop_remainder, batch.get_col_names(), workers)
+    if is_generator:
+        return _engine.python_stage(node.source, node.get_col_names(), sampler, *batch_args)
+    return _engine.table_stage(node.get_col_names(), node._arrays, sampler, *batch_args)

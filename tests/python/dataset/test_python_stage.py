@@ -274,3 +274,36 @@ def test_repeat_above_the_stage_gives_every_epoch(no_leaked_threads):
     batches = list(data.repeat(3).create_tuple_iterator(num_epochs=1))
     assert [len(b[0]) for b in batches] == [8, 8, 4] * 3
     assert np.concatenate([b[1] for b in batches]).tolist() == list(range(20)) * 3
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_numpy_slices_under_python_maps_fuse_with_the_same_rows(no_leaked_threads, shuffle):
+    rows = Rows(45)
+
+    def make():
+        data = ds.NumpySlicesDataset({"x": rows.x, "y": rows.y, "w": rows.w}, shuffle=shuffle)
+        data = data.map(add_one, input_columns="x", num_parallel_workers=2)
+        data = data.map(split, input_columns="x", output_columns=["head", "total"])
+        return data.batch(8)
+
+    ds.config.set_seed(11)
+    fused, plain, names = both_ways(make)
+    assert any(name.startswith("NumpySlices+Map+Batch") for name in names), names
+    assert_same(fused, plain)
+    assert sum(len(row[0]) for row in fused[0]) == 45
+    # Without a Python map the rows never meet Python: the native ops stay.
+    alone = ds.NumpySlicesDataset({"x": rows.x}, shuffle=False).batch(8)
+    assert not any("+Map+Batch" in op["name"] for op in alone.profile().ops)
+
+
+def test_a_fused_map_cannot_change_the_numpy_slices_array(no_leaked_threads):
+    source = np.zeros((8, 3), dtype=np.int32)
+
+    def add_in_place(x):
+        x += 1
+        return x
+
+    data = ds.NumpySlicesDataset({"x": source}, shuffle=False).map(add_in_place).batch(4)
+    with pytest.raises(ValueError, match="read-only"):
+        list(data.create_tuple_iterator(num_epochs=1))
+    assert not source.any(), "the user's array was changed"
