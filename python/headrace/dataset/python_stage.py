@@ -16,7 +16,7 @@ from typing import Any, List, Optional
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
-from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.dataset import BuildContext
 
 # Tests turn it off to compare the fused stage with the ops it replaces.
 FUSE_PYTHON_STAGES = True
@@ -47,7 +47,7 @@ def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op
     if not FUSE_PYTHON_STAGES or batch.per_batch_map is not None or batch._pads:
         return None
     maps: List[Any] = []
-    node: Dataset = batch.children[0]
+    node: Any = batch.children[0]
     while isinstance(node, MapDataset):
         if not _runs_in_threads(node):
             return None
