@@ -4,7 +4,9 @@ returns a tuple of NumPy arrays, map(x * 2) on 2 threads, batch(64, drop_remaind
 in order, and with GeneratorDataset's defaults (which shuffle).
 
 Anchors in the same run: the plain Python loop and PyTorch's DataLoader (num_workers 0 and 2)
-over the same class, as in bench_light_pipeline.py, whose workload this is but for the source.
+over the same class, as in bench_light_pipeline.py, whose workload this is but for the source;
+for the shuffled pipeline they visit the rows in a random order too (the loop a permutation,
+the DataLoader shuffle=True).
 """
 
 from __future__ import annotations
@@ -48,4 +50,5 @@ def run_with_defaults(x, y) -> int:
 
 def run(quick: bool = False) -> List[Figure]:
     return (measure(NAME, "GeneratorDataset rows/s", run_in_order, quick)
-            + measure(NAME, "GeneratorDataset, default shuffle, rows/s", run_with_defaults, quick))
+            + measure(NAME, "GeneratorDataset, default shuffle, rows/s", run_with_defaults, quick,
+                      shuffled=True))

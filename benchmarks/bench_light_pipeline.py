@@ -39,9 +39,10 @@ def run_headrace(x, y) -> int:
     return batches
 
 
-def run_plain_loop(x, y) -> int:
+def run_plain_loop(x, y, order=None) -> int:
+    """`order`: the row indices to visit (a shuffled epoch), or None for 0, 1, 2, ..."""
     batches, xs, ys = 0, [], []
-    for i in range(len(x)):
+    for i in (range(len(x)) if order is None else order):
         xs.append(double(x[i]))
         ys.append(y[i])
         if len(xs) == BATCH:
@@ -51,7 +52,7 @@ def run_plain_loop(x, y) -> int:
     return batches
 
 
-def torch_runner(num_workers: int) -> Callable:
+def torch_runner(num_workers: int, shuffle: bool = False) -> Callable:
     import torch.utils.data
 
     class Rows(torch.utils.data.Dataset):
@@ -66,25 +67,29 @@ def torch_runner(num_workers: int) -> Callable:
 
     def run(x, y) -> int:
         loader = torch.utils.data.DataLoader(Rows(x, y), batch_size=BATCH, drop_last=True,
-                                             num_workers=num_workers)
+                                             num_workers=num_workers, shuffle=shuffle)
         return sum(1 for _ in loader)
 
     return run
 
 
-def measure(name: str, what: str, run_ours: Callable, quick: bool) -> List[Figure]:
+def measure(name: str, what: str, run_ours: Callable, quick: bool,
+            shuffled: bool = False) -> List[Figure]:
     """`run_ours` (rows x, y -> batches) beside the plain loop and the DataLoader over the
-    same rows, timed in alternating rounds; figures named `name`, described as `what`."""
+    same rows, timed in alternating rounds; figures named `name`, described as `what`.
+    `shuffled`: ours reads the rows in a random order, so the anchors do too (the loop over
+    a random permutation, the DataLoader with shuffle=True)."""
     rows = ROWS // 10 if quick else ROWS
     rounds = 1 if quick else 5
     x, y = make_data(rows)
     expected = rows // BATCH
 
-    runners = {"ours": run_ours, "plain loop": run_plain_loop}
+    order = np.random.default_rng(1).permutation(rows).tolist() if shuffled else None
+    runners = {"ours": run_ours, "plain loop": lambda x, y: run_plain_loop(x, y, order)}
     try:
         import torch  # noqa: F401
         for workers in (0, 2):
-            runners[f"DataLoader w={workers}"] = torch_runner(workers)
+            runners[f"DataLoader w={workers}"] = torch_runner(workers, shuffled)
     except ImportError:
         print(f"{name}: torch is not installed; DataLoader anchors skipped")
     for runner, fn in runners.items():

@@ -369,10 +369,19 @@ std::optional<DataType> BorrowableType(const py::array& array) {
 }
 
 py::array ReadOnlyView(const py::array& array) {
-  PyObject* view = py::detail::npy_api::get().PyArray_View_(array.ptr(), nullptr, nullptr);
+  // Straight to NumPy's C API, as TensorToNumpy: this runs for every row a map is given.
+  auto& api = py::detail::npy_api::get();
+  const auto* fields = py::detail::array_proxy(array.ptr());
+  Py_INCREF(fields->descr);  // NewFromDescr steals it
+  PyObject* view = api.PyArray_NewFromDescr_(api.PyArray_Type_, fields->descr, fields->nd,
+                                             fields->dimensions, fields->strides, fields->data,
+                                             /*flags: read-only*/ 0, nullptr);
   if (view == nullptr) throw py::error_already_set();
-  // What NumPy's PyArray_CLEARFLAGS does; a view may always give up writing.
-  py::detail::array_proxy(view)->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  // The view keeps the array, and so its memory, alive; SetBaseObject steals the reference.
+  if (api.PyArray_SetBaseObject_(view, array.inc_ref().ptr()) < 0) {
+    Py_DECREF(view);
+    throw py::error_already_set();
+  }
   return py::reinterpret_steal<py::array>(view);
 }
 

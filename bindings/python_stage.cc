@@ -109,11 +109,20 @@ Status ResultValues(py::handle result, const PythonTensorOp& function, Row* valu
   return Status::OK();
 }
 
+// What applying a map needs besides the row, kept from row to row so that a row costs no
+// allocation. Holds Python objects: destroyed with the GIL held.
+struct MapScratch {
+  Row values;
+  Row out;
+  std::vector<py::object> arguments;
+  std::vector<PyObject*> pointers;
+};
+
 // One map applied to `row`, as MapOp applies it: the chain on the input columns, then the
 // output row laid out from the results and the columns passed through.
-Status ApplyMap(const PythonStage::Map& map, Row* row) {
-  Row values;
-  values.reserve(map.input_indices.size());
+Status ApplyMap(const PythonStage::Map& map, Row* row, MapScratch* scratch) {
+  Row& values = scratch->values;
+  values.clear();
   for (int index : map.input_indices) {
     if (index >= static_cast<int>(row->size())) {
       return Status::Internal("Map: row has " + std::to_string(row->size()) +
@@ -121,8 +130,8 @@ Status ApplyMap(const PythonStage::Map& map, Row* row) {
     }
     values.push_back((*row)[index]);
   }
-  std::vector<py::object> arguments;
-  std::vector<PyObject*> pointers;
+  std::vector<py::object>& arguments = scratch->arguments;
+  std::vector<PyObject*>& pointers = scratch->pointers;
   for (const auto& function : map.functions) {
     arguments.clear();
     pointers.clear();
@@ -136,6 +145,7 @@ Status ApplyMap(const PythonStage::Map& map, Row* row) {
     }
     py::object result;
     RETURN_IF_ERROR(function->Call(pointers.data(), pointers.size(), &result));
+    arguments.clear();  // the function's arguments go before its results are looked at
     RETURN_IF_ERROR(ResultValues(result, *function, &values));
   }
   size_t num_results = 0;
@@ -145,8 +155,8 @@ Status ApplyMap(const PythonStage::Map& map, Row* row) {
                                    " columns, but " + std::to_string(num_results) +
                                    " output columns were expected (see output_columns)");
   }
-  Row out;
-  out.reserve(map.layout.size());
+  Row& out = scratch->out;
+  out.clear();
   for (const auto& column : map.layout) {
     out.push_back(column.from_result ? values[column.index] : (*row)[column.index]);
   }
@@ -259,7 +269,9 @@ Status PythonStage::GetBlock(const int64_t* indices, size_t count, engine::RowBl
   engine::RowBlock native_rows;
   if (native_source_) RETURN_IF_ERROR(native_source_->GetBlock(indices, count, &native_rows));
   EngineGil gil;
-  std::vector<Row> rows;  // declared after the GIL: its objects go while it is held
+  // Declared after the GIL: their objects go while it is held.
+  std::vector<Row> rows;
+  MapScratch scratch;
   const auto batch_size = static_cast<size_t>(steps_.batch_size);
   for (size_t start = 0; start < count; start += batch_size) {
     const size_t end = std::min(count, start + batch_size);
@@ -272,7 +284,7 @@ Status PythonStage::GetBlock(const int64_t* indices, size_t count, engine::RowBl
       } else {
         RETURN_IF_ERROR(ReadItem(python_source_.ptr(), indices[r], source_columns_.size(), &row));
       }
-      for (const Map& map : steps_.maps) RETURN_IF_ERROR(ApplyMap(map, &row));
+      for (const Map& map : steps_.maps) RETURN_IF_ERROR(ApplyMap(map, &row, &scratch));
     }
     ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, steps_.column_names));
     block->push_back(std::move(batch));
