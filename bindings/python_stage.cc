@@ -57,12 +57,13 @@ TensorPtr TensorOf(const Value& value) {
   return value.kind == Value::Kind::kTensor ? value.tensor : TensorFromNumpy(value.object);
 }
 
-// What a function is given for `value`: what the unfused map gives, an array that cannot
-// write its memory.
+// What a function is given for `value`: what the unfused map gives, a plain ndarray that
+// cannot write its memory (a read-only plain ndarray is one already).
 py::object ArgumentOf(const Value& value) {
   if (value.kind != Value::Kind::kArray) return TensorToNumpy(TensorOf(value));
   auto array = py::reinterpret_borrow<py::array>(value.object);
-  return array.writeable() ? py::object(ReadOnlyView(array)) : value.object;
+  const bool plain = Py_TYPE(array.ptr()) == py::detail::npy_api::get().PyArray_Type_;
+  return plain && !array.writeable() ? value.object : py::object(ReadOnlyView(array));
 }
 
 // source[index] as a row of `width` columns.
