@@ -110,118 +110,164 @@ Status ResultValues(py::handle result, const PythonTensorOp& function, Row* valu
   return Status::OK();
 }
 
-// What applying a map needs besides the row, kept from row to row so that a row costs no
-// allocation. Holds Python objects: destroyed with the GIL held.
+// What applying a map needs besides the rows.
 struct MapScratch {
-  Row values;
+  std::vector<Row> values;  // per row: the chain's values so far
   Row out;
   std::vector<py::object> arguments;
   std::vector<PyObject*> pointers;
 };
 
-// One map applied to `row`, as MapOp applies it: the chain on the input columns, then the
-// output row laid out from the results and the columns passed through.
-Status ApplyMap(const PythonStage::Map& map, Row* row, MapScratch* scratch) {
-  Row& values = scratch->values;
-  values.clear();
-  for (int index : map.input_indices) {
-    if (index >= static_cast<int>(row->size())) {
-      return Status::Internal("Map: row has " + std::to_string(row->size()) +
-                              " columns, input column " + std::to_string(index) + " wanted");
+// A worker thread's vectors, kept from block to block so that a row costs no allocation.
+// Emptied of Python objects (not of capacity) before each block's GIL is let go: the
+// thread's exit, which frees them, runs without the GIL.
+struct BlockScratch {
+  std::vector<Row> rows;
+  MapScratch map;
+
+  void Clear() {
+    for (Row& row : rows) row.clear();
+    for (Row& values : map.values) values.clear();
+    map.out.clear();
+    map.arguments.clear();
+  }
+};
+
+// One map applied to `rows`, as MapOp applies it to a block: each function over every row
+// in turn, on the input columns; then each output row laid out from the results and the
+// columns passed through. `check` runs between rows (cancellation).
+template <class Check>
+Status ApplyMap(const PythonStage::Map& map, std::vector<Row>* rows, MapScratch* scratch,
+                const Check& check) {
+  std::vector<Row>& values = scratch->values;
+  values.resize(rows->size());
+  for (size_t r = 0; r < rows->size(); ++r) {
+    const Row& row = (*rows)[r];
+    values[r].clear();
+    for (int index : map.input_indices) {
+      if (index >= static_cast<int>(row.size())) {
+        return Status::Internal("Map: row has " + std::to_string(row.size()) +
+                                " columns, input column " + std::to_string(index) + " wanted");
+      }
+      values[r].push_back(row[index]);
     }
-    values.push_back((*row)[index]);
   }
   std::vector<py::object>& arguments = scratch->arguments;
   std::vector<PyObject*>& pointers = scratch->pointers;
   for (const auto& function : map.functions) {
-    arguments.clear();
-    pointers.clear();
-    try {
-      for (const Value& value : values) {
-        arguments.push_back(ArgumentOf(value));
-        pointers.push_back(arguments.back().ptr());
+    for (Row& row_values : values) {
+      RETURN_IF_ERROR(check());
+      arguments.clear();
+      pointers.clear();
+      try {
+        for (const Value& value : row_values) {
+          arguments.push_back(ArgumentOf(value));
+          pointers.push_back(arguments.back().ptr());
+        }
+      } catch (py::error_already_set& error) {
+        return StatusFromPythonError(error, function->description());
       }
-    } catch (py::error_already_set& error) {
-      return StatusFromPythonError(error, function->description());
+      py::object result;
+      RETURN_IF_ERROR(function->Call(pointers.data(), pointers.size(), &result));
+      arguments.clear();  // the function's arguments go before its results are looked at
+      RETURN_IF_ERROR(ResultValues(result, *function, &row_values));
     }
-    py::object result;
-    RETURN_IF_ERROR(function->Call(pointers.data(), pointers.size(), &result));
-    arguments.clear();  // the function's arguments go before its results are looked at
-    RETURN_IF_ERROR(ResultValues(result, *function, &values));
   }
   size_t num_results = 0;
   for (const auto& out : map.layout) num_results += out.from_result ? 1 : 0;
-  if (values.size() != num_results) {
-    return Status::InvalidArgument("Map: the operations returned " + std::to_string(values.size()) +
-                                   " columns, but " + std::to_string(num_results) +
-                                   " output columns were expected (see output_columns)");
-  }
   Row& out = scratch->out;
-  out.clear();
-  for (const auto& column : map.layout) {
-    out.push_back(column.from_result ? values[column.index] : (*row)[column.index]);
+  for (size_t r = 0; r < rows->size(); ++r) {
+    if (values[r].size() != num_results) {
+      return Status::InvalidArgument("Map: the operations returned " +
+                                     std::to_string(values[r].size()) + " columns, but " +
+                                     std::to_string(num_results) +
+                                     " output columns were expected (see output_columns)");
+    }
+    Row& row = (*rows)[r];
+    out.clear();
+    for (const auto& column : map.layout) {
+      out.push_back(column.from_result ? values[r][column.index] : row[column.index]);
+    }
+    row.swap(out);
   }
-  row->swap(out);
   return Status::OK();
 }
 
-// Column `column` of `rows` stacked into one tensor, one copy per row; null when the
-// values are not all of one fixed-width type and shape (the caller then stacks as the
-// batch op does, for its errors and for strings).
-TensorPtr StackFixedWidth(const std::vector<Row>& rows, size_t column) {
-  auto describe = [&](const Value& value, DataType* type, Shape* shape, const uint8_t** data) {
-    if (value.kind == Value::Kind::kArray) {
-      auto array = py::reinterpret_borrow<py::array>(value.object);
-      *type = value.type;
-      *shape = Shape(array.shape(), array.shape() + array.ndim());
-      *data = static_cast<const uint8_t*>(array.data());
-      return true;
-    }
-    if (value.kind == Value::Kind::kScalar) {
-      *type = value.scalar.type;
-      *shape = Shape();
-      *data = value.scalar.bytes;
-      return true;
-    }
-    if (!IsFixedWidth(value.tensor->dtype())) return false;
-    *type = value.tensor->dtype();
-    *shape = value.tensor->shape();
-    *data = value.tensor->data();
+// Batches of more bytes than this are copied without the GIL: other Python threads (the
+// training loop) should not wait on a large memcpy, and small ones are not worth giving
+// the GIL away and taking it back.
+constexpr size_t kCopyWithoutGilBytes = 1 << 20;
+
+// The type, shape and bytes of a fixed-width value; false for strings.
+bool DescribeFixedWidth(const Value& value, DataType* type, Shape* shape, const uint8_t** data) {
+  if (value.kind == Value::Kind::kArray) {
+    auto array = py::reinterpret_borrow<py::array>(value.object);
+    *type = value.type;
+    *shape = Shape(array.shape(), array.shape() + array.ndim());
+    *data = static_cast<const uint8_t*>(array.data());
     return true;
-  };
-  DataType first_type;
-  Shape first_shape;
+  }
+  if (value.kind == Value::Kind::kScalar) {
+    *type = value.scalar.type;
+    *shape = Shape();
+    *data = value.scalar.bytes;
+    return true;
+  }
+  if (!IsFixedWidth(value.tensor->dtype())) return false;
+  *type = value.tensor->dtype();
+  *shape = value.tensor->shape();
+  *data = value.tensor->data();
+  return true;
+}
+
+// Column `column` of `rows[0..count)` stacked into one tensor, one copy per row; null when
+// the values are not all of one fixed-width type and shape (the caller then stacks as the
+// batch op does, for its errors and for strings). The GIL is held; `rows` keep the memory
+// alive while it is copied.
+TensorPtr StackFixedWidth(const Row* rows, size_t count, size_t column) {
+  DataType first_type, type;
+  Shape first_shape, shape;
   const uint8_t* data = nullptr;
-  if (!describe(rows.front()[column], &first_type, &first_shape, &data)) return nullptr;
-  Shape batch_shape = first_shape;
-  batch_shape.push_front(static_cast<int64_t>(rows.size()));
-  Result<TensorPtr> made = Tensor::Create(first_type, std::move(batch_shape));
-  if (!made.ok()) return nullptr;
-  TensorPtr batch = std::move(made).value();
-  const auto bytes = static_cast<size_t>(batch->nbytes()) / rows.size();
-  uint8_t* out = batch->mutable_data();
-  DataType type;
-  Shape shape;
-  for (const Row& row : rows) {
-    if (!describe(row[column], &type, &shape, &data) || type != first_type || shape != first_shape) {
+  if (!DescribeFixedWidth(rows[0][column], &first_type, &first_shape, &data)) return nullptr;
+  std::vector<const uint8_t*> sources(count);
+  for (size_t r = 0; r < count; ++r) {
+    if (!DescribeFixedWidth(rows[r][column], &type, &shape, &sources[r]) ||
+        type != first_type || shape != first_shape) {
       return nullptr;
     }
-    std::memcpy(out, data, bytes);
-    out += bytes;
+  }
+  Shape batch_shape = first_shape;
+  batch_shape.push_front(static_cast<int64_t>(count));
+  Result<TensorPtr> made = Tensor::Create(first_type, std::move(batch_shape));
+  if (!made.ok()) return nullptr;  // the batch op's own stacking reports it
+  TensorPtr batch = std::move(made).value();
+  const auto bytes = static_cast<size_t>(batch->nbytes()) / count;
+  auto copy = [&] {
+    uint8_t* out = batch->mutable_data();
+    for (const uint8_t* source : sources) {
+      std::memcpy(out, source, bytes);
+      out += bytes;
+    }
+  };
+  if (bytes * count >= kCopyWithoutGilBytes) {
+    py::gil_scoped_release without_gil;
+    copy();
+  } else {
+    copy();
   }
   return batch;
 }
 
-// `rows` as tensors stacked by the batch op's own code: strings, and the errors for rows
-// that do not stack.
-Result<TensorRow> StackAsTensors(const std::vector<Row>& rows,
+// `rows[0..count)` as tensors stacked by the batch op's own code: strings, and the errors
+// for rows that do not stack.
+Result<TensorRow> StackAsTensors(const Row* rows, size_t count,
                                  const std::vector<std::string>& column_names) {
   std::vector<TensorRow> tensors;
-  tensors.reserve(rows.size());
+  tensors.reserve(count);
   try {
-    for (const Row& row : rows) {
+    for (size_t r = 0; r < count; ++r) {
       TensorColumns columns;
-      for (const Value& value : row) columns.push_back(TensorOf(value));
+      for (const Value& value : rows[r]) columns.push_back(TensorOf(value));
       tensors.emplace_back(0, std::move(columns));
     }
   } catch (py::error_already_set& error) {
@@ -230,16 +276,17 @@ Result<TensorRow> StackAsTensors(const std::vector<Row>& rows,
   return engine::BatchOp::Stack(tensors, column_names, {});
 }
 
-Result<TensorRow> Stack(const std::vector<Row>& rows, const std::vector<std::string>& column_names) {
-  const size_t width = rows.front().size();
+// The batch of `rows[0..count)`.
+Result<TensorRow> Stack(const Row* rows, size_t count, const std::vector<std::string>& column_names) {
+  const size_t width = rows[0].size();
+  for (size_t r = 0; r < count; ++r) {
+    if (rows[r].size() != width) return StackAsTensors(rows, count, column_names);
+  }
   TensorColumns columns;
   columns.reserve(width);
-  for (const Row& row : rows) {
-    if (row.size() != width) return StackAsTensors(rows, column_names);
-  }
   for (size_t c = 0; c < width; ++c) {
-    TensorPtr column = StackFixedWidth(rows, c);
-    if (!column) return StackAsTensors(rows, column_names);
+    TensorPtr column = StackFixedWidth(rows, count, c);
+    if (!column) return StackAsTensors(rows, count, column_names);
     columns.push_back(std::move(column));
   }
   return TensorRow(0, std::move(columns));
@@ -251,12 +298,45 @@ PythonStage::PythonStage(py::object source, std::vector<std::string> source_colu
     : source_columns_(std::move(source_columns)), steps_(std::move(steps)) {
   size_ = static_cast<int64_t>(py::len(source));
   python_source_ = AnyThreadRef(source.release().ptr());
+  MakeLimits();
 }
 
 PythonStage::PythonStage(std::shared_ptr<engine::RandomAccessSource> source, Steps steps)
     : native_source_(std::move(source)), steps_(std::move(steps)) {
   source_columns_ = native_source_->column_names();
   size_ = native_source_->size();
+  MakeLimits();
+}
+
+void PythonStage::MakeLimits() {
+  auto limit = [this](int workers) {
+    return workers < steps_.num_workers ? std::make_unique<GilSemaphore>(workers) : nullptr;
+  };
+  // A native source reads without the GIL, any number of threads at once.
+  if (!native_source_) source_limit_ = limit(steps_.source_workers);
+  for (const Map& map : steps_.maps) map_limits_.push_back(limit(map.workers));
+}
+
+void PythonStage::Cancel() {
+  cancelled_.store(true);
+  if (source_limit_) source_limit_->Cancel();
+  for (const auto& limit : map_limits_) {
+    if (limit) limit->Cancel();
+  }
+}
+
+void PythonStage::ClearCancel() {
+  cancelled_.store(false);
+  if (source_limit_) source_limit_->ClearCancel();
+  for (const auto& limit : map_limits_) {
+    if (limit) limit->ClearCancel();
+  }
+}
+
+Status PythonStage::CheckCancelled() const {
+  return cancelled_.load(std::memory_order_relaxed)
+             ? Status::Cancelled("the Python stage was cancelled")
+             : Status::OK();
 }
 
 Status PythonStage::Get(int64_t index, TensorRow* row) {
@@ -270,24 +350,35 @@ Status PythonStage::GetBlock(const int64_t* indices, size_t count, engine::RowBl
   engine::RowBlock native_rows;
   if (native_source_) RETURN_IF_ERROR(native_source_->GetBlock(indices, count, &native_rows));
   EngineGil gil;
-  // Declared after the GIL: their objects go while it is held.
-  std::vector<Row> rows;
-  MapScratch scratch;
+  thread_local BlockScratch scratch;
+  struct ClearAtEnd {
+    BlockScratch& scratch;
+    ~ClearAtEnd() { scratch.Clear(); }
+  } clear_at_end{scratch};  // declared after the GIL: runs while it is held
+  std::vector<Row>& rows = scratch.rows;
+  rows.resize(count);
+  auto check = [this] { return CheckCancelled(); };
+  {
+    GilSemaphore::Hold hold(source_limit_.get());
+    RETURN_IF_ERROR(hold.status());
+    for (size_t r = 0; r < count; ++r) {
+      RETURN_IF_ERROR(check());
+      if (native_source_) {
+        for (const TensorPtr& column : native_rows[r].columns()) rows[r].push_back(TensorValue(column));
+      } else {
+        RETURN_IF_ERROR(ReadItem(python_source_.ptr(), indices[r], source_columns_.size(), &rows[r]));
+      }
+    }
+  }
+  for (size_t m = 0; m < steps_.maps.size(); ++m) {
+    GilSemaphore::Hold hold(map_limits_[m].get());
+    RETURN_IF_ERROR(hold.status());
+    RETURN_IF_ERROR(ApplyMap(steps_.maps[m], &rows, &scratch.map, check));
+  }
   const auto batch_size = static_cast<size_t>(steps_.batch_size);
   for (size_t start = 0; start < count; start += batch_size) {
-    const size_t end = std::min(count, start + batch_size);
-    rows.resize(end - start);
-    for (size_t r = start; r < end; ++r) {
-      Row& row = rows[r - start];
-      if (native_source_) {
-        row.clear();
-        for (const TensorPtr& column : native_rows[r].columns()) row.push_back(TensorValue(column));
-      } else {
-        RETURN_IF_ERROR(ReadItem(python_source_.ptr(), indices[r], source_columns_.size(), &row));
-      }
-      for (const Map& map : steps_.maps) RETURN_IF_ERROR(ApplyMap(map, &row, &scratch));
-    }
-    ASSIGN_OR_RETURN(TensorRow batch, Stack(rows, steps_.column_names));
+    ASSIGN_OR_RETURN(TensorRow batch,
+                     Stack(rows.data() + start, std::min(batch_size, count - start), steps_.column_names));
     block->push_back(std::move(batch));
   }
   return Status::OK();

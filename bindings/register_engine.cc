@@ -86,16 +86,18 @@ std::shared_ptr<engine::TensorTableSource> TableOf(std::vector<std::string> name
   return ValueOrThrow(engine::TensorTableSource::Make(std::move(names), std::move(columns)));
 }
 
-// What follows a fused stage's source: `maps` as (Python callables, input indices, layout),
-// then the batch.
-PythonStage::Steps StageSteps(const py::list& maps, int64_t batch_size, bool drop_remainder,
-                              std::vector<std::string> column_names) {
+// What follows a fused stage's source: `maps` as (Python callables, input indices, layout,
+// workers), then the batch; `num_workers` the stage's.
+PythonStage::Steps StageSteps(int source_workers, const py::list& maps, int64_t batch_size,
+                              bool drop_remainder, std::vector<std::string> column_names,
+                              int num_workers) {
   if (batch_size < 1) ThrowIfError(Status::InvalidArgument("python_stage: batch_size must be at least 1"));
-  PythonStage::Steps steps{{}, batch_size, drop_remainder, std::move(column_names)};
+  PythonStage::Steps steps{source_workers, {}, batch_size, drop_remainder, std::move(column_names),
+                           num_workers};
   for (py::handle entry : maps) {
-    auto [operations, input_indices, layout] =
-        entry.cast<std::tuple<py::list, std::vector<int>, std::vector<std::pair<bool, int>>>>();
-    PythonStage::Map map{{}, std::move(input_indices), ToLayout(layout)};
+    auto [operations, input_indices, layout, workers] = entry.cast<
+        std::tuple<py::list, std::vector<int>, std::vector<std::pair<bool, int>>, int>>();
+    PythonStage::Map map{{}, std::move(input_indices), ToLayout(layout), workers};
     for (const auto& op : ToTensorOps(operations)) {
       auto function = std::dynamic_pointer_cast<PythonTensorOp>(op);
       if (!function) {
@@ -264,15 +266,18 @@ void RegisterEngine(py::module_& m) {
   engine.def(
       "python_stage",
       [](py::object source, std::vector<std::string> source_columns,
-         std::shared_ptr<engine::Sampler> sampler, const py::list& maps, int64_t batch_size,
-         bool drop_remainder, std::vector<std::string> column_names, int num_workers) -> OpPtr {
+         std::shared_ptr<engine::Sampler> sampler, int source_workers, const py::list& maps,
+         int64_t batch_size, bool drop_remainder, std::vector<std::string> column_names,
+         int num_workers) -> OpPtr {
         auto stage = std::make_shared<PythonStage>(
             std::move(source), std::move(source_columns),
-            StageSteps(maps, batch_size, drop_remainder, std::move(column_names)));
+            StageSteps(source_workers, maps, batch_size, drop_remainder, std::move(column_names),
+                       num_workers));
         return std::make_shared<engine::SourceOp>("Generator+Map+Batch", stage, std::move(sampler),
                                                   num_workers);
       },
-      py::arg("source"), py::arg("source_columns"), py::arg("sampler"), py::arg("maps"),
+      py::arg("source"), py::arg("source_columns"), py::arg("sampler"),
+      py::arg("source_workers"), py::arg("maps"),
       py::arg("batch_size"), py::arg("drop_remainder"), py::arg("column_names"),
       py::arg("num_workers"));
   engine.def(
@@ -282,7 +287,8 @@ void RegisterEngine(py::module_& m) {
          bool drop_remainder, std::vector<std::string> column_names, int num_workers) -> OpPtr {
         auto stage = std::make_shared<PythonStage>(
             TableOf(std::move(names), arrays),
-            StageSteps(maps, batch_size, drop_remainder, std::move(column_names)));
+            StageSteps(num_workers, maps, batch_size, drop_remainder, std::move(column_names),
+                       num_workers));
         return std::make_shared<engine::SourceOp>("NumpySlices+Map+Batch", stage,
                                                   std::move(sampler), num_workers);
       },

@@ -54,13 +54,14 @@ def python_random_access_source(source: object, column_names: Sequence[str], sam
                                 num_workers: int) -> Op: ...
 def python_stream_source(make_iterator: object, column_names: Sequence[str],
                          num_samples: int) -> Op: ...
-# maps: per map, (Python callables, input column indices, layout as in map_op).
+# maps: per map, (Python callables, input column indices, layout as in map_op, workers).
 def python_stage(source: object, source_columns: Sequence[str], sampler: Sampler,
-                 maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]]]],
+                 source_workers: int,
+                 maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]], int]],
                  batch_size: int, drop_remainder: bool, column_names: Sequence[str],
                  num_workers: int) -> Op: ...
 def table_stage(column_names: Sequence[str], arrays: Sequence[np.ndarray], sampler: Sampler,
-                maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]]]],
+                maps: Sequence[Tuple[Sequence[object], Sequence[int], Sequence[Tuple[bool, int]], int]],
                 batch_size: int, drop_remainder: bool, batch_column_names: Sequence[str],
                 num_workers: int) -> Op: ...
 

@@ -3,11 +3,12 @@
 Where a random-access GeneratorDataset (or a NumpySlicesDataset), the maps of Python
 functions on threads above it and a plain batch meet, the engine runs them as one stage
 (bindings/python_stage.h): the values stay Python objects from ``__getitem__`` (or the
-table's row) to the last function, a block of indices takes the
-GIL once, and each batch column is one copy from the arrays. The rows, their order, what
-the functions are given and every error are those of the unfused pipeline; only the
-profile shows one op ("Generator+Map+Batch", "NumpySlices+Map+Batch") where there were
-three.
+table's row) to the last function, a block of indices takes the GIL once, and each batch
+column is one copy from the arrays. The rows, their order, what the functions are given,
+each step's number of threads and the errors are those of the unfused pipeline; the profile
+shows one op ("Generator+Map+Batch", "NumpySlices+Map+Batch") where there were three. The
+rows of a short last batch that is dropped are not read at all, and a batch is made by one
+thread (python_stage.h says why that matters only for functions that release the GIL).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op
         return None
     maps: List[Any] = []
     node: Any = batch.children[0]
-    while isinstance(node, MapDataset):
+    while type(node) is MapDataset:
         if not _runs_in_threads(node):
             return None
         maps.append(node)
@@ -62,10 +63,13 @@ def build_fused_batch(batch: Any, context: BuildContext) -> Optional["_engine.Op
     sampler = context.make_sampler(node.sampler)
     for _ in maps:
         context.next_seed()
-    workers = max([node.num_parallel_workers] +
-                  [m.num_parallel_workers or config.get_num_parallel_workers() for m in maps])
-    chain = [(list(m.operations), list(m._input_indices), list(m._layout)) for m in maps]
+    # The stage has the most workers of any step; each step keeps to its own.
+    map_workers = [m.num_parallel_workers or config.get_num_parallel_workers() for m in maps]
+    workers = max([node.num_parallel_workers] + map_workers)
+    chain = [(list(m.operations), list(m._input_indices), list(m._layout), w)
+             for m, w in zip(maps, map_workers)]
     batch_args = (chain, batch.batch_size, batch.drop_remainder, batch.get_col_names(), workers)
     if is_generator:
-        return _engine.python_stage(node.source, node.get_col_names(), sampler, *batch_args)
+        return _engine.python_stage(node.source, node.get_col_names(), sampler,
+                                    node.num_parallel_workers, *batch_args)
     return _engine.table_stage(node.get_col_names(), node._arrays, sampler, *batch_args)

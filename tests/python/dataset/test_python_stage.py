@@ -307,3 +307,117 @@ def test_a_fused_map_cannot_change_the_numpy_slices_array(no_leaked_threads):
     with pytest.raises(ValueError, match="read-only"):
         list(data.create_tuple_iterator(num_epochs=1))
     assert not source.any(), "the user's array was changed"
+
+
+class Concurrency:
+    """Counts how many threads are inside a call at once (the calls sleep, releasing the GIL)."""
+
+    def __init__(self) -> None:
+        import threading
+        self.lock, self.inside, self.most, self.calls = threading.Lock(), 0, 0, 0
+
+    def __call__(self, seconds: float) -> None:
+        import time
+        with self.lock:
+            self.inside += 1
+            self.calls += 1
+            self.most = max(self.most, self.inside)
+        time.sleep(seconds)
+        with self.lock:
+            self.inside -= 1
+
+
+def test_each_step_keeps_to_its_own_number_of_workers(no_leaked_threads):
+    reads, maps = Concurrency(), Concurrency()
+
+    class Slow:
+        def __len__(self):
+            return 256  # two blocks of 128 rows
+
+        def __getitem__(self, i):
+            reads(0.0005)
+            return np.array([i])
+
+    def slow_map(x):
+        maps(0.002)
+        return x
+
+    # A source read by one worker is never read by two threads at once, though the map
+    # above it has four; then the other way round.
+    data = ds.GeneratorDataset(Slow(), column_names=["x"], shuffle=False, num_parallel_workers=1)
+    data = data.map(slow_map, num_parallel_workers=4).batch(2)
+    assert "Generator+Map+Batch" in data.profile().ops[1]["name"]
+    assert sum(len(b[0]) for b in data.create_tuple_iterator(num_epochs=1)) == 256
+    assert reads.most == 1 and maps.most > 1
+    reads2, maps2 = Concurrency(), Concurrency()
+    reads, maps = reads2, maps2
+    data = ds.GeneratorDataset(Slow(), column_names=["x"], shuffle=False, num_parallel_workers=3,
+                               python_multiprocessing=False)
+    data = data.map(slow_map, num_parallel_workers=1).batch(2)
+    assert sum(len(b[0]) for b in data.create_tuple_iterator(num_epochs=1)) == 256
+    assert maps2.most == 1 and reads2.most > 1
+
+
+def test_stopping_ends_a_block_between_rows(no_leaked_threads):
+    calls = Concurrency()
+
+    def slow(x):
+        calls(0.01)
+        return x
+
+    data = ds.GeneratorDataset(Rows(2000), column_names=COLUMNS, shuffle=False)
+    iterator = data.map(slow, num_parallel_workers=2).batch(100).create_tuple_iterator(num_epochs=1)
+    next(iterator)
+    iterator.stop()
+    # The first batch took its worker's 100 calls and the other worker's block as many;
+    # after stop() each worker ends within a row, not at the end of its next block of 100.
+    assert calls.calls < 300, calls.calls
+
+
+def test_the_rows_of_a_dropped_short_batch_are_not_read(no_leaked_threads):
+    class BadTail:
+        def __len__(self):
+            return 10
+
+        def __getitem__(self, i):
+            if i >= 8:
+                raise KeyError(f"row {i} is not there")
+            return np.array([i])
+
+    data = ds.GeneratorDataset(BadTail(), column_names=["x"], shuffle=False)
+    batches = list(data.map(add_one).batch(4, drop_remainder=True).create_tuple_iterator(num_epochs=1))
+    assert [b[0].ravel().tolist() for b in batches] == [[1, 2, 3, 4], [5, 6, 7, 8]]
+
+
+def test_numbers_of_every_kind_keep_their_types(no_leaked_threads):
+    class Numbers:
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return (i, 2**63 + i, np.bool_(i % 2), np.float16(i / 2), np.uint64(i), -i * 1.5)
+
+    names = ["int", "big", "np_bool", "half", "u64", "float"]
+
+    def make():
+        data = ds.GeneratorDataset(Numbers(), column_names=names, shuffle=False)
+        return data.map(lambda v: v, input_columns="half").batch(3)
+
+    fused, plain, _ = both_ways(make)
+    assert_same(fused, plain)
+    assert [c.dtype for c in fused[0][0]] == [np.int64, np.uint64, np.bool_, np.float16, np.uint64,
+                                              np.float64]
+    assert fused[0][1][1].tolist() == [2**63 + 3, 2**63 + 4, 2**63 + 5]
+
+
+def test_engine_threads_keep_their_python_thread_state_while_they_run(no_leaked_threads):
+    from headrace._core import engine
+
+    before = engine.python_thread_states()
+    data = ds.GeneratorDataset(Rows(3000), column_names=COLUMNS).map(add_one, num_parallel_workers=2)
+    iterator = data.batch(4).create_tuple_iterator(num_epochs=2)
+    for _ in range(200):
+        next(iterator)
+    assert engine.python_thread_states() > before
+    iterator.stop()
+    assert engine.python_thread_states() == before

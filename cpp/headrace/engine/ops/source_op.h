@@ -21,6 +21,8 @@ class SourceOp : public DatasetOp {
  protected:
   Status PreparePass() override;
   Status RunWorker(int worker_id) override;
+  void OnCancel() override { source_->Cancel(); }
+  void OnClearCancel() override { source_->ClearCancel(); }
   std::string Describe() const override;
 
  private:

@@ -39,6 +39,12 @@ class RandomAccessSource {
   virtual int64_t GroupRows() const { return 1; }
   virtual bool DropsShortGroup() const { return false; }
 
+  // For a source whose GetBlock may take long (it runs user code): Cancel() makes reads in
+  // progress return Cancelled soon, and later ones until ClearCancel(). Any thread; must
+  // not block.
+  virtual void Cancel() {}
+  virtual void ClearCancel() {}
+
   // Rows `indices[0..count)` appended to `block`, each with its index as row id (with
   // GroupRows() > 1: one row per run of indices, ids set by the caller). The default calls
   // Get() for each; a Python source overrides it to take the GIL once.

@@ -49,12 +49,14 @@ struct ReadRun {
   int64_t id, first, length;
 };
 
-std::vector<ReadRun> ReadRuns(int64_t size, int64_t group, bool drop, int workers) {
+std::vector<ReadRun> ReadRuns(int64_t size, int64_t group, bool drop, int workers,
+                              int64_t epochs = 1) {
   auto source = std::make_shared<RunsSource>(size, group, drop);
   auto op = std::make_shared<SourceOp>("Runs", source, std::make_shared<SequentialSampler>(0, 0),
                                        workers);
   PipelineSettings settings;
   settings.block_rows = 16;  // blocks of one run of 7, or of two runs of 8
+  settings.num_epochs = epochs;
   ExecutionTree tree(op, settings);
   EXPECT_TRUE(tree.Launch().ok());
   std::vector<ReadRun> runs;
@@ -89,6 +91,15 @@ TEST(SourceOpTest, AShortLastRunIsDroppedWhenTheSourceSaysSo) {
   for (const ReadRun& run : runs) EXPECT_EQ(run.length, 7);
   EXPECT_EQ(runs.back().first, 13 * 7);
   EXPECT_TRUE(ReadRuns(5, 7, /*drop=*/true, 2).empty());
+}
+
+TEST(SourceOpTest, RunsAreNumberedAfreshInEveryPass) {
+  const std::vector<ReadRun> runs = ReadRuns(30, 8, /*drop=*/false, 2, /*epochs=*/2);
+  ASSERT_EQ(runs.size(), 8u);
+  for (size_t r = 0; r < runs.size(); ++r) {
+    EXPECT_EQ(runs[r].id, static_cast<int64_t>(r % 4));
+    EXPECT_EQ(runs[r].first, static_cast<int64_t>(r % 4) * 8);
+  }
 }
 
 }  // namespace
