@@ -84,7 +84,10 @@ ChannelObjectBlobs ChannelTable::TakeFront(Shard* shard, bool peek) {
 void ChannelTable::Park(uint64_t ticket, Wait wait) {
   if (wait.deadline.has_value()) {
     deadlines_.emplace(*wait.deadline, ticket);
-    timer_cv_.notify_one();
+    // Only a deadline before the timer's next wake needs it sooner: a receiver's Gets each
+    // park with a deadline, and waking the timer for every one cost two thread switches
+    // per object.
+    if (*wait.deadline < timer_wakes_at_) timer_cv_.notify_one();
   }
   waits_.emplace(ticket, std::move(wait));
 }
@@ -468,11 +471,15 @@ void ChannelTable::TimerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!shut_down_) {
     if (deadlines_.empty()) {
+      timer_wakes_at_ = Clock::time_point::max();
       timer_cv_.wait(lock);
       continue;
     }
+    // The earliest deadline may belong to a wait that ends before it; the timer then wakes
+    // for nothing once, which is cheaper than being woken at each Park.
     const auto [deadline, ticket] = *deadlines_.begin();
     if (Clock::now() < deadline) {
+      timer_wakes_at_ = deadline;
       timer_cv_.wait_until(lock, deadline);
       continue;
     }
