@@ -160,6 +160,9 @@ bool ChannelTable::ServeGetters(Channel* channel, int32_t shard_index, Completio
 void ChannelTable::Serve(Channel* channel, Completions* out) {
   if (channel->state == State::kFailed) return;
   const int32_t num_shards = channel->description.num_shards;
+  // The answers to the Puts go after those to the Gets: an object's receiver waits for
+  // its answer, while the sender's is not on the object's way.
+  Completions puts_answered;
   bool changed = true;
   while (changed) {
     changed = false;
@@ -186,7 +189,7 @@ void ChannelTable::Serve(Channel* channel, Completions* out) {
         wait.object.clear();
         const uint64_t ticket = *it;
         it = channel->putters.erase(it);
-        EndWait(ticket, Status::OK(), out);
+        EndWait(ticket, Status::OK(), &puts_answered);
         changed = true;
         continue;
       }
@@ -198,6 +201,7 @@ void ChannelTable::Serve(Channel* channel, Completions* out) {
       ++it;
     }
   }
+  for (auto& answer : puts_answered) out->push_back(std::move(answer));
 }
 
 void ChannelTable::EndChannel(Channel* channel, const Status& status, Completions* out) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace headrace::channel {
 namespace {
@@ -122,6 +123,22 @@ TEST_F(ChannelTableTest, ParkedGetIsAnsweredByPut) {
   auto [status, result] = got.Take();
   ASSERT_TRUE(status.ok()) << status;
   EXPECT_EQ(Text(result), "x");
+}
+
+// The receiver waits for its answer; the sender's is not on the object's way: the Get is
+// answered first.
+TEST_F(ChannelTableTest, AParkedGetIsAnsweredBeforeThePutThatFedIt) {
+  const uint64_t id = AttachOrDie("order of answers");
+  std::vector<std::string> answered;
+  table_->Get(id, 0, milliseconds(-1), false, [&](Status s, GetResult r) {
+    EXPECT_TRUE(s.ok()) << s;
+    answered.push_back("get " + Text(r));
+  });
+  table_->Put(id, 0, Inline("x"), [&](Status s) {
+    EXPECT_TRUE(s.ok()) << s;
+    answered.push_back("put");
+  });
+  EXPECT_EQ(answered, (std::vector<std::string>{"get x", "put"}));
 }
 
 TEST_F(ChannelTableTest, FullQueueParksPutUntilGetMakesRoom) {
