@@ -84,7 +84,10 @@ ChannelObjectBlobs ChannelTable::TakeFront(Shard* shard, bool peek) {
 void ChannelTable::Park(uint64_t ticket, Wait wait) {
   if (wait.deadline.has_value()) {
     deadlines_.emplace(*wait.deadline, ticket);
-    timer_cv_.notify_one();
+    // Only a deadline before the timer's next wake needs it sooner: a receiver's Gets each
+    // park with a deadline, and waking the timer for every one cost two thread switches
+    // per object.
+    if (*wait.deadline < timer_wakes_at_) timer_cv_.notify_one();
   }
   waits_.emplace(ticket, std::move(wait));
 }
@@ -157,6 +160,9 @@ bool ChannelTable::ServeGetters(Channel* channel, int32_t shard_index, Completio
 void ChannelTable::Serve(Channel* channel, Completions* out) {
   if (channel->state == State::kFailed) return;
   const int32_t num_shards = channel->description.num_shards;
+  // The answers to the Puts go after those to the Gets: an object's receiver waits for
+  // its answer, while the sender's is not on the object's way.
+  Completions puts_answered;
   bool changed = true;
   while (changed) {
     changed = false;
@@ -183,7 +189,7 @@ void ChannelTable::Serve(Channel* channel, Completions* out) {
         wait.object.clear();
         const uint64_t ticket = *it;
         it = channel->putters.erase(it);
-        EndWait(ticket, Status::OK(), out);
+        EndWait(ticket, Status::OK(), &puts_answered);
         changed = true;
         continue;
       }
@@ -195,6 +201,7 @@ void ChannelTable::Serve(Channel* channel, Completions* out) {
       ++it;
     }
   }
+  for (auto& answer : puts_answered) out->push_back(std::move(answer));
 }
 
 void ChannelTable::EndChannel(Channel* channel, const Status& status, Completions* out) {
@@ -468,11 +475,15 @@ void ChannelTable::TimerLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   while (!shut_down_) {
     if (deadlines_.empty()) {
+      timer_wakes_at_ = Clock::time_point::max();
       timer_cv_.wait(lock);
       continue;
     }
+    // The earliest deadline may belong to a wait that ends before it; the timer then wakes
+    // for nothing once, which is cheaper than being woken at each Park.
     const auto [deadline, ticket] = *deadlines_.begin();
     if (Clock::now() < deadline) {
+      timer_wakes_at_ = deadline;
       timer_cv_.wait_until(lock, deadline);
       continue;
     }

@@ -205,6 +205,8 @@ class ChannelTable {
   std::unordered_map<uint64_t, Wait> waits_ HEADRACE_GUARDED_BY(mu_);
   std::map<Key, std::vector<uint64_t>> describers_ HEADRACE_GUARDED_BY(mu_);
   std::set<std::pair<Clock::time_point, uint64_t>> deadlines_ HEADRACE_GUARDED_BY(mu_);
+  // When the timer thread wakes by itself next (max: not before it is notified).
+  Clock::time_point timer_wakes_at_ HEADRACE_GUARDED_BY(mu_) = Clock::time_point::max();
   std::thread timer_;
 };
 

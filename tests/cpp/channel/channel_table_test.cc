@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace headrace::channel {
 namespace {
@@ -124,6 +125,22 @@ TEST_F(ChannelTableTest, ParkedGetIsAnsweredByPut) {
   EXPECT_EQ(Text(result), "x");
 }
 
+// The receiver waits for its answer; the sender's is not on the object's way: the Get is
+// answered first.
+TEST_F(ChannelTableTest, AParkedGetIsAnsweredBeforeThePutThatFedIt) {
+  const uint64_t id = AttachOrDie("order of answers");
+  std::vector<std::string> answered;
+  table_->Get(id, 0, milliseconds(-1), false, [&](Status s, GetResult r) {
+    EXPECT_TRUE(s.ok()) << s;
+    answered.push_back("get " + Text(r));
+  });
+  table_->Put(id, 0, Inline("x"), [&](Status s) {
+    EXPECT_TRUE(s.ok()) << s;
+    answered.push_back("put");
+  });
+  EXPECT_EQ(answered, (std::vector<std::string>{"get x", "put"}));
+}
+
 TEST_F(ChannelTableTest, FullQueueParksPutUntilGetMakesRoom) {
   const uint64_t id = AttachOrDie("full", 1, 2);
   ASSERT_TRUE(PutNow(id, 0, Block("1")).ok());
@@ -173,6 +190,44 @@ TEST_F(ChannelTableTest, GetTimesOut) {
   auto [status, result] = got.Take();
   EXPECT_EQ(status.code(), StatusCode::kDeadlineExceeded) << status;
   EXPECT_GE(std::chrono::steady_clock::now() - start, milliseconds(100));
+}
+
+// The timer is woken only for a deadline before the one it sleeps until: each deadline
+// still ends its wait on time, whether it comes before or after the timer's, and whether
+// the wait the timer slept for ended first.
+TEST_F(ChannelTableTest, EveryTimeoutEndsItsWaitOnTime) {
+  const uint64_t id = AttachOrDie("timeouts", 2);
+  auto get = [&](int32_t shard, int64_t ms, Outcome<GetResult>* out) {
+    table_->Get(id, shard, milliseconds(ms), false,
+                [out](Status s, GetResult r) { out->promise.set_value({s, std::move(r)}); });
+  };
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::steady_clock::now() - start; };
+  Outcome<GetResult> late, early, after_answer, answered;
+  get(0, 3000, &late);        // the timer sleeps until +3 s ...
+  get(1, 100, &early);        // ... and must be woken for this one
+  auto [early_status, early_result] = early.Take();
+  EXPECT_EQ(early_status.code(), StatusCode::kDeadlineExceeded) << early_status;
+  EXPECT_GE(elapsed(), milliseconds(100));
+  EXPECT_LT(elapsed(), milliseconds(1500));
+  EXPECT_FALSE(late.ready());
+
+  get(1, 200, &answered);     // the timer sleeps until its deadline ...
+  ASSERT_TRUE(PutNow(id, 1, Inline("in time")).ok());  // ... which goes away
+  auto [answered_status, answered_result] = answered.Take();
+  ASSERT_TRUE(answered_status.ok()) << answered_status;
+  EXPECT_EQ(Text(answered_result), "in time");
+  const auto second = std::chrono::steady_clock::now();
+  get(1, 400, &after_answer);  // later than the one the timer sleeps for: not woken
+  auto [after_status, after_result] = after_answer.Take();
+  EXPECT_EQ(after_status.code(), StatusCode::kDeadlineExceeded) << after_status;
+  EXPECT_GE(std::chrono::steady_clock::now() - second, milliseconds(400));
+  EXPECT_LT(std::chrono::steady_clock::now() - second, milliseconds(1500));
+
+  ASSERT_TRUE(table_->Close(id).ok());  // closed and empty: the end of the stream
+  auto [late_status, late_result] = late.Take();
+  ASSERT_TRUE(late_status.ok()) << late_status;
+  EXPECT_TRUE(late_result.end_of_stream);
 }
 
 TEST_F(ChannelTableTest, CloseDrainsThenEndsTheStream) {
