@@ -85,6 +85,26 @@ def test_user_exception_keeps_its_type_and_remote_traceback(nothing_left_behind)
     assert "fail_on_seven" in str(caught.value.__cause__)
 
 
+def fail_on_one_then_stall(x):
+    if int(x) == 1:
+        raise KeyError("no row 1")
+    if int(x) > 1:
+        time.sleep(5)
+    return x
+
+
+def test_an_error_ends_its_block_at_once(nothing_left_behind):
+    # A block's results travel together: the rows after an error in the same block
+    # (2..7, minutes of sleep) are not run, so the error is not kept waiting for them.
+    data = numbers(8).map(fail_on_one_then_stall, num_parallel_workers=1,
+                          python_multiprocessing=True)
+    start = time.monotonic()
+    with pytest.raises(KeyError, match="no row 1"):
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert time.monotonic() - start < 3
+
+
 def exit_on_five(x):
     if int(x) == 5:
         os._exit(3)
