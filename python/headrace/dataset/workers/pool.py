@@ -29,11 +29,11 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import signal
 import threading
 import time
 import weakref
-from multiprocessing import connection as mp_connection
 from multiprocessing import reduction
 from typing import Any, Callable, List, NoReturn, Optional
 
@@ -86,6 +86,19 @@ class _Worker:
         self.connection = connection
         # Blocks sent whose results have not been read (see the module docstring).
         self.owed = 0
+        self._poll: Any = None
+        self._poll_cancel_fd = -1
+
+    def wait(self, cancel_fd: int) -> "set[int]":
+        """Waits without the GIL until the connection has a message, the process has ended
+        or `cancel_fd` is signalled; returns the fds that are ready. One poll object per
+        worker, made once: building a selector for every wait cost tens of microseconds."""
+        if self._poll is None or self._poll_cancel_fd != cancel_fd:
+            self._poll = select.poll()
+            for fd in (self.connection.fileno(), self.process.sentinel, cancel_fd):
+                self._poll.register(fd, select.POLLIN)
+            self._poll_cancel_fd = cancel_fd
+        return {fd for fd, _ in self._poll.poll()}
 
     def describe(self) -> str:
         return f"worker process {self.index} (pid {self.process.pid})"
@@ -225,9 +238,8 @@ class WorkerPool:
     def _receive(self, worker: _Worker, cancel_fd: int) -> List[tuple]:
         if self._closed:
             raise CancelledError(f"the worker pool of {self.name} is closed")
-        # Waits without the GIL for a reply, the worker's end, or cancellation.
-        ready = mp_connection.wait([worker.connection, worker.process.sentinel, cancel_fd])
-        if worker.connection in ready:
+        ready = worker.wait(cancel_fd)
+        if worker.connection.fileno() in ready:
             try:
                 reply = worker.connection.recv()
             except (EOFError, OSError):
