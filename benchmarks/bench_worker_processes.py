@@ -16,6 +16,7 @@ the same (num_workers=2, batch_size=None), and against NumPy copying the same by
 from __future__ import annotations
 
 import functools
+import resource
 import statistics
 import time
 from typing import Callable, Dict, List
@@ -84,6 +85,34 @@ def headrace_runner(function: Callable, rows: int, processes: bool) -> Callable[
     return run
 
 
+class CpuShare:
+    """Wraps a runner of ours in worker processes and keeps, for each run, the CPU seconds
+    its worker processes used (they are reaped when the pipeline ends, so
+    RUSAGE_CHILDREN counts them), this process's own CPU seconds and the wall time."""
+
+    def __init__(self, run: Callable[[], int]) -> None:
+        self.run = run
+        self.runs: List[tuple] = []
+
+    def __call__(self) -> int:
+        before = (resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF))
+        start = time.perf_counter()
+        count = self.run()
+        wall = time.perf_counter() - start
+        after = (resource.getrusage(resource.RUSAGE_CHILDREN), resource.getrusage(resource.RUSAGE_SELF))
+        workers, parent = ((a.ru_utime + a.ru_stime) - (b.ru_utime + b.ru_stime)
+                           for a, b in zip(after, before))
+        self.runs.append((workers, parent, wall))
+        return count
+
+    def median_shares(self) -> "tuple[float, float]":
+        """(workers' CPU, this process's CPU), each as a % of what WORKERS cores give
+        over the run's wall time: medians over the runs."""
+        capacity = [wall * WORKERS for _, _, wall in self.runs]
+        return (statistics.median(100 * w / c for (w, _, _), c in zip(self.runs, capacity)),
+                statistics.median(100 * p / c for (_, p, _), c in zip(self.runs, capacity)))
+
+
 def keep_numpy(row: np.ndarray) -> np.ndarray:
     return row
 
@@ -127,7 +156,8 @@ def timed(runners: Dict[str, Callable[[], int]], rows: int, rounds: int) -> Dict
 def cpu_heavy(quick: bool) -> List[Figure]:
     rows = CPU_ROWS // 8 if quick else CPU_ROWS
     function = Burn(loops_for_one_millisecond())
-    runners = {"processes": headrace_runner(function, rows, processes=True),
+    processes = CpuShare(headrace_runner(function, rows, processes=True))
+    runners = {"processes": processes,
                "threads": headrace_runner(function, rows, processes=False)}
     if have_torch():
         runners["DataLoader"] = torch_runner(function, rows)
@@ -135,8 +165,13 @@ def cpu_heavy(quick: bool) -> List[Figure]:
     seconds = timed(runners, rows, 1 if quick else 5)
     rate = {name: rows / value for name, value in seconds.items()}
     what = "1 ms map, rows/s"
+    workers_share, parent_share = processes.median_shares()
     figures = [Figure(NAME, f"{what} vs threads", "rows/s", rate["processes"], "threads",
-                      rate["threads"], higher_is_better=True)]
+                      rate["threads"], higher_is_better=True),
+               # What the workers got of the cores (the rest: what the pipeline process
+               # took from them, start-up, waits between blocks), against all of them.
+               Figure(NAME, f"1 ms map: workers' CPU (pipeline's {parent_share:.0f}%)", "%",
+                      workers_share, f"{WORKERS} cores", 100.0, higher_is_better=True)]
     if "DataLoader" in rate:
         figures.append(Figure(NAME, f"{what} vs DataLoader w=2", "rows/s", rate["processes"],
                               "DataLoader w=2", rate["DataLoader"], higher_is_better=True))

@@ -17,6 +17,7 @@ import pytest
 
 import headrace.dataset as ds
 from conftest import child_pids, process_gone, wait_until
+from headrace.dataset.map import ROWS_IN_FLIGHT
 from headrace.errors import AbortedError
 
 
@@ -83,6 +84,26 @@ def test_user_exception_keeps_its_type_and_remote_traceback(nothing_left_behind)
         for _ in data.create_tuple_iterator(num_epochs=1):
             pass
     assert "fail_on_seven" in str(caught.value.__cause__)
+
+
+def fail_on_one_then_stall(x):
+    if int(x) == 1:
+        raise KeyError("no row 1")
+    if int(x) > 1:
+        time.sleep(5)
+    return x
+
+
+def test_an_error_ends_its_block_at_once(nothing_left_behind):
+    # A block's results travel together: the rows after an error in the same block
+    # (2..7, half a minute of sleep) are not run, so the error is not kept waiting for them.
+    data = numbers(8).map(fail_on_one_then_stall, num_parallel_workers=1,
+                          python_multiprocessing=True)
+    start = time.monotonic()
+    with pytest.raises(KeyError, match="no row 1"):
+        for _ in data.create_tuple_iterator(num_epochs=1):
+            pass
+    assert time.monotonic() - start < 3
 
 
 def exit_on_five(x):
@@ -230,9 +251,9 @@ def slow(x):
 
 
 def stall_after_first_block(x):
-    # The first block (8 rows) is quick, so next() returns; later rows would take minutes
+    # The first block is quick, so next() returns; later rows would take minutes
     # unless cancelling the pipeline reaches the waiting threads.
-    if int(x) >= 8:
+    if int(x) >= ROWS_IN_FLIGHT:
         time.sleep(5)
     return x
 
@@ -290,7 +311,7 @@ def test_forked_workers_hold_no_other_pipelines_fds(nothing_left_behind):
     assert len(pipeline_only) >= 2 + len(engine.cancel_pipe_fds()) // 2
     second = numbers(100).map(where, num_parallel_workers=2, python_multiprocessing=True) \
         .create_tuple_iterator(num_epochs=1)
-    workers = {int(next(second)[0][0]) for _ in range(20)}  # blocks of 8 from both
+    workers = {int(next(second)[0][0]) for _ in range(ROWS_IN_FLIGHT + 4)}  # both have a block
     assert len(workers) == 2
     for worker in workers:
         held = {os.readlink(f"/proc/{worker}/fd/{fd}") for fd in os.listdir(f"/proc/{worker}/fd")}

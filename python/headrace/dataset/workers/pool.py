@@ -4,12 +4,12 @@ The op that owns the pool (a map, a batch with per_batch_map, or the map that re
 GeneratorDataset by index) calls ``run_block(rows, cancel_fd)`` from each of its worker
 threads; a batch sends one row, (batch_num, epoch_num, *columns), per call. Each call
 takes an idle worker process (there are as many as threads), sends it the whole block and
-collects one result per row as the process sends it, so the process works through the
-block while the thread decodes what has arrived. The thread waits
+waits for the block's results, which the process sends in one message (worker_main.py says
+why). The thread waits
 without the GIL on three things at once: the connection, the process's sentinel (so a
 worker that dies is noticed at once) and the op's cancel pipe (so stopping the pipeline
-wakes it). Replies still owed for a block whose wait was cancelled or failed are read and
-dropped before that worker gets its next block.
+wakes it). The results of a block whose wait was cancelled or failed are read and dropped
+before that worker gets its next block.
 
 Results come back through a shared-memory store that the pool creates (transport.py).
 Worker i seeds Python's and NumPy's global random generators with the pipeline seed + i.
@@ -29,13 +29,13 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import signal
 import threading
 import time
 import weakref
-from multiprocessing import connection as mp_connection
 from multiprocessing import reduction
-from typing import Any, Callable, List, Optional
+from typing import Any, Callable, List, NoReturn, Optional
 
 from headrace._core import engine as _engine
 from headrace._core import memory as _memory
@@ -84,8 +84,21 @@ class _Worker:
         self.index = index
         self.process = process
         self.connection = connection
-        # Replies still to come for blocks already sent (see the module docstring).
+        # Blocks sent whose results have not been read (see the module docstring).
         self.owed = 0
+        self._poll: Any = None
+        self._poll_cancel_fd = -1
+
+    def wait(self, cancel_fd: int) -> "set[int]":
+        """Waits without the GIL until the connection has a message, the process has ended
+        or `cancel_fd` is signalled; returns the fds that are ready. One poll object per
+        worker, made once: building a selector for every wait cost tens of microseconds."""
+        if self._poll is None or self._poll_cancel_fd != cancel_fd:
+            self._poll = select.poll()
+            for fd in (self.connection.fileno(), self.process.sentinel, cancel_fd):
+                self._poll.register(fd, select.POLLIN)
+            self._poll_cancel_fd = cancel_fd
+        return {fd for fd, _ in self._poll.poll()}
 
     def describe(self) -> str:
         return f"worker process {self.index} (pid {self.process.pid})"
@@ -185,21 +198,36 @@ class WorkerPool:
                 worker.connection.send(("block", rows))
             except OSError:  # it died while idle
                 self._raise_died(worker)
-            worker.owed = len(rows)
-            return [self._next_result(worker, cancel_fd) for _ in range(len(rows))]
+            worker.owed = 1
+            return self._results(self._receive(worker, cancel_fd))
         finally:
             self._idle.put(worker)
 
     def _settle(self, worker: _Worker, cancel_fd: int) -> None:
         while worker.owed:
-            reply = self._receive(worker, cancel_fd)
+            self._discard(self._receive(worker, cancel_fd))
+
+    def _discard(self, replies: List[tuple]) -> None:
+        for reply in replies:
             if reply[0] == "ok":
                 transport.discard(reply[1][1], self._store)
 
-    def _next_result(self, worker: _Worker, cancel_fd: int) -> Any:
-        reply = self._receive(worker, cancel_fd)
-        if reply[0] == "ok":
-            return transport.decode(reply[1], self._store)
+    def _results(self, replies: List[tuple]) -> List[Any]:
+        """The decoded results of a block's replies; raises the error that ends them. The
+        blocks of results not decoded are freed."""
+        results = []
+        for position, reply in enumerate(replies):
+            if reply[0] != "ok":
+                self._raise_remote(reply)
+            try:
+                results.append(transport.decode(reply[1], self._store))
+            except BaseException:
+                self._discard(replies[position + 1:])
+                raise
+        return results
+
+    @staticmethod
+    def _raise_remote(reply: tuple) -> NoReturn:
         _, payload, type_name, message, text = reply
         error = pickle.loads(payload) if payload is not None else None
         if error is None:
@@ -207,12 +235,11 @@ class WorkerPool:
         error.__cause__ = _RemoteTraceback(text)
         raise error
 
-    def _receive(self, worker: _Worker, cancel_fd: int) -> tuple:
+    def _receive(self, worker: _Worker, cancel_fd: int) -> List[tuple]:
         if self._closed:
             raise CancelledError(f"the worker pool of {self.name} is closed")
-        # Waits without the GIL for a reply, the worker's end, or cancellation.
-        ready = mp_connection.wait([worker.connection, worker.process.sentinel, cancel_fd])
-        if worker.connection in ready:
+        ready = worker.wait(cancel_fd)
+        if worker.connection.fileno() in ready:
             try:
                 reply = worker.connection.recv()
             except (EOFError, OSError):

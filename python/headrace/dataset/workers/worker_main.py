@@ -1,10 +1,17 @@
 """The loop a worker process runs: take a block of rows, call the function on each row,
-send each result back as soon as it is ready.
+send the block's results back in one message.
 
 Messages on the worker's connection:
   pipeline -> worker: ("block", [row, ...]) where a row is a tuple of arguments; None to end.
-  worker -> pipeline: ("ok", encoded result) or ("error", pickled exception or None,
-                      exception type name, message, formatted traceback), one per row, in order.
+  worker -> pipeline: one list per block: a reply per row, in order, each ("ok", encoded
+                      result) or ("error", pickled exception or None, exception type name,
+                      message, formatted traceback). An error is the list's last reply:
+                      the rows after it are not run, since the pipeline stops at it.
+
+One message per block, not per row: each message costs the pipeline process a wake-up, a
+wait on three fds and a read, tens of microseconds of its CPU per row that it takes from
+the workers on a machine with as many cores as workers (with 1 ms rows on 2 cores, 8% of
+the pipeline's speed). The pipeline holds a block's results together anyway.
 """
 
 from __future__ import annotations
@@ -97,15 +104,19 @@ def worker_main(connection: Any, function: Callable, store: Any, store_fd: Any,
         if message is None:
             return
         _, rows = message
+        replies = []
         for row in rows:
             try:
-                reply = ("ok", transport.encode(function(*row), store))
+                replies.append(("ok", transport.encode(function(*row), store)))
             except BaseException as error:  # noqa: B902 - every failure goes back to the pipeline
-                reply = _error_message(error)
-            try:
-                connection.send(reply)
-            except (EOFError, OSError):
+                replies.append(_error_message(error))
+                break
+        del rows, message
+        try:
+            connection.send(replies)
+        except (EOFError, OSError):
+            for reply in replies:
                 if reply[0] == "ok":
                     transport.discard(reply[1][1], store)
-                return
-        del rows, message
+            return
+        del replies
