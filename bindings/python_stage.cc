@@ -66,6 +66,19 @@ py::object ArgumentOf(const Value& value) {
   return plain && !array.writeable() ? value.object : py::object(ReadOnlyView(array));
 }
 
+// Arrays of `row` that no one but the row holds (a fresh x[i] view, a function's result)
+// are made read-only in place: no one else can see the change, and the functions are
+// then given them as they are instead of a read-only view each.
+void SealArraysHeldAlone(Row* row) {
+  PyTypeObject* ndarray = py::detail::npy_api::get().PyArray_Type_;
+  for (Value& value : *row) {
+    PyObject* object = value.object.ptr();
+    if (value.kind == Value::Kind::kArray && Py_REFCNT(object) == 1 && Py_TYPE(object) == ndarray) {
+      py::detail::array_proxy(object)->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    }
+  }
+}
+
 // source[index] as a row of `width` columns.
 Status ReadItem(PyObject* source, int64_t index, size_t width, Row* row) {
   row->clear();
@@ -79,6 +92,7 @@ Status ReadItem(PyObject* source, int64_t index, size_t width, Row* row) {
   } catch (py::error_already_set& error) {
     return StatusFromPythonError(error, ItemContext(index));
   }
+  SealArraysHeldAlone(row);  // the item (a tuple) is gone: the row may hold them alone
   return CheckItemWidth(row->size(), width);
 }
 
@@ -171,6 +185,8 @@ Status ApplyMap(const PythonStage::Map& map, std::vector<Row>* rows, MapScratch*
       RETURN_IF_ERROR(function->Call(pointers.data(), pointers.size(), &result));
       arguments.clear();  // the function's arguments go before its results are looked at
       RETURN_IF_ERROR(ResultValues(result, *function, &row_values));
+      result = py::object();
+      SealArraysHeldAlone(&row_values);
     }
   }
   size_t num_results = 0;
