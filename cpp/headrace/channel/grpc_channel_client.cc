@@ -10,6 +10,7 @@
 #include <initializer_list>
 #include <utility>
 
+#include "headrace/channel/lane_client.h"
 #include "headrace/memory/shared_store.h"
 #include "headrace/rpc/connection.h"
 #include "headrace/v1/channel.grpc.pb.h"
@@ -65,6 +66,8 @@ struct GrpcChannelClient::Rep {
   std::shared_ptr<v1::Channel::Stub> stub;
   // The end of the highest block this client has written: pages below it are mapped here.
   std::atomic<int64_t> touched_end{0};
+  // A local client's Put and Get go through it when it is free (null: all by gRPC).
+  std::unique_ptr<LaneClient> lane;
 
   // One unary call, ended by `deadline` (none: only CancelCalls or the server's end).
   template <class Request, class Response>
@@ -84,6 +87,7 @@ Result<std::unique_ptr<ChannelClient>> GrpcChannelClient::Connect(const ChannelC
   auto rep = std::make_unique<Rep>();
   ASSIGN_OR_RETURN(rep->connection, rpc::Connection::Open(options, kWhat));
   rep->stub = v1::Channel::NewStub(rep->connection->channel());
+  if (rep->connection->is_local()) rep->lane = LaneClient::Open(rep->connection.get(), rep->stub);
   return std::unique_ptr<ChannelClient>(new GrpcChannelClient(std::move(rep)));
 }
 
@@ -207,9 +211,12 @@ Status GrpcChannelClient::Put(uint64_t channel_id, int32_t shard, std::vector<Ou
     out->set_offset(blob.offset);
   }
   blobs.clear();
+  std::optional<Status> by_lane;
+  if (rep_->lane != nullptr) by_lane = rep_->lane->Put(request);
   v1::PutResponse response;
-  Status status =
-      rep_->Call("Put", &v1::Channel::Stub::Put, request, &response, std::nullopt);
+  Status status = by_lane.has_value()
+                      ? *by_lane
+                      : rep_->Call("Put", &v1::Channel::Stub::Put, request, &response, std::nullopt);
   if (!status.ok() && rpc::BlocksStayedWithClient(status.code(), kPutRefusedBeforeTaking)) {
     rep_->connection->ReleaseBlocks(handed);
   }
@@ -252,9 +259,18 @@ Result<std::optional<std::vector<BufferPtr>>> GrpcChannelClient::Get(
   request.set_peek(peek);
   request.set_shared_memory(rep_->connection->store() != nullptr);
   v1::GetResponse response;
-  RETURN_IF_ERROR(rep_->Call("Get", &v1::Channel::Stub::Get, request, &response,
-                             timeout.count() < 0 ? std::nullopt
-                                                 : std::make_optional(After(timeout))));
+  std::optional<Status> by_lane;
+  if (rep_->lane != nullptr && request.shared_memory()) {
+    by_lane = rep_->lane->Get(request, &response,
+                              timeout.count() < 0
+                                  ? std::chrono::steady_clock::time_point::max()
+                                  : std::chrono::steady_clock::now() + timeout + kCallTimeout);
+  }
+  RETURN_IF_ERROR(by_lane.has_value()
+                      ? *by_lane
+                      : rep_->Call("Get", &v1::Channel::Stub::Get, request, &response,
+                                   timeout.count() < 0 ? std::nullopt
+                                                       : std::make_optional(After(timeout))));
   if (response.end_of_stream()) return std::optional<std::vector<BufferPtr>>();
 
   ASSIGN_OR_RETURN(std::vector<BufferPtr> buffers, rep_->ReceiveObject(response.mutable_object(), "Get"));
@@ -337,6 +353,9 @@ Status GrpcChannelClient::Drop(const std::string& name_space, const std::string&
                     After(std::chrono::milliseconds(0)));
 }
 
-void GrpcChannelClient::CancelCalls() { rep_->connection->CancelCalls(); }
+void GrpcChannelClient::CancelCalls() {
+  rep_->connection->CancelCalls();
+  if (rep_->lane != nullptr) rep_->lane->CancelCall();
+}
 
 }  // namespace headrace::channel

@@ -73,6 +73,8 @@ class Connection {
   // namespace).
   const std::shared_ptr<memory::SharedStore>& store() const { return store_; }
   bool is_local() const { return store_ != nullptr; }
+  // The pid of the server whose store() this is (0 when none is mapped).
+  int server_pid() const { return server_pid_.empty() ? 0 : std::stoi(server_pid_); }
 
   // Adds the metadata every call carries: the token, and for a local client the pid of
   // the server whose store it maps.

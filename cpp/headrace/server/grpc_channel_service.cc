@@ -132,6 +132,92 @@ class GrpcChannelService::AttachReactor final
   std::optional<grpc::Status> end_ HEADRACE_GUARDED_BY(mu_);
 };
 
+// A local client's lane: one message (the lane), then open until the client ends the
+// call (or dies), which closes the lane, or the server stops.
+class GrpcChannelService::LaneReactor final : public grpc::ServerWriteReactor<v1::LaneEvent> {
+ public:
+  LaneReactor(GrpcChannelService* service, grpc::CallbackServerContext* context)
+      : service_(service) {
+    if (grpc::Status token = CheckToken(*context, service->token_); !token.ok()) {
+      Finish(token);
+      return;
+    }
+    if (grpc::Status segment = CheckSegment(*context); !segment.ok()) {
+      Finish(segment);
+      return;
+    }
+    Result<v1::LaneEvent> opened = service->lanes_->Open();
+    if (!opened.ok()) {
+      Finish(rpc::ToGrpcStatus(opened.status()));
+      return;
+    }
+    event_ = std::move(opened).value();
+    {
+      std::lock_guard<std::mutex> lock(service->mu_);
+      service->lane_streams_[event_.lane_id()] = this;
+    }
+    writing_ = true;
+    StartWrite(&event_);
+  }
+
+  // Ends the stream (once) with `status`.
+  void End(const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (end_.has_value()) return;
+    end_ = status;
+    // gRPC does not allow Finish while the write is in flight: OnWriteDone finishes then.
+    if (!writing_) Finish(status);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    writing_ = false;
+    if (end_.has_value()) {
+      Finish(*end_);
+    } else if (!ok) {
+      end_ = grpc::Status(grpc::StatusCode::CANCELLED, "the lane's client went away");
+      Finish(*end_);
+    }
+  }
+
+  void OnCancel() override {
+    End(grpc::Status(grpc::StatusCode::CANCELLED, "the lane's client went away"));
+  }
+
+  void OnDone() override {
+    if (event_.lane_id() != 0) {
+      {
+        std::lock_guard<std::mutex> lock(service_->mu_);
+        service_->lane_streams_.erase(event_.lane_id());
+      }
+      service_->lanes_->Close(event_.lane_id());  // nothing after a Shutdown
+    }
+    delete this;
+  }
+
+ private:
+  GrpcChannelService* const service_;
+  v1::LaneEvent event_;  // lane_id 0: none was opened
+  std::mutex mu_;
+  bool writing_ HEADRACE_GUARDED_BY(mu_) = false;
+  std::optional<grpc::Status> end_ HEADRACE_GUARDED_BY(mu_);
+};
+
+grpc::ServerWriteReactor<v1::LaneEvent>* GrpcChannelService::OpenLane(
+    grpc::CallbackServerContext* context, const v1::OpenLaneRequest* /*request*/) {
+  return new LaneReactor(this, context);
+}
+
+grpc::ServerUnaryReactor* GrpcChannelService::TakeLaneAnswer(
+    grpc::CallbackServerContext* context, const v1::TakeLaneAnswerRequest* request,
+    v1::GetResponse* response) {
+  if (grpc::Status token = CheckToken(*context, token_); !token.ok()) return Answer(context, token);
+  Result<v1::GetResponse> held = lanes_->TakeHeldAnswer(request->lane_id());
+  if (!held.ok()) return Answer(context, rpc::ToGrpcStatus(held.status()));
+  *response = std::move(held).value();
+  return Answer(context, grpc::Status::OK);
+}
+
 grpc::ServerWriteReactor<v1::AttachEvent>* GrpcChannelService::Attach(
     grpc::CallbackServerContext* context, const v1::AttachRequest* request) {
   return new AttachReactor(this, context, *request);
@@ -144,8 +230,13 @@ void GrpcChannelService::EndSender(uint64_t channel_id) {
 }
 
 void GrpcChannelService::Shutdown() {
+  // First: a lane's client waiting on its block then gets UNAVAILABLE, not a hang.
+  lanes_->Shutdown();
   {
     std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [id, reactor] : lane_streams_) {
+      reactor->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the headrace server is stopping"));
+    }
     for (auto& [id, reactor] : senders_) {
       reactor->End(grpc::Status(grpc::StatusCode::UNAVAILABLE, "the headrace server is stopping"),
                    /*orderly=*/true);

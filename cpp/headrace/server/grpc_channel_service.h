@@ -9,7 +9,10 @@
 // CancelCalls, a dead client) cancels its wait. A Get answer that lent blocks but never
 // reached its client gives them back when the call is done.
 //
-// Stopping: Shutdown() ends every Attach stream and every wait (UNAVAILABLE) so that
+// OpenLane gives a local client a call lane (ChannelLanes) for as long as the call stays
+// open; TakeLaneAnswer hands over a lane's Get answer that did not fit in it.
+//
+// Stopping: Shutdown() closes the lanes, ends every Attach stream and every wait (UNAVAILABLE) so that
 // gRPC's own shutdown does not wait for them until its deadline; call it first.
 // This header includes gRPC: include it only from cpp/headrace/server/*.cc and tests.
 // Ownership: points to the impl, which must outlive it (and every call).
@@ -24,6 +27,7 @@
 #include <unordered_map>
 
 #include "headrace/core/thread_annotations.h"
+#include "headrace/server/channel_lanes.h"
 #include "headrace/server/channel_service_impl.h"
 #include "headrace/v1/channel.grpc.pb.h"
 
@@ -31,9 +35,9 @@ namespace headrace::server {
 
 class GrpcChannelService final : public v1::Channel::CallbackService {
  public:
-  // An empty `token` accepts every call.
-  GrpcChannelService(ChannelServiceImpl* impl, std::string token)
-      : impl_(impl), token_(std::move(token)) {}
+  // An empty `token` accepts every call. `lanes` serves OpenLane and must outlive this.
+  GrpcChannelService(ChannelServiceImpl* impl, ChannelLanes* lanes, std::string token)
+      : impl_(impl), lanes_(lanes), token_(std::move(token)) {}
 
   grpc::ServerWriteReactor<v1::AttachEvent>* Attach(grpc::CallbackServerContext* context,
                                                     const v1::AttachRequest* request) override;
@@ -53,6 +57,11 @@ class GrpcChannelService final : public v1::Channel::CallbackService {
   grpc::ServerUnaryReactor* Queued(grpc::CallbackServerContext* context,
                                    const v1::QueuedRequest* request,
                                    v1::QueuedResponse* response) override;
+  grpc::ServerWriteReactor<v1::LaneEvent>* OpenLane(grpc::CallbackServerContext* context,
+                                                    const v1::OpenLaneRequest* request) override;
+  grpc::ServerUnaryReactor* TakeLaneAnswer(grpc::CallbackServerContext* context,
+                                           const v1::TakeLaneAnswerRequest* request,
+                                           v1::GetResponse* response) override;
 
   // Ends every Attach stream and every wait; later calls get UNAVAILABLE. Idempotent.
   void Shutdown();
@@ -60,16 +69,20 @@ class GrpcChannelService final : public v1::Channel::CallbackService {
  private:
   class AttachReactor;
   friend class AttachReactor;
+  class LaneReactor;
 
   // Finishes the Attach stream of `channel_id` (its sender closed it), if it is open.
   void EndSender(uint64_t channel_id);
 
   ChannelServiceImpl* const impl_;
+  ChannelLanes* const lanes_;
   const std::string token_;
 
   std::mutex mu_;
   // Open Attach streams by channel id; each removes itself in its OnDone.
   std::unordered_map<uint64_t, AttachReactor*> senders_ HEADRACE_GUARDED_BY(mu_);
+  // Open OpenLane streams by lane id; each removes itself in its OnDone.
+  std::unordered_map<uint64_t, LaneReactor*> lane_streams_ HEADRACE_GUARDED_BY(mu_);
 };
 
 }  // namespace headrace::server

@@ -36,6 +36,9 @@ namespace headrace::server {
 namespace {
 
 constexpr std::chrono::milliseconds kDestructorShutdownDeadline{1000};
+// Local channel clients with a call lane at once (each a thread here and 64 KiB of the
+// store); more make their calls by gRPC.
+constexpr int kMaxChannelLanes = 64;
 
 // Why gRPC could not listen on host:port. gRPC only logs the reason and reports that no
 // port was added, so repeat the bind with a plain socket to learn the errno. (If the
@@ -147,6 +150,7 @@ struct Server::Rep {
   GrpcControlService service;
   std::unique_ptr<CacheServiceImpl> cache_impl;
   std::unique_ptr<ChannelServiceImpl> channel_impl;
+  std::unique_ptr<ChannelLanes> channel_lanes;
   std::unique_ptr<RequestQueue> queue;
   std::unique_ptr<GrpcCacheService> cache_service;
   std::unique_ptr<GrpcChannelService> channel_service;
@@ -185,8 +189,9 @@ Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options) {
   // Channels share the store (a local sender's blocks are the ones receivers map) and the
   // token; their calls never block, so they need no worker.
   rep->channel_impl = std::make_unique<ChannelServiceImpl>(rep->store);
-  rep->channel_service =
-      std::make_unique<GrpcChannelService>(rep->channel_impl.get(), options.token);
+  rep->channel_lanes = std::make_unique<ChannelLanes>(rep->channel_impl.get(), kMaxChannelLanes);
+  rep->channel_service = std::make_unique<GrpcChannelService>(
+      rep->channel_impl.get(), rep->channel_lanes.get(), options.token);
 
   grpc::ServerBuilder builder;
   // Batches of rows travel in one message; larger ones get RESOURCE_EXHAUSTED.
