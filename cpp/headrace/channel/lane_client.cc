@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <cerrno>
+#include <fstream>
 #include <string>
 #include <utility>
 
@@ -80,7 +81,17 @@ void LaneClient::CancelCall() {
 }
 
 bool LaneClient::ServerIsGone() const {
-  return ::kill(connection_->server_pid(), 0) != 0 && errno == ESRCH;
+  const int pid = connection_->server_pid();
+  if (::kill(pid, 0) != 0) return errno == ESRCH;
+  // A server that died but was not reaped yet (the child of this process, say) is a
+  // zombie: there, but it will never answer.
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const size_t name_end = line.rfind(')');
+  if (name_end == std::string::npos || name_end + 2 >= line.size()) return false;
+  const char state = line[name_end + 2];
+  return state == 'Z' || state == 'X';
 }
 
 std::optional<Status> LaneClient::Call(LaneMethod method, const char* rpc,

@@ -234,6 +234,8 @@ std::string Server::address() const { return rpc::FormatAddress(host(), BoundPor
 
 int64_t Server::memory_capacity() const { return rep_->store->capacity(); }
 
+int Server::open_channel_lanes() const { return rep_->channel_lanes->open_lanes(); }
+
 const std::string& Server::spill_dir() const { return rep_->spill_dir; }
 
 rpc::ServerStatusInfo Server::GetStatus() const { return rep_->impl.GetStatus(); }

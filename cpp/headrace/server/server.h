@@ -50,6 +50,8 @@ class Server {
 
   // The cache store's capacity in bytes (--memory, resolved).
   int64_t memory_capacity() const;
+  // Local channel clients holding a call lane now (channel/call_lane.h).
+  int open_channel_lanes() const;
   // Where caches spill; empty with --no-spill.
   const std::string& spill_dir() const;
 

@@ -273,6 +273,55 @@ def test_objects_a_killed_receiver_left_are_freed_when_the_channel_is_dropped(se
     assert wait_until(lambda: store.list_sessions()["memory_used"] == used_before, 5)
 
 
+def _receive_one(address, name, ready, got):
+    receiver = DataReceiver(address=address, dataset_name=name)
+    ready.set()
+    got.put(int(receiver.recv(timeout=60)[0]))
+
+
+def test_a_receiver_killed_while_it_waits_takes_no_object_with_it(server):
+    # A local receiver waits in its call lane; killed there, its wait must end with it,
+    # or the next object would be handed to a dead process.
+    sender = DataSender(address=server.address, dataset_name="waiting")
+    ready, got = SPAWN.Event(), SPAWN.Queue()
+    receiver = SPAWN.Process(target=_receive_one, args=(server.address, "waiting", ready, got))
+    receiver.start()
+    assert ready.wait(30)
+    time.sleep(0.3)  # inside recv, waiting
+    os.kill(receiver.pid, signal.SIGKILL)
+    receiver.join(10)
+    time.sleep(0.3)  # the server sees the lane's call end
+    for i in range(3):
+        sender.send(np.full(1 << 16, i))
+    second = DataReceiver(address=server.address, dataset_name="waiting")
+    assert [int(second.recv(timeout=10)[0]) for _ in range(3)] == [0, 1, 2]
+    sender.close()
+
+
+def test_a_wait_in_the_lane_ends_when_the_server_is_killed():
+    with ServerProcess.start(port=0) as process:
+        sender = DataSender(address=process.address, dataset_name="orphaned")
+        receiver = DataReceiver(address=process.address, dataset_name="orphaned")
+        outcome = []
+
+        def wait():
+            try:
+                receiver.recv(timeout=30)
+            except Exception as error:  # noqa: BLE001 (the error is the point)
+                outcome.append(error)
+
+        waiter = threading.Thread(target=wait)
+        waiter.start()
+        time.sleep(0.3)
+        os.kill(process.pid, signal.SIGKILL)
+        started = time.monotonic()
+        waiter.join(10)
+        assert not waiter.is_alive()
+        assert time.monotonic() - started < 3
+        assert len(outcome) == 1 and "not answering" in str(outcome[0]), outcome
+        del sender, receiver
+
+
 def test_split_evenly_matches_array_split_for_lists_too():
     assert split_evenly(list(range(7)), 3) == [[0, 1, 2], [3, 4], [5, 6]]
     assert [len(p) for p in split_evenly(np.zeros((10, 2)), 4)] == [3, 3, 2, 2]
