@@ -234,7 +234,9 @@ void RegisterEngine(py::module_& m) {
 
   py::class_<DatasetOp, OpPtr>(engine, "Op")
       .def_property_readonly("name", &DatasetOp::name)
-      .def("tree_string", [](const DatasetOp& op) { return op.TreeString(); });
+      .def("tree_string", [](const DatasetOp& op) { return op.TreeString(); })
+      .def("set_start", &DatasetOp::SetStart, py::arg("pass_index"), py::arg("row"),
+           "Resuming: the op's first pass is pass `pass_index` and begins at row `row`.");
 
   engine.def(
       "table_source",
@@ -396,16 +398,19 @@ void RegisterEngine(py::module_& m) {
   DefOpWithChildren<engine::ConcatOp>(engine, "concat_op");
 
   py::class_<engine::ExecutionTree, TreeHolder>(engine, "Iterator")
-      .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, int64_t num_epochs) {
+      .def(py::init([](OpPtr root, int64_t prefetch_rows, int64_t block_rows, int64_t num_epochs,
+                       int64_t start_epoch) {
              engine::PipelineSettings settings;
              settings.prefetch_rows = prefetch_rows;
              settings.block_rows = block_rows;
              settings.num_epochs = num_epochs;
+             settings.start_epoch = start_epoch;
              TreeHolder tree(new engine::ExecutionTree(std::move(root), settings));
              ThrowIfError(WithoutGil([&] { return tree->Launch(); }));
              return tree;
            }),
-           py::arg("root"), py::arg("prefetch_rows"), py::arg("block_rows"), py::arg("num_epochs"))
+           py::arg("root"), py::arg("prefetch_rows"), py::arg("block_rows"), py::arg("num_epochs"),
+           py::arg("start_epoch") = 0)
       .def("get_next", &GetNext,
            "(0, columns) for a row, (1, None) at the end of an epoch, (2, None) at the end.")
       .def("stop", [](engine::ExecutionTree& tree) { WithoutGil([&] { tree.Stop(); }); })

@@ -41,10 +41,10 @@ CacheLookupSampler::CacheLookupSampler(std::shared_ptr<engine::Sampler> inner,
                                        std::shared_ptr<CachePassPlan> plan)
     : inner_(std::move(inner)), client_(std::move(client)), cache_id_(cache_id), plan_(std::move(plan)) {}
 
-Result<std::vector<int64_t>> CacheLookupSampler::Indices(int64_t source_size) {
+Result<std::vector<int64_t>> CacheLookupSampler::Indices(int64_t source_size, int64_t pass) {
   if (std::optional<std::vector<int64_t>> ids = plan_->TakeOverride()) return std::move(*ids);
   PassPlan plan;
-  ASSIGN_OR_RETURN(plan.ids, inner_->Indices(source_size));
+  ASSIGN_OR_RETURN(plan.ids, inner_->Indices(source_size, pass));
   plan.hit.assign(plan.ids.size(), false);
   if (plan_->lost()) {
     plan.lookup_failed = true;

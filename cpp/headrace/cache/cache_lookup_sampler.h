@@ -53,7 +53,7 @@ class CacheLookupSampler : public engine::Sampler {
   CacheLookupSampler(std::shared_ptr<engine::Sampler> inner, std::shared_ptr<CacheClient> client,
                      uint64_t cache_id, std::shared_ptr<CachePassPlan> plan);
 
-  Result<std::vector<int64_t>> Indices(int64_t source_size) override;
+  Result<std::vector<int64_t>> Indices(int64_t source_size, int64_t pass) override;
   int64_t PassSize(int64_t source_size) const override { return inner_->PassSize(source_size); }
   std::string Describe() const override { return "CacheLookup(" + inner_->Describe() + ")"; }
 

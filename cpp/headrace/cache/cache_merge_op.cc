@@ -11,7 +11,7 @@ CacheMergeOp::CacheMergeOp(std::shared_ptr<CacheClient> client, uint64_t cache_i
     : DatasetOp("CacheMerge", 1), client_(std::move(client)), cache_id_(cache_id), plan_(std::move(plan)),
       writer_(std::make_unique<CacheWriter>(client_, cache_id_)) {}
 
-Status CacheMergeOp::PreparePass() {
+Status CacheMergeOp::PreparePass(int64_t /*pass*/) {
   pass_ = plan_->Take();  // the leaf's sampler made it while the children launched
   return Status::OK();
 }

@@ -29,7 +29,7 @@ class CacheMergeOp : public engine::DatasetOp {
   CacheMergeOp(std::shared_ptr<CacheClient> client, uint64_t cache_id, std::shared_ptr<CachePassPlan> plan);
 
  protected:
-  Status PreparePass() override;
+  Status PreparePass(int64_t pass) override;
   Status RunWorker(int worker_id) override;
   std::string Describe() const override;
   // A stop must not wait for a server that does not answer.

@@ -15,7 +15,8 @@ namespace headrace::engine {
 // Where a block stands: what per-row seeds are made of (headrace/core/random.h).
 struct BlockPlace {
   int64_t pass;       // DatasetOp::pass_index()
-  int64_t first_row;  // position of the block's first row in this pass's input
+  int64_t first_row;  // position of the block's first row in this pass's input (a resumed
+                      // pass counts from its start row: the op's rows are its input's)
 };
 
 class BlockOp : public DatasetOp {

@@ -37,7 +37,7 @@ DatasetOp::~DatasetOp() {
   Join();
 }
 
-Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
+Status DatasetOp::Launch(ExecutionContext* context, int num_consumers, int64_t pass) {
   context_ = context;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -45,17 +45,17 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
   }
   if (LaunchesChildrenFirst()) {
     for (size_t i = 0; i < children_.size(); ++i) {
-      RETURN_IF_ERROR(children_[i]->Launch(context, num_workers_));
+      RETURN_IF_ERROR(children_[i]->Launch(context, num_workers_, FirstChildPass(pass)));
     }
   }
-  RETURN_IF_ERROR(PreparePass());
+  RETURN_IF_ERROR(PreparePass(pass));
   std::lock_guard<std::mutex> lock(mu_);
   // Checked again: Cancel() may have run while the children were launching, and then it
   // did not see this pass's connector.
   if (cancelled() || context->stopping) return Status::Cancelled(name_ + " is stopping");
   if (output_) earlier_output_ += output_->counters();
   output_ = std::make_shared<Connector>(num_workers_, num_consumers, context->settings.prefetch_rows);
-  ++passes_launched_;
+  pass_ = pass;
   pass_started_ns_.store(SteadyNanoseconds());
   running_workers_.fetch_add(num_workers_);
   threads_.reserve(num_workers_);
@@ -63,6 +63,13 @@ Status DatasetOp::Launch(ExecutionContext* context, int num_consumers) {
     threads_.emplace_back(&DatasetOp::WorkerMain, this, w);
   }
   return Status::OK();
+}
+
+void DatasetOp::SetStart(int64_t pass, int64_t row) {
+  resumed_ = true;
+  start_pass_ = pass;
+  start_row_ = row;
+  OnSetStart(pass, row);
 }
 
 void DatasetOp::WorkerMain(int worker_id) {
@@ -160,11 +167,11 @@ void DatasetOp::ClearCancel() {
   for (auto& child : children_) child->ClearCancel();
 }
 
-Result<int64_t> DatasetOp::ForwardChildPass(int64_t pass, RowWriter* writer) {
+Result<int64_t> DatasetOp::ForwardChildPass(int64_t child_pass, RowWriter* writer) {
   DatasetOp* child = children_.front().get();
-  if (pass > 0) {
+  if (child->pass_index() != child_pass) {
     child->Join();
-    RETURN_IF_ERROR(child->Launch(context_, 1));
+    RETURN_IF_ERROR(child->Launch(context_, 1, child_pass));
   }
   RowReader reader(child->output(), 0);
   int64_t rows = 0;
@@ -180,7 +187,7 @@ Result<int64_t> DatasetOp::ForwardChildPass(int64_t pass, RowWriter* writer) {
 
 Status DatasetOp::LaunchChild(size_t index) {
   children_[index]->Join();
-  return children_[index]->Launch(context_, num_workers_);
+  return children_[index]->Launch(context_, num_workers_, FirstChildPass(pass_index()));
 }
 
 Status DatasetOp::RestartChild(size_t index) {

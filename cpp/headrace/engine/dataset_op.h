@@ -2,7 +2,11 @@
 //
 // An op runs in passes. A pass starts with Launch(): the children's subtrees are launched
 // first, then this op makes a fresh output connector and starts num_workers() threads,
-// each running RunWorker(worker_id). A pass ends when the op has written end of data (or
+// each running RunWorker(worker_id). Every pass has a number, given by the op above: the
+// pass of a child is its parent's, except under repeat (repetition k of the repeat's pass
+// p is its child's pass p * count + k) and under the epoch op (epoch e is pass e). So a
+// pass's number, which seeds its samplers and random transforms, follows from where it
+// stands in an uninterrupted run, and a resumed pipeline can start at any pass. A pass ends when the op has written end of data (or
 // failed, or was cancelled); then Join() joins its threads. Ops above relaunch a subtree
 // to run it again: the repeat op once per repetition, the epoch op once per epoch, take
 // after stopping its child early. State that must last across passes (a sampler's random
@@ -53,9 +57,9 @@ class DatasetOp {
   void AddChild(std::shared_ptr<DatasetOp> child) { children_.push_back(std::move(child)); }
   const std::vector<std::shared_ptr<DatasetOp>>& children() const { return children_; }
 
-  // Starts one pass of this subtree for `num_consumers` threads that will read output().
-  // Cancelled if the subtree was cancelled or the pipeline is stopping.
-  Status Launch(ExecutionContext* context, int num_consumers);
+  // Starts pass number `pass` of this subtree for `num_consumers` threads that will read
+  // output(). Cancelled if the subtree was cancelled or the pipeline is stopping.
+  Status Launch(ExecutionContext* context, int num_consumers, int64_t pass);
 
   // Cancels this subtree: every thread blocked in it wakes and ends. Any thread.
   void Cancel();
@@ -73,9 +77,18 @@ class DatasetOp {
   // Called while the tree is built, before Launch().
   void LimitOutputBlockRows(int64_t rows);
 
-  // How many passes started before the current one (0 in the first pass). Counts every
-  // Launch(), so a subtree under repeat or over several epochs sees 0, 1, 2, ...
-  int64_t pass_index() const { return passes_launched_ - 1; }
+  // The number of the current pass (see the top of this file).
+  int64_t pass_index() const { return pass_; }
+
+  // Resuming (headrace.dataset's iterator state): this op's first pass is pass number
+  // `pass` of an uninterrupted run, and its output begins at row `row` of that pass, the
+  // rows before it having been consumed already. Each op is told its own start (the
+  // Python layer works out every op's from the iterator's epoch and row, and the children
+  // start where this op's rows come from); an op made of two (batch) tells its inner part.
+  // Called while the tree is built, before Launch(). Later passes start at row 0.
+  void SetStart(int64_t pass, int64_t row);
+  // The pass SetStart() named (0 if it was not called).
+  int64_t start_pass() const { return start_pass_; }
 
   // One line per op of the subtree, indented: "Batch(workers=1)".
   std::string TreeString(int indent = 0) const;
@@ -92,8 +105,18 @@ class DatasetOp {
   // end of data to output() (see RowWriter), unless it returns an error.
   virtual Status RunWorker(int worker_id) = 0;
 
-  // Called by Launch() before the threads start: reset the state of one pass.
-  virtual Status PreparePass() { return Status::OK(); }
+  // Called by Launch() before the threads start: reset the state of pass number `pass`
+  // (pass_index() still names the one before, -1 before the first).
+  virtual Status PreparePass(int64_t /*pass*/) { return Status::OK(); }
+
+  // The row of this pass's output that the pass begins at: the start row in the pass that
+  // SetStart() named, 0 otherwise. start_row_of() is the same for a pass being prepared.
+  int64_t start_row() const { return start_row_of(pass_index()); }
+  int64_t start_row_of(int64_t pass) const { return pass == start_pass_ ? start_row_ : 0; }
+  // True in the pass SetStart() named (also when its start row is 0).
+  bool in_start_pass() const { return resumed_ && pass_index() == start_pass_; }
+  // SetStart() of an op made of two: starts the inner part (by default nothing).
+  virtual void OnSetStart(int64_t /*pass*/, int64_t /*row*/) {}
 
   // Cancel() and ClearCancel() of this op: an op whose threads can wait on something
   // other than a connector (a worker process) wakes them here, and re-arms it there.
@@ -110,17 +133,20 @@ class DatasetOp {
   int64_t output_block_rows(int64_t preferred) const;
   // True for ops whose output blocks are their input blocks (see BlockOp).
   virtual bool KeepsInputBlocks() const { return false; }
-  // One more pass of the only child, its data rows written to `writer` (the repeat and
-  // epoch ops): pass 0 reads the pass Launch() started, later ones join the finished
-  // child and launch it again. Returns how many rows the pass had.
-  Result<int64_t> ForwardChildPass(int64_t pass, RowWriter* writer);
+  // The pass Launch() starts the children at when this op starts pass `pass`: the same
+  // number, unless the op runs its child several times a pass (repeat) or is the root.
+  virtual int64_t FirstChildPass(int64_t pass) const { return pass; }
+  // Pass `child_pass` of the only child, its data rows written to `writer` (the repeat and
+  // epoch ops): the pass Launch() started is read as it is; another one is launched after
+  // the finished one is joined. Returns how many rows the pass had.
+  Result<int64_t> ForwardChildPass(int64_t child_pass, RowWriter* writer);
 
   // Whether Launch() launches the children before this op's threads (the default). An op
   // that decides during its pass whether it needs its child at all (a cache op reading
   // from the cache) says false and calls LaunchChild itself.
   virtual bool LaunchesChildrenFirst() const { return true; }
-  // Joins the previous pass of children_[index], if any, and launches a new one for this
-  // op's workers.
+  // Joins the previous pass of children_[index], if any, and launches it again for this
+  // op's workers, at FirstChildPass(pass_index()).
   Status LaunchChild(size_t index);
   // StopChildEarly, then LaunchChild: a new pass of the child while the old one was still
   // running (the cache merge op, when it must read rows it meant to fetch).
@@ -146,7 +172,11 @@ class DatasetOp {
   ExecutionContext* context_ = nullptr;
   int64_t block_rows_limit_ = 0;  // 0: none
   // Written by Launch() before the pass's threads start, so they read it without a lock.
-  int64_t passes_launched_ = 0;
+  int64_t pass_ = -1;
+  // Where the first pass starts (SetStart); fixed before the first Launch().
+  bool resumed_ = false;
+  int64_t start_pass_ = 0;
+  int64_t start_row_ = 0;
   // When the current pass started (steady clock, ns); read by Statistics() from any thread.
   std::atomic<int64_t> pass_started_ns_{0};
   // Wall time of the workers of finished passes, and how many workers run now.

@@ -18,6 +18,8 @@ struct PipelineSettings {
   int64_t block_rows = 128;
   // Epochs to run; negative: without end.
   int64_t num_epochs = 1;
+  // The epoch a resumed pipeline begins at (its earlier epochs count towards num_epochs).
+  int64_t start_epoch = 0;
 };
 
 struct ExecutionContext {

@@ -5,7 +5,7 @@
 namespace headrace::engine {
 
 ExecutionTree::ExecutionTree(std::shared_ptr<DatasetOp> pipeline, const PipelineSettings& settings)
-    : root_(std::make_shared<EpochCtrlOp>(settings.num_epochs)) {
+    : root_(std::make_shared<EpochCtrlOp>(settings.num_epochs, settings.start_epoch)) {
   context_.settings = settings;
   root_->AddChild(std::move(pipeline));
 }
@@ -13,7 +13,7 @@ ExecutionTree::ExecutionTree(std::shared_ptr<DatasetOp> pipeline, const Pipeline
 ExecutionTree::~ExecutionTree() { Stop(); }
 
 Status ExecutionTree::Launch() {
-  Status status = root_->Launch(&context_, 1);
+  Status status = root_->Launch(&context_, 1, 0);
   if (!status.ok()) {
     Stop();
     return status;

@@ -46,7 +46,7 @@ class CacheLookupSamplerTest : public ::testing::Test {
 
 TEST_F(CacheLookupSamplerTest, AnEmptyCacheLetsTheLeafReadEveryIdInOrder) {
   auto sampler = MakeSampler();
-  auto ids = sampler->Indices(10);
+  auto ids = sampler->Indices(10, 0);
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_EQ(*ids, kOrder);
   PassPlan plan = plan_->Take();
@@ -61,7 +61,7 @@ TEST_F(CacheLookupSamplerTest, AnEmptyCacheLetsTheLeafReadEveryIdInOrder) {
 
 TEST_F(CacheLookupSamplerTest, AFullCacheLeavesTheLeafNothingToRead) {
   Fill(testing::Range(0, 10));
-  auto ids = MakeSampler()->Indices(10);
+  auto ids = MakeSampler()->Indices(10, 0);
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_TRUE(ids->empty()) << ids->size();
   PassPlan plan = plan_->Take();
@@ -71,7 +71,7 @@ TEST_F(CacheLookupSamplerTest, AFullCacheLeavesTheLeafNothingToRead) {
 
 TEST_F(CacheLookupSamplerTest, APartialCacheLeavesTheMissesInTheSamplersOrder) {
   Fill({0, 2, 4, 6, 8});
-  auto ids = MakeSampler()->Indices(10);
+  auto ids = MakeSampler()->Indices(10, 0);
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_EQ(*ids, (std::vector<int64_t>{7, 9, 1, 3, 5}));
   PassPlan plan = plan_->Take();
@@ -85,7 +85,7 @@ TEST_F(CacheLookupSamplerTest, AServerThatCannotBeAskedMakesEveryPassReadEveryth
   CapturedWarnings warnings;
   auto sampler = MakeSampler();
   for (int pass = 0; pass < 2; ++pass) {
-    auto ids = sampler->Indices(10);
+    auto ids = sampler->Indices(10, 0);
     ASSERT_TRUE(ids.ok()) << ids.status();
     EXPECT_EQ(*ids, kOrder) << "pass " << pass;
     PassPlan plan = plan_->Take();
@@ -103,7 +103,7 @@ TEST_F(CacheLookupSamplerTest, AServerThatCannotBeAskedMakesEveryPassReadEveryth
 TEST_F(CacheLookupSamplerTest, ALostCacheIsNotAskedAgain) {
   Fill({0, 1, 2});
   plan_->MarkLost();  // the merge op gave up on the cache
-  auto ids = MakeSampler()->Indices(10);
+  auto ids = MakeSampler()->Indices(10, 0);
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_EQ(*ids, kOrder);
   EXPECT_TRUE(plan_->Take().lookup_failed);
@@ -113,17 +113,17 @@ TEST_F(CacheLookupSamplerTest, ALostCacheIsNotAskedAgain) {
 TEST_F(CacheLookupSamplerTest, AnOverrideIsReadAsItIsWithoutAskingAnyone) {
   Fill({5, 6});
   auto sampler = MakeSampler();
-  ASSERT_TRUE(sampler->Indices(10).ok());
+  ASSERT_TRUE(sampler->Indices(10, 0).ok());
   PassPlan first = plan_->Take();
   plan_->SetOverride({6, 5, 3});  // the merge op restarts the leaf on the ids it owes
-  auto ids = sampler->Indices(10);
+  auto ids = sampler->Indices(10, 0);
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_EQ(*ids, (std::vector<int64_t>{6, 5, 3}));
   EXPECT_EQ(client_->calls(Call::kLookup), 1);
   EXPECT_FALSE(plan_->TakeOverride().has_value()) << "the override is used once";
   EXPECT_TRUE(plan_->Take().ids.empty()) << "the restart made no new plan";
   // The pass after the restart asks the cache again.
-  ids = sampler->Indices(10);
+  ids = sampler->Indices(10, 1);
   ASSERT_TRUE(ids.ok()) << ids.status();
   EXPECT_EQ(*ids, (std::vector<int64_t>{7, 2, 9, 0, 4, 1, 8, 3}));
   EXPECT_EQ(client_->calls(Call::kLookup), 2);
@@ -131,7 +131,7 @@ TEST_F(CacheLookupSamplerTest, AnOverrideIsReadAsItIsWithoutAskingAnyone) {
 
 TEST_F(CacheLookupSamplerTest, TheInnerSamplersErrorIsTheSamplersError) {
   // An index outside the source: the subset sampler names it; the cache is not asked.
-  auto ids = MakeSampler()->Indices(5);
+  auto ids = MakeSampler()->Indices(5, 0);
   ASSERT_FALSE(ids.ok());
   EXPECT_EQ(ids.status().code(), StatusCode::kOutOfRange) << ids.status();
   EXPECT_TRUE(Contains(ids.status().message(), "sampler indices[0] = 7")) << ids.status();

@@ -97,7 +97,7 @@ TEST_F(CacheMergeOpTest, RowsFromTheCacheComeInEachPasssOwnOrder) {
   ASSERT_EQ(out.epochs.size(), 3u);
   std::vector<std::vector<int64_t>> orders;
   for (int epoch = 0; epoch < 3; ++epoch) {
-    orders.push_back(same.Indices(100).value());
+    orders.push_back(same.Indices(100, epoch).value());
     EXPECT_EQ(out.epochs[epoch], Expected(orders.back())) << "epoch " << epoch;
   }
   EXPECT_NE(orders[0], orders[1]);
@@ -115,7 +115,7 @@ TEST_F(CacheMergeOpTest, APartialCacheGivesItsRowsAndTheLeafComputesTheRest) {
   ASSERT_TRUE(out.error.ok()) << out.error;
   ASSERT_EQ(out.epochs.size(), 1u);
   std::vector<RowValue> expected;
-  for (int64_t id : same.Indices(50).value()) {
+  for (int64_t id : same.Indices(50, 0).value()) {
     expected.push_back(RowValue{id, testing::Computed(id) + (id % 2 == 0 ? kMarker : 0)});
   }
   EXPECT_EQ(out.epochs[0], expected);

@@ -122,7 +122,10 @@ def test_generator_sources():
     squares = ds.GeneratorDataset(Squares(), ["sq"], shuffle=False, num_parallel_workers=2)
     assert [int(r[0]) for r in squares] == [0, 1, 4, 9, 16, 25]
     assert squares.get_dataset_size() == 6
-    assert [int(r[0]) for r in ds.GeneratorDataset([np.array(3), np.array(4)], ["v"])] == [3, 4]
+    values = [np.array(3), np.array(4)]
+    assert [int(r[0]) for r in ds.GeneratorDataset(values, ["v"], shuffle=False)] == [3, 4]
+    # A list has random access, so it is shuffled by default, as in MindSpore.
+    assert sorted(int(r[0]) for r in ds.GeneratorDataset(values, ["v"])) == [3, 4]
 
 
 def test_user_exception_keeps_type_and_traceback():

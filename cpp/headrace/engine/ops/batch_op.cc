@@ -85,10 +85,7 @@ Result<TensorRow> BatchOp::Stack(const std::vector<TensorRow>& rows,
   return TensorRow(rows.front().id(), std::move(columns));
 }
 
-Status BatchOp::PreparePass() {
-  ++pass_;
-  return Status::OK();
-}
+void BatchOp::OnSetStart(int64_t pass, int64_t row) { children().front()->SetStart(pass, row); }
 
 Result<std::vector<TensorRow>> BatchOp::ApplyBatchMap(std::vector<TensorRow> rows) const {
   const int64_t batch_num = rows.front().id();
@@ -96,7 +93,7 @@ Result<std::vector<TensorRow>> BatchOp::ApplyBatchMap(std::vector<TensorRow> row
   for (size_t c = 0; c < columns.size(); ++c) {
     for (const TensorRow& row : rows) columns[c].push_back(row[options_.input_indices[c]]);
   }
-  RETURN_IF_ERROR(options_.batch_map->Apply(&columns, batch_num, pass_));
+  RETURN_IF_ERROR(options_.batch_map->Apply(&columns, batch_num, pass_index()));
   // The outputs may hold another number of rows; the columns passed through must not.
   size_t count = columns.empty() ? rows.size() : columns.front().size();
   for (const TensorList& column : columns) {

@@ -49,7 +49,8 @@ class BatchOp : public BlockOp {
   // Each input block is one batch's rows and must stay so: a limit asked of the batch
   // stops here instead of reaching GroupRowsOp.
   bool KeepsInputBlocks() const override { return false; }
-  Status PreparePass() override;
+  // The GroupRowsOp below starts at the same batch.
+  void OnSetStart(int64_t pass, int64_t row) override;
   Status ProcessBlock(RowBlock* block, BlockPlace place) override;
   void OnCancel() override;
   void OnClearCancel() override;
@@ -59,7 +60,6 @@ class BatchOp : public BlockOp {
   Result<std::vector<TensorRow>> ApplyBatchMap(std::vector<TensorRow> rows) const;
 
   const Options options_;
-  int64_t pass_ = -1;  // written by PreparePass before the workers start
 };
 
 // GroupRowsOp(batch_size, drop_remainder) under a BatchOp with `num_workers` workers.

@@ -7,7 +7,8 @@ namespace headrace::engine {
 
 Status ConcatOp::RunWorker(int worker_id) {
   RowWriter writer(output(), worker_id, output_block_rows());
-  int64_t id = 0;
+  // A resumed pass's children start where the rows consumed end: those before are empty.
+  int64_t id = start_row();
   for (size_t i = 0; i < children().size(); ++i) {
     RowReader reader(input(i), 0);
     for (;;) {

@@ -7,7 +7,7 @@ namespace headrace::engine {
 Status GroupRowsOp::RunWorker(int worker_id) {
   RowReader reader(input(), 0);
   RowBlock group;
-  int64_t group_index = 0;
+  int64_t group_index = start_row();  // batches are numbered from the pass's start
   auto push_group = [&]() -> Status {
     for (TensorRow& row : group) row.set_id(group_index);
     ++group_index;

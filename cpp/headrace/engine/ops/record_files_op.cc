@@ -22,8 +22,8 @@ RecordFilesOp::RecordFilesOp(std::shared_ptr<RecordFormat> format, std::vector<s
     : DatasetOp(format->name(), 1), format_(std::move(format)), files_(std::move(files)),
       plan_(std::move(plan)), num_readers_(std::max(1, num_readers)), num_samples_(num_samples) {}
 
-Status RecordFilesOp::PreparePass() {
-  spans_ = plan_.Spans(pass_index());
+Status RecordFilesOp::PreparePass(int64_t pass) {
+  spans_ = plan_.Spans(pass);
   if (format_->SeeksRows()) RETURN_IF_ERROR(CutSpans());
   std::lock_guard<std::mutex> lock(mu_);
   cancelled_ = false;

@@ -34,7 +34,7 @@ class RecordFilesOp : public DatasetOp {
                 FileShardPlan plan, int num_readers, int64_t num_samples);
 
  protected:
-  Status PreparePass() override;
+  Status PreparePass(int64_t pass) override;
   Status RunWorker(int worker_id) override;
   void OnCancel() override;
   std::string Describe() const override;

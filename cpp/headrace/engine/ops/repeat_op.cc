@@ -6,12 +6,19 @@ namespace headrace::engine {
 
 Status RepeatOp::RunWorker(int worker_id) {
   RowWriter writer(output(), worker_id, output_block_rows());
-  for (int64_t pass = 0; count_ < 0 || pass < count_; ++pass) {
-    ASSIGN_OR_RETURN(int64_t rows, ForwardChildPass(pass, &writer));
+  const int64_t pass = pass_index();
+  for (int64_t repetition = FirstRepetition(pass); count_ < 0 || repetition < count_; ++repetition) {
+    ASSIGN_OR_RETURN(int64_t rows, ForwardChildPass(ChildPass(pass, repetition), &writer));
     // An empty child repeated forever would spin without end.
     if (rows == 0) break;
   }
   return writer.Write(TensorRow::EndOfData());
+}
+
+void RepeatOp::OnSetStart(int64_t pass, int64_t /*row*/) {
+  // The child was started (before this op was made) at its pass of the repetition to resume.
+  const int64_t child_start = children().front()->start_pass();
+  first_repetition_ = count_ < 0 ? child_start : child_start - pass * count_;
 }
 
 std::string RepeatOp::Describe() const { return "Repeat(count=" + std::to_string(count_) + ")"; }

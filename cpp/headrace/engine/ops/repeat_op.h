@@ -1,5 +1,7 @@
 // RepeatOp: runs its child `count` times in a row (count < 0: forever), as one stream:
 // no end of epoch between repetitions, so a batch above it spans them (as in MindSpore).
+// Repetition k of pass p is the child's pass p * count + k (k alone when forever). A
+// resumed pass begins at the repetition its child was started at (SetStart).
 #pragma once
 
 #include <cstdint>
@@ -14,10 +16,18 @@ class RepeatOp : public DatasetOp {
 
  protected:
   Status RunWorker(int worker_id) override;
+  int64_t FirstChildPass(int64_t pass) const override { return ChildPass(pass, FirstRepetition(pass)); }
+  void OnSetStart(int64_t pass, int64_t row) override;
   std::string Describe() const override;
 
  private:
+  int64_t ChildPass(int64_t pass, int64_t repetition) const {
+    return count_ < 0 ? repetition : pass * count_ + repetition;
+  }
+  int64_t FirstRepetition(int64_t pass) const { return pass == start_pass() ? first_repetition_ : 0; }
+
   const int64_t count_;
+  int64_t first_repetition_ = 0;  // of the resumed pass
 };
 
 }  // namespace headrace::engine

@@ -8,7 +8,8 @@ namespace headrace::engine {
 Status SkipOp::RunWorker(int worker_id) {
   RowReader reader(input(), 0);
   RowWriter writer(output(), worker_id, output_block_rows());
-  int64_t skipped = 0;
+  // A resumed pass's child starts past the rows skipped (the Python layer starts it there).
+  int64_t skipped = in_start_pass() ? count_ : 0;
   for (;;) {
     TensorRow row;
     RETURN_IF_ERROR(reader.Next(&row, &writer));

@@ -9,8 +9,13 @@ SourceOp::SourceOp(std::string name, std::shared_ptr<RandomAccessSource> source,
     : DatasetOp(std::move(name), num_workers), source_(std::move(source)),
       sampler_(std::move(sampler)) {}
 
-Status SourceOp::PreparePass() {
-  ASSIGN_OR_RETURN(indices_, sampler_->Indices(source_->size()));
+Status SourceOp::PreparePass(int64_t pass) {
+  ASSIGN_OR_RETURN(indices_, sampler_->Indices(source_->size(), pass));
+  // A resumed pass reads nothing before its start: its rows are runs of GroupRows() indices
+  // when the source builds batches.
+  first_id_ = start_row_of(pass);
+  const auto skipped = static_cast<size_t>(first_id_ * source_->GroupRows());
+  indices_.erase(indices_.begin(), indices_.begin() + static_cast<std::ptrdiff_t>(std::min(skipped, indices_.size())));
   return Status::OK();
 }
 
@@ -43,7 +48,7 @@ Status SourceOp::RunWorker(int worker_id) {
     if (group > 1) {
       // A row made of a run is numbered by the run's place in the pass, as a batch is.
       for (size_t r = 0; r < block.size(); ++r) {
-        block[r].set_id(start / group + static_cast<int64_t>(r));
+        block[r].set_id(first_id_ + start / group + static_cast<int64_t>(r));
       }
     }
     RETURN_IF_ERROR(output()->Push(worker_id, std::move(block)));

@@ -19,7 +19,7 @@ class SourceOp : public DatasetOp {
            std::shared_ptr<Sampler> sampler, int num_workers);
 
  protected:
-  Status PreparePass() override;
+  Status PreparePass(int64_t pass) override;
   Status RunWorker(int worker_id) override;
   void OnCancel() override { source_->Cancel(); }
   void OnClearCancel() override { source_->ClearCancel(); }
@@ -33,8 +33,10 @@ class SourceOp : public DatasetOp {
 
   std::shared_ptr<RandomAccessSource> source_;
   std::shared_ptr<Sampler> sampler_;
-  // This pass's indices: written by PreparePass before the workers start, then only read.
+  // This pass's indices from its start row on, and the number of that row: written by
+  // PreparePass before the workers start, then only read.
   std::vector<int64_t> indices_;
+  int64_t first_id_ = 0;
 };
 
 }  // namespace headrace::engine

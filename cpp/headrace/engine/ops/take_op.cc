@@ -8,7 +8,7 @@ namespace headrace::engine {
 Status TakeOp::RunWorker(int worker_id) {
   RowReader reader(input(), 0);
   RowWriter writer(output(), worker_id, output_block_rows());
-  int64_t taken = 0;
+  int64_t taken = start_row();  // a resumed pass took these before
   while (taken < count_) {
     TensorRow row;
     RETURN_IF_ERROR(reader.Next(&row, &writer));

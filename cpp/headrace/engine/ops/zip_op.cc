@@ -14,7 +14,7 @@ Status ZipOp::RunWorker(int worker_id) {
     readers.push_back(std::make_unique<RowReader>(input(i), 0));
   }
   RowWriter writer(output(), worker_id, output_block_rows());
-  for (int64_t id = 0;; ++id) {
+  for (int64_t id = start_row();; ++id) {
     TensorRow zipped(id, {});
     for (size_t i = 0; i < readers.size(); ++i) {
       TensorRow row;

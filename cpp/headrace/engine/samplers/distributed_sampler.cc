@@ -23,7 +23,8 @@ int64_t DistributedSampler::PassSize(int64_t source_size) const {
   return num_samples_ > 0 ? std::min(per_shard, num_samples_) : per_shard;
 }
 
-Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
+Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size, int64_t pass) {
+  std::mt19937_64 generator = PassGenerator(seed_, pass);
   if (num_shards_ < 1 || shard_id_ < 0 || shard_id_ >= num_shards_) {
     return Status::InvalidArgument("DistributedSampler: shard_id " + std::to_string(shard_id_) +
                                    " is not in [0, num_shards=" + std::to_string(num_shards_) + ")");
@@ -36,7 +37,7 @@ Result<std::vector<int64_t>> DistributedSampler::Indices(int64_t source_size) {
   if (source_size == 0) return indices;
   std::vector<int64_t> order(static_cast<size_t>(source_size));
   std::iota(order.begin(), order.end(), 0);
-  if (shuffle_) ShuffleIndices(&order, &generator_);
+  if (shuffle_) ShuffleIndices(&order, &generator);
   indices.resize(static_cast<size_t>(PassSize(source_size)));
   for (size_t k = 0; k < indices.size(); ++k) {
     indices[k] = order[static_cast<size_t>(Position(static_cast<int64_t>(k), source_size))];

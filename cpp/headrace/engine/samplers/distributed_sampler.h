@@ -25,9 +25,9 @@ class DistributedSampler : public Sampler {
   DistributedSampler(int64_t num_shards, int64_t shard_id, bool shuffle, int64_t num_samples,
                      uint64_t seed, int64_t offset = -1)
       : num_shards_(num_shards), shard_id_(shard_id), shuffle_(shuffle),
-        num_samples_(num_samples), offset_(offset), generator_(seed) {}
+        num_samples_(num_samples), offset_(offset), seed_(seed) {}
 
-  Result<std::vector<int64_t>> Indices(int64_t source_size) override;
+  Result<std::vector<int64_t>> Indices(int64_t source_size, int64_t pass) override;
   int64_t PassSize(int64_t source_size) const override;
   std::string Describe() const override;
 
@@ -42,7 +42,7 @@ class DistributedSampler : public Sampler {
   const bool shuffle_;
   const int64_t num_samples_;
   const int64_t offset_;
-  std::mt19937_64 generator_;
+  const uint64_t seed_;
 };
 
 }  // namespace headrace::engine

@@ -11,7 +11,8 @@ int64_t FileBlockSampler::PassSize(int64_t source_size) const {
   return num_samples_ > 0 ? std::min(per_shard, num_samples_) : per_shard;
 }
 
-Result<std::vector<int64_t>> FileBlockSampler::Indices(int64_t source_size) {
+Result<std::vector<int64_t>> FileBlockSampler::Indices(int64_t source_size, int64_t pass) {
+  std::mt19937_64 generator = PassGenerator(seed_, pass);
   const int64_t shards = std::max<int64_t>(num_shards_, 1);
   if (shard_id_ < 0 || shard_id_ >= shards) {
     return Status::InvalidArgument("FileBlockSampler: shard_id " + std::to_string(shard_id_) +
@@ -29,7 +30,7 @@ Result<std::vector<int64_t>> FileBlockSampler::Indices(int64_t source_size) {
   }
   std::vector<int64_t> blocks(block_rows_.size());
   std::iota(blocks.begin(), blocks.end(), 0);
-  if (mode_ == Mode::kFiles) ShuffleIndices(&blocks, &generator_);
+  if (mode_ == Mode::kFiles) ShuffleIndices(&blocks, &generator);
   std::vector<int64_t> order;
   order.reserve(static_cast<size_t>(source_size));
   for (int64_t b : blocks) {
@@ -37,7 +38,7 @@ Result<std::vector<int64_t>> FileBlockSampler::Indices(int64_t source_size) {
     for (int64_t r = 0; r < block_rows_[static_cast<size_t>(b)]; ++r) order.push_back(starts[static_cast<size_t>(b)] + r);
     if (mode_ == Mode::kInFile) {
       std::vector<int64_t> rows(order.begin() + static_cast<std::ptrdiff_t>(first), order.end());
-      ShuffleIndices(&rows, &generator_);
+      ShuffleIndices(&rows, &generator);
       std::copy(rows.begin(), rows.end(), order.begin() + static_cast<std::ptrdiff_t>(first));
     }
   }

@@ -7,8 +7,8 @@
 // the pass's order is then dealt as DistributedSampler deals it: shard d takes positions
 // d, d + num_shards, ... wrapping around, ceil(rows / num_shards) rows each, so that shards
 // built with the same seed read every row once between them. num_samples > 0 caps a pass.
-// The generator is seeded once: the same seed gives the same sequence of passes, whatever
-// the number of workers reading them.
+// Each pass draws from PassGenerator(seed, pass): the same seed gives the same sequence of
+// passes, whatever the number of workers reading them.
 #pragma once
 
 #include <random>
@@ -25,10 +25,10 @@ class FileBlockSampler : public Sampler {
   FileBlockSampler(Mode mode, std::vector<int64_t> block_rows, int64_t num_shards, int64_t shard_id,
                    int64_t num_samples, uint64_t seed)
       : mode_(mode), block_rows_(std::move(block_rows)), num_shards_(num_shards), shard_id_(shard_id),
-        num_samples_(num_samples), generator_(seed) {}
+        num_samples_(num_samples), seed_(seed) {}
 
   // InvalidArgument when the blocks hold more rows than the source or the shard is out of range.
-  Result<std::vector<int64_t>> Indices(int64_t source_size) override;
+  Result<std::vector<int64_t>> Indices(int64_t source_size, int64_t pass) override;
   int64_t PassSize(int64_t source_size) const override;
   std::string Describe() const override;
 
@@ -38,7 +38,7 @@ class FileBlockSampler : public Sampler {
   const int64_t num_shards_;
   const int64_t shard_id_;
   const int64_t num_samples_;
-  std::mt19937_64 generator_;
+  const uint64_t seed_;
 };
 
 }  // namespace headrace::engine

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "headrace/core/random.h"
+
 namespace headrace::engine {
 
 void ShuffleIndices(std::vector<int64_t>* indices, std::mt19937_64* generator) {
@@ -9,6 +11,10 @@ void ShuffleIndices(std::vector<int64_t>* indices, std::mt19937_64* generator) {
     std::uniform_int_distribution<int64_t> pick(0, i);
     std::swap((*indices)[i], (*indices)[pick(*generator)]);
   }
+}
+
+std::mt19937_64 PassGenerator(uint64_t seed, int64_t pass) {
+  return std::mt19937_64(MixSeed(seed, static_cast<uint64_t>(pass)));
 }
 
 std::string NumSamplesText(int64_t num_samples) {

@@ -9,7 +9,7 @@ int64_t SequentialSampler::PassSize(int64_t source_size) const {
   return num_samples_ > 0 ? std::min(num_samples_, remaining) : remaining;
 }
 
-Result<std::vector<int64_t>> SequentialSampler::Indices(int64_t source_size) {
+Result<std::vector<int64_t>> SequentialSampler::Indices(int64_t source_size, int64_t /*pass*/) {
   if (start_index_ < 0 || (source_size > 0 && start_index_ >= source_size)) {
     return Status::InvalidArgument("SequentialSampler: start_index " +
                                    std::to_string(start_index_) + " is out of range for " +

@@ -11,7 +11,7 @@ class SequentialSampler : public Sampler {
   SequentialSampler(int64_t start_index, int64_t num_samples)
       : start_index_(start_index), num_samples_(num_samples) {}
 
-  Result<std::vector<int64_t>> Indices(int64_t source_size) override;
+  Result<std::vector<int64_t>> Indices(int64_t source_size, int64_t pass) override;
   int64_t PassSize(int64_t source_size) const override;
   std::string Describe() const override;
 

@@ -9,7 +9,8 @@ int64_t SubsetSampler::PassSize(int64_t source_size) const {
   return num_samples_ > 0 ? std::min(count, num_samples_) : count;
 }
 
-Result<std::vector<int64_t>> SubsetSampler::Indices(int64_t source_size) {
+Result<std::vector<int64_t>> SubsetSampler::Indices(int64_t source_size, int64_t pass) {
+  std::mt19937_64 generator = PassGenerator(seed_, pass);
   for (size_t i = 0; i < indices_.size(); ++i) {
     if (indices_[i] < 0 || indices_[i] >= source_size) {
       return Status::OutOfRange("sampler indices[" + std::to_string(i) + "] = " +
@@ -18,7 +19,7 @@ Result<std::vector<int64_t>> SubsetSampler::Indices(int64_t source_size) {
     }
   }
   std::vector<int64_t> order = indices_;
-  if (shuffle_) ShuffleIndices(&order, &generator_);
+  if (shuffle_) ShuffleIndices(&order, &generator);
   order.resize(static_cast<size_t>(PassSize(source_size)));
   return order;
 }

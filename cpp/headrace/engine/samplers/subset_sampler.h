@@ -13,9 +13,9 @@ class SubsetSampler : public Sampler {
  public:
   SubsetSampler(std::vector<int64_t> indices, bool shuffle, int64_t num_samples, uint64_t seed)
       : indices_(std::move(indices)), shuffle_(shuffle), num_samples_(num_samples),
-        generator_(seed) {}
+        seed_(seed) {}
 
-  Result<std::vector<int64_t>> Indices(int64_t source_size) override;
+  Result<std::vector<int64_t>> Indices(int64_t source_size, int64_t pass) override;
   int64_t PassSize(int64_t source_size) const override;
   std::string Describe() const override;
 
@@ -23,7 +23,7 @@ class SubsetSampler : public Sampler {
   const std::vector<int64_t> indices_;
   const bool shuffle_;
   const int64_t num_samples_;
-  std::mt19937_64 generator_;
+  const uint64_t seed_;
 };
 
 }  // namespace headrace::engine

@@ -192,13 +192,13 @@ TEST(MindRecordWriterTest, RoundTripOverShardsAndPages) {
 
 TEST(FileBlockSamplerTest, FilesAndInFileOrders) {
   FileBlockSampler files(FileBlockSampler::Mode::kFiles, {3, 2, 4}, 1, 0, 0, 7);
-  auto order = files.Indices(9);
+  auto order = files.Indices(9, 0);
   ASSERT_TRUE(order.ok());
   // Runs of consecutive rows, each a whole file.
   std::set<int64_t> all(order->begin(), order->end());
   EXPECT_EQ(all.size(), 9u);
   FileBlockSampler infile(FileBlockSampler::Mode::kInFile, {3, 2, 4}, 1, 0, 0, 7);
-  auto rows = infile.Indices(10);  // one padded row
+  auto rows = infile.Indices(10, 0);  // one padded row
   ASSERT_TRUE(rows.ok());
   EXPECT_EQ(std::set<int64_t>(rows->begin(), rows->begin() + 3), (std::set<int64_t>{0, 1, 2}));
   EXPECT_EQ(std::set<int64_t>(rows->begin() + 3, rows->begin() + 5), (std::set<int64_t>{3, 4}));
