@@ -7,6 +7,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.map import output_layout
 from headrace.dataset.python_stage import build_fused_batch
 from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list, read_columns
@@ -119,6 +120,11 @@ class BatchDataset(Dataset):
         full, rest = divmod(rows, self.batch_size)
         return full if self.drop_remainder or rest == 0 else full + 1
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        if self.per_batch_map is not None:
+            raise unresumable(self, "a per_batch_map may keep its own state from batch to batch")
+        return [(self.children[0], Start(start.pass_index, start.row * self.batch_size))]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
         fused = build_fused_batch(self, context)
         if fused is not None:
@@ -126,7 +132,7 @@ class BatchDataset(Dataset):
         # Stacking is light; more workers than the default pay only with per_batch_map.
         workers = self.num_parallel_workers or (
             config.get_num_parallel_workers() if self.per_batch_map else 1)
-        child = self.children[0]._build(context)
+        child = context.build(self.children[0])
         call: object = None  # what batch_op calls per batch: the function, or a pool running it
         name, in_processes = "", False
         if self.per_batch_map is not None:

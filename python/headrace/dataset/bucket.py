@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset.batch import pad_specs
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.validation import check_bool, check_columns_exist, check_int, column_list
 from headrace.errors import InvalidArgumentError
 
@@ -54,8 +55,11 @@ class BucketBatchByLengthDataset(Dataset):
     def _pass_size(self) -> int:
         return self._count_rows()
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        raise unresumable(self, "its buckets hold rows of every length seen before the position")
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return _engine.bucket_batch_op(self.children[0]._build(context), self._input_indices,
+        return _engine.bucket_batch_op(context.build(self.children[0]), self._input_indices,
                                        self._length_fn, self._boundaries, self._sizes, self._pads,
                                        self._pad_to_boundary, self._drop_remainder,
                                        self.get_col_names())

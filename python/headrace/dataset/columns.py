@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List, Sequence, Union
+from typing import List, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start
 from headrace.dataset.validation import check_columns_exist, column_list
 from headrace.errors import InvalidArgumentError
 
@@ -27,9 +28,12 @@ class ProjectDataset(Dataset):
     def _pass_size(self) -> int:
         return self.children[0]._pass_size()
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        return [(self.children[0], start)]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
         names = self.children[0].get_col_names()
-        return _engine.project_op(self.children[0]._build(context),
+        return _engine.project_op(context.build(self.children[0]),
                                   [names.index(c) for c in self.columns])
 
 
@@ -60,5 +64,8 @@ class RenameDataset(Dataset):
     def _pass_size(self) -> int:
         return self.children[0]._pass_size()
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        return [(self.children[0], start)]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return self.children[0]._build(context)
+        return context.build(self.children[0])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, List, Sequence
+from typing import Any, List, Sequence, Tuple
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start
 from headrace.dataset.samplers import DistributedSampler, RandomSampler
 from headrace.errors import InvalidArgumentError, UnimplementedError
 
@@ -42,8 +43,11 @@ class ZipDataset(Dataset):
     def _pass_size(self) -> int:
         return min(child._pass_size() for child in self.children)
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        return [(child, start) for child in self.children]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return _engine.zip_op([child._build(context) for child in self.children])
+        return _engine.zip_op([context.build(child) for child in self.children])
 
 
 def _sampled_source(dataset: Dataset) -> Any:
@@ -105,5 +109,16 @@ class ConcatDataset(Dataset):
     def _pass_size(self) -> int:
         return sum(child._pass_size() for child in self.children)
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        # The child the position falls in starts there; those before it at their end (they
+        # give nothing), those after it at their first row.
+        sizes = [child._pass_size() for child in self.children]
+        starts, before = [], 0
+        for child, size in zip(self.children, sizes):
+            row = min(max(start.row - before, 0), size)
+            starts.append((child, Start(start.pass_index, row)))
+            before += size
+        return starts
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return _engine.concat_op([child._build(context) for child in self.children])
+        return _engine.concat_op([context.build(child) for child in self.children])

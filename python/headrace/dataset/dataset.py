@@ -9,7 +9,7 @@ reported at the line that made it.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
@@ -17,6 +17,7 @@ from headrace.dataset.resources import close_resources
 
 if TYPE_CHECKING:  # iterators imports this module
     from headrace.dataset.iterators import DictIterator, TupleIterator
+    from headrace.dataset.resume import Start
 
 __all__ = ["BuildContext", "Dataset"]
 
@@ -25,8 +26,10 @@ class BuildContext:
     """What building one pipeline shares: the seeds handed to random parts, and what the
     pipeline owns besides its threads (worker pools), closed when it stops."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, starts: Optional[Dict[int, Deque["Start"]]] = None) -> None:
         self._random = random.Random(seed)
+        # Resuming: where each node's first pass begins (resume.plan_starts); None otherwise.
+        self._starts = starts
         self.resources: List[Any] = []
         # Set by a cache while the pipeline below it is built (cache.py): the leaf's
         # sampler is wrapped in the cache's lookup.
@@ -36,6 +39,22 @@ class BuildContext:
         """Keeps `resource` (it has close()) until the pipeline stops; returns it."""
         self.resources.append(resource)
         return resource
+
+    def build(self, dataset: "Dataset") -> "_engine.Op":
+        """The C++ op of `dataset` (a child being built), started where its rows resume."""
+        op = dataset._build(self)
+        self.place(dataset, op)
+        starts = None if self._starts is None else self._starts.get(id(dataset))
+        if starts and len(starts) > 1:  # a node used again takes its next start
+            starts.popleft()
+        return op
+
+    def place(self, dataset: "Dataset", op: "_engine.Op") -> None:
+        """When resuming, starts `op` (the op of `dataset`, or one inside it that makes the
+        same rows) at `dataset`'s start."""
+        starts = None if self._starts is None else self._starts.get(id(dataset))
+        if starts:
+            op.set_start(starts[0].pass_index, starts[0].row)
 
     def next_seed(self) -> int:
         """A seed for the next random part; the same pipeline seed gives the same ones."""
@@ -103,6 +122,12 @@ class Dataset:
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         raise NotImplementedError
+
+    def _resume_children(self, start: "Start") -> List[Tuple["Dataset", "Start"]]:
+        """Where each child starts when this node starts at `start` (see resume.py), or an
+        error (resume.unresumable) if this node cannot start in the middle of its rows."""
+        from headrace.dataset.resume import unresumable
+        raise unresumable(self, "it cannot start in the middle of an epoch")
 
     # -- operations -------------------------------------------------------------------
 
@@ -211,17 +236,28 @@ class Dataset:
 
     def create_tuple_iterator(self, columns: Optional[Sequence[str]] = None,
                               num_epochs: int = -1, output_numpy: bool = False,
-                              do_copy: bool = True) -> "TupleIterator":
+                              do_copy: bool = True,
+                              state: Optional[Dict[str, Any]] = None) -> "TupleIterator":
         """An iterator yielding each row as a list of NumPy arrays; each epoch ends with
-        StopIteration, and the next ``for`` loop over it reads the next epoch."""
+        StopIteration, and the next ``for`` loop over it reads the next epoch. `state`
+        (an iterator's get_state()) continues where that iterator's consumer stood."""
         from headrace.dataset.iterators import TupleIterator
-        return TupleIterator(self, columns, num_epochs)
+        return TupleIterator(self, columns, num_epochs, state)
 
     def create_dict_iterator(self, num_epochs: int = -1, output_numpy: bool = False,
-                             do_copy: bool = True) -> "DictIterator":
+                             do_copy: bool = True,
+                             state: Optional[Dict[str, Any]] = None) -> "DictIterator":
         """Like create_tuple_iterator, yielding {column name: NumPy array}."""
         from headrace.dataset.iterators import DictIterator
-        return DictIterator(self, num_epochs)
+        return DictIterator(self, num_epochs, state)
+
+    def set_init_step(self, init_step: int) -> "Dataset":
+        """Starts the iterators made after this call at step `init_step`, counted over
+        epochs (epoch init_step // size, row init_step % size), as MindSpore's name for
+        failure recovery; without replaying the steps before it (see resume.py)."""
+        from headrace.dataset.validation import check_int
+        self._init_step = check_int("init_step", init_step, minimum=0)
+        return self
 
     def __iter__(self):
         return iter(self.create_tuple_iterator(num_epochs=1))
@@ -230,13 +266,15 @@ class Dataset:
         return self.get_dataset_size()
 
 
-def build_pipeline(dataset: Dataset) -> Tuple["_engine.Op", BuildContext]:
-    """The C++ op tree of `dataset`, seeded from the current config, and the context that
-    owns what the tree needs besides its threads. If building fails, what was made so far
-    is closed."""
-    context = BuildContext(config.get_seed())
+def build_pipeline(dataset: Dataset, seed: Optional[int] = None,
+                   starts: Optional[Dict[int, Deque["Start"]]] = None) -> Tuple["_engine.Op", BuildContext]:
+    """The C++ op tree of `dataset`, seeded with `seed` (by default the current config's)
+    and, when resuming, started at `starts` (resume.plan_starts); and the context that owns
+    what the tree needs besides its threads. If building fails, what was made so far is
+    closed."""
+    context = BuildContext(config.get_seed() if seed is None else seed, starts)
     try:
-        return dataset._build(context), context
+        return context.build(dataset), context
     except BaseException:
         close_resources(context.resources)
         raise

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable, List, Optional, Sequence, Union
+from typing import Callable, List, Optional, Sequence, Tuple, Union
 
 from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.validation import check_int, read_columns
 
 __all__ = ["FilterDataset"]
@@ -32,7 +33,10 @@ class FilterDataset(Dataset):
     def _pass_size(self) -> int:
         return self._count_rows()
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        raise unresumable(self, "which rows it keeps before the position is known only by running the predicate on them")
+
     def _build(self, context: BuildContext) -> "_engine.Op":
         workers = self.num_parallel_workers or config.get_num_parallel_workers()
-        return _engine.filter_op(self.children[0]._build(context), self.predicate,
+        return _engine.filter_op(context.build(self.children[0]), self.predicate,
                                  self._input_indices, workers)

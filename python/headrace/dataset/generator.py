@@ -12,13 +12,14 @@ Each item is a tuple with one entry per column (a single array for one column).
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from headrace._core import engine as _engine
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_bool, check_int, column_list
@@ -100,6 +101,14 @@ class GeneratorDataset(Dataset):
     def _make_iterator(self):
         return self.source() if callable(self.source) else iter(self.source)
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        if self.sampler is None:
+            raise unresumable(self, "its source is an iterable without random access, which "
+                              "cannot start in the middle; give the source __getitem__ and __len__")
+        if self.cache is not None:
+            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
+        return []  # the sampler's order, read from the start row on
+
     def _build(self, context: BuildContext) -> "_engine.Op":
         if self.cache is not None:
             return build_with_cache(self, context, self._build_uncached)
@@ -123,6 +132,7 @@ class GeneratorDataset(Dataset):
 
         indices = _engine.table_source(["index"], [np.arange(len(self.source), dtype=np.int64)],
                                        context.make_sampler(self.sampler), 1)
+        context.place(self, indices)
         description = "GeneratorDataset source"
         pool = start_pool(_ItemAt(self.source, self._column_names), self.num_parallel_workers,
                           description, context)

@@ -20,6 +20,7 @@ from headrace._core import engine as _engine
 from headrace._core import transforms as _transforms
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_bool, check_int
@@ -117,6 +118,11 @@ class ImageFolderDataset(Dataset):
     def _pass_size(self) -> int:
         return self.sampler.pass_size(len(self._paths))
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        if self.cache is not None:
+            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
+        return []  # the sampler's order, read from the start row on
+
     def _build(self, context: BuildContext) -> "_engine.Op":
         if self.cache is not None:
             return build_with_cache(self, context, self._build_uncached)
@@ -129,6 +135,7 @@ class ImageFolderDataset(Dataset):
         op = _engine.file_list_source("ImageFolder", self._paths, self._labels.tolist(),
                                       ["image", "label"], context.make_sampler(self.sampler),
                                       workers)
+        context.place(self, op)
         if self.decode:
             # Decoding is a map over the image column on the same number of workers.
             op = _engine.map_op(op, [_transforms.Decode()], [0], [(True, 0), (False, 1)],

@@ -4,10 +4,11 @@ random-access source over a few fixed files (read by the C++ source op's workers
 from __future__ import annotations
 
 import os
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple
 
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_int
@@ -66,6 +67,11 @@ class ImageSetDataset(Dataset):
 
     def _pass_size(self) -> int:
         return self.sampler.pass_size(self._rows)
+
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        if self.cache is not None:
+            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
+        return []  # the sampler's order, read from the start row on
 
     def _build(self, context: BuildContext) -> Any:
         if self.cache is not None:

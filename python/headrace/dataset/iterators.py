@@ -5,6 +5,10 @@ end, meets an error, is closed with stop(), is garbage-collected, or when the in
 exits, so no engine thread outlives it. A pass begun after the last of its num_epochs
 epochs raises FailedPreconditionError (a RuntimeError), as MindSpore does; after stop() or
 an error it just ends.
+
+get_state() says where the consumer stands (the epoch, the rows taken in it); an iterator
+made with ``state=`` continues from there with the rows an uninterrupted run gives
+(resume.py).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import weakref
 from typing import Any, Dict, List, Optional, Sequence, TypeVar
 
 from headrace._core import engine as _engine
-from headrace.dataset import config
+from headrace.dataset import config, resume
 from headrace.dataset.resources import close_resources
 from headrace.dataset.validation import check_columns_exist, check_int, column_list
 from headrace.errors import FailedPreconditionError
@@ -60,18 +64,30 @@ def _progress_bar(dataset: Any, num_epochs: int) -> Any:
 
 
 class _Iterator:
-    def __init__(self, dataset: Any, num_epochs: int) -> None:
+    def __init__(self, dataset: Any, num_epochs: int, state: Optional[Dict[str, Any]] = None) -> None:
         from headrace.dataset.dataset import build_pipeline
         if num_epochs != -1:
             check_int("num_epochs", num_epochs, minimum=1)
         self._owner_pid = os.getpid()
         self._column_names = dataset.get_col_names()
-        root, context = build_pipeline(dataset)
+        self._dataset = dataset
+        # Where the consumer stands: the epoch, and the rows it has taken of it.
+        self._epoch, self._rows = 0, 0
+        self._seed = config.get_seed()
+        starts = None
+        if state is not None:
+            self._epoch, self._rows, self._seed = resume.check_state(state, dataset, num_epochs)
+        elif getattr(dataset, "_init_step", 0):
+            self._epoch, self._rows = resume.init_step_position(dataset, dataset._init_step)
+        if self._epoch or self._rows:
+            starts = resume.plan_starts(dataset, self._epoch, self._rows)
+        root, context = build_pipeline(dataset, self._seed, starts)
         # Worker pools and the like: closed once the tree's threads are gone.
         self._resources = context.resources
         self._tree: Optional[_engine.Iterator]  # None once stopped
         try:
-            self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs)
+            self._tree = _engine.Iterator(root, config.get_prefetch_size(), _BLOCK_ROWS, num_epochs,
+                                          self._epoch)
         except BaseException:
             close_resources(self._resources)
             raise
@@ -104,13 +120,24 @@ class _Iterator:
             raise
         if kind == _ROW:
             assert columns is not None
+            self._rows += 1
             if self._progress is not None:
                 self._progress.update(1)
             return columns
+        self._epoch, self._rows = self._epoch + 1, 0
         if kind == _END_OF_DATA:
             self._finished = self._past_last_epoch = True
             self.stop()
         raise StopIteration
+
+    def get_state(self) -> Dict[str, Any]:
+        """Where the consumer stands, as a small dict of plain values (picklable, JSON-able):
+        the epoch, the rows taken of it, the pipeline seed. ``create_tuple_iterator(...,
+        state=s)`` continues from it: the rows not yet taken, equal to those this iterator
+        would give, none read twice. What the engine has prefetched is not part of it.
+        Raises FailedPreconditionError if the pipeline cannot resume exactly (a buffer
+        shuffle, a filter, a Python generator without random access, a cache, ...)."""
+        return resume.make_state(self._dataset, self._epoch, self._rows, self._seed, self._num_epochs)
 
     def stop(self) -> None:
         """Stops the pipeline and joins its threads; the iterator then ends. Does nothing
@@ -155,11 +182,12 @@ class _Iterator:
 class TupleIterator(_Iterator):
     """Yields each row as a list of NumPy arrays (``columns`` selects and orders them)."""
 
-    def __init__(self, dataset: Any, columns: Optional[Sequence[str]], num_epochs: int) -> None:
+    def __init__(self, dataset: Any, columns: Optional[Sequence[str]], num_epochs: int,
+                 state: Optional[Dict[str, Any]] = None) -> None:
         selected = column_list("columns", columns)
         if selected is not None:  # before anything is launched
             check_columns_exist("columns", selected, dataset.get_col_names())
-        super().__init__(dataset, num_epochs)
+        super().__init__(dataset, num_epochs, state)
         self._select = None if selected is None else [self._column_names.index(c) for c in selected]
 
     def __next__(self) -> List[Any]:

@@ -8,6 +8,7 @@ from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.transforms import Compose, as_columns
 from headrace.dataset.validation import check_bool, check_int, column_list, read_columns
 from headrace.errors import InvalidArgumentError, UnimplementedError
@@ -147,6 +148,13 @@ class MapDataset(Dataset):
     def _pass_size(self) -> int:
         return self.children[0]._pass_size()
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        if self.cache is not None:
+            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
+        if self.callbacks:
+            raise unresumable(self, "its callbacks count epochs and steps from the first row")
+        return [(self.children[0], start)]  # a row for a row
+
     def _build(self, context: BuildContext) -> "_engine.Op":
         if self.cache is not None:
             return build_with_cache(self, context, self._build_uncached)
@@ -154,7 +162,7 @@ class MapDataset(Dataset):
 
     def _build_uncached(self, context: BuildContext) -> "_engine.Op":
         workers = self.num_parallel_workers or config.get_num_parallel_workers()
-        child = self.children[0]._build(context)
+        child = context.build(self.children[0])
         operations, child_block_rows = self.operations, 0
         if self.python_multiprocessing:
             operations = with_worker_pools(self.operations, workers, context)

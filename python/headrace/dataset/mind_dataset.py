@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from headrace._core import records as _records
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.record_files import Shuffle, check_shuffle, expand_files
 from headrace.dataset.samplers import DistributedSampler, RandomSampler, Sampler, SequentialSampler
 from headrace.dataset.validation import check_int, column_list
@@ -214,6 +215,11 @@ class MindDataset(Dataset):
                 source.set_padded(self.padded_sample, self.num_padded)
             self._format_object = source
         return self._format_object
+
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        if self.cache is not None:
+            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
+        return []  # the sampler's order, read from the start row on
 
     def _build(self, context: BuildContext) -> Any:
         if self.cache is not None:

@@ -5,12 +5,13 @@ The arrays are handed to C++ once, without copying; row i is slice i of every co
 
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_int, column_list
@@ -67,6 +68,9 @@ class NumpySlicesDataset(Dataset):
 
     def _pass_size(self) -> int:
         return self.sampler.pass_size(len(self._arrays[0]))
+
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        return []  # the sampler's order, read from the start row on
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         return _engine.table_source(self._column_names, self._arrays,

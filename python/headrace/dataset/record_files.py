@@ -17,10 +17,11 @@ from __future__ import annotations
 import enum
 import glob
 import os
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, List, Optional, Sequence, Tuple, Union
 
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.validation import check_int
 from headrace.errors import InvalidArgumentError
 
@@ -137,6 +138,9 @@ class RecordFilesDataset(Dataset):
 
         rows = _records.shard_rows(self.file_rows(), self.num_shards, self.shard_id, self._equal_rows)
         return min(rows, self.num_samples) if self.num_samples else rows
+
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        raise unresumable(self, "files read front to back cannot start in the middle yet")
 
     def _build(self, context: BuildContext) -> Any:
         from headrace._core import engine as _engine

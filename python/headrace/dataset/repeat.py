@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start
 from headrace.dataset.validation import check_int
 
 __all__ = ["RepeatDataset"]
@@ -30,5 +31,14 @@ class RepeatDataset(Dataset):
         # MindSpore reports the size of one pass for an endless repeat.
         return rows if self.count == -1 else rows * self.count
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        # Repetition k of pass p is the child's pass p * count + k (k alone when endless).
+        rows = self.children[0]._pass_size()
+        repetition = start.row // rows if rows > 0 else 0
+        if self.count != -1:
+            repetition = min(repetition, self.count - 1)  # at the very end: the last one's end
+        first = repetition if self.count == -1 else start.pass_index * self.count + repetition
+        return [(self.children[0], Start(first, start.row - repetition * rows))]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return _engine.repeat_op(self.children[0]._build(context), self.count)
+        return _engine.repeat_op(context.build(self.children[0]), self.count)

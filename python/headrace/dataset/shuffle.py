@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start, unresumable
 from headrace.dataset.validation import check_int
 
 __all__ = ["ShuffleDataset"]
@@ -22,6 +23,10 @@ class ShuffleDataset(Dataset):
     def _pass_size(self) -> int:
         return self.children[0]._pass_size()
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        raise unresumable(self, "the rows in its buffer depend on every row before the position; "
+                          "the source's own shuffle (shuffle=True) resumes")
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return _engine.shuffle_op(self.children[0]._build(context), self.buffer_size,
+        return _engine.shuffle_op(context.build(self.children[0]), self.buffer_size,
                                   context.next_seed())

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import List
+from typing import List, Tuple
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
+from headrace.dataset.resume import Start
 from headrace.dataset.validation import check_int
 
 __all__ = ["SkipDataset", "TakeDataset"]
@@ -23,8 +24,11 @@ class TakeDataset(Dataset):
         rows = self.children[0]._pass_size()
         return rows if self.count == -1 else min(rows, self.count)
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        return [(self.children[0], start)]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        child = self.children[0]._build(context)
+        child = context.build(self.children[0])
         return child if self.count == -1 else _engine.take_op(child, self.count)
 
 
@@ -39,5 +43,9 @@ class SkipDataset(Dataset):
     def _pass_size(self) -> int:
         return max(0, self.children[0]._pass_size() - self.count)
 
+    def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
+        # The child starts past the skipped rows; the skip op then skips none of that pass.
+        return [(self.children[0], Start(start.pass_index, start.row + self.count))]
+
     def _build(self, context: BuildContext) -> "_engine.Op":
-        return _engine.skip_op(self.children[0]._build(context), self.count)
+        return _engine.skip_op(context.build(self.children[0]), self.count)
