@@ -2,15 +2,18 @@
 //
 // An op runs in passes. A pass starts with Launch(): the children's subtrees are launched
 // first, then this op makes a fresh output connector and starts num_workers() threads,
-// each running RunWorker(worker_id). Every pass has a number, given by the op above: the
-// pass of a child is its parent's, except under repeat (repetition k of the repeat's pass
-// p is its child's pass p * count + k) and under the epoch op (epoch e is pass e). So a
-// pass's number, which seeds its samplers and random transforms, follows from where it
-// stands in an uninterrupted run, and a resumed pipeline can start at any pass. A pass ends when the op has written end of data (or
+// each running RunWorker(worker_id). A pass ends when the op has written end of data (or
 // failed, or was cancelled); then Join() joins its threads. Ops above relaunch a subtree
 // to run it again: the repeat op once per repetition, the epoch op once per epoch, take
-// after stopping its child early. State that must last across passes (a sampler's random
-// generator, a cache) lives in the op object, which outlives its passes.
+// after stopping its child early. State that must last across passes (a cache) lives in
+// the op object, which outlives its passes.
+//
+// Every pass has a number, given by the op above: the pass of a child is its parent's,
+// except under repeat (repetition k of the repeat's pass p is its child's pass
+// p * count + k) and under the epoch op (epoch e is pass e). So a pass's number, which
+// seeds its samplers and random transforms, follows from where it stands in an
+// uninterrupted run, not from how often the op was launched, and a resumed pipeline can
+// start at any pass (SetStart).
 //
 // Errors: when RunWorker returns an error other than Cancelled, the op fails its output
 // connector with it, so the error reaches the iterator at once. An error read from the

@@ -19,7 +19,7 @@ import numpy as np
 from headrace._core import engine as _engine
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.resume import Start, unresumable
+from headrace.dataset.resume import Start, from_sampler, unresumable
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_bool, check_int, column_list
@@ -105,9 +105,7 @@ class GeneratorDataset(Dataset):
         if self.sampler is None:
             raise unresumable(self, "its source is an iterable without random access, which "
                               "cannot start in the middle; give the source __getitem__ and __len__")
-        if self.cache is not None:
-            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
-        return []  # the sampler's order, read from the start row on
+        return from_sampler(self)
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         if self.cache is not None:

@@ -20,7 +20,7 @@ from headrace._core import engine as _engine
 from headrace._core import transforms as _transforms
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.resume import Start, unresumable
+from headrace.dataset.resume import Start, from_sampler
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_bool, check_int
@@ -119,9 +119,7 @@ class ImageFolderDataset(Dataset):
         return self.sampler.pass_size(len(self._paths))
 
     def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
-        if self.cache is not None:
-            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
-        return []  # the sampler's order, read from the start row on
+        return from_sampler(self)
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         if self.cache is not None:

@@ -74,9 +74,11 @@ class _Iterator:
         # Where the consumer stands: the epoch, and the rows it has taken of it.
         self._epoch, self._rows = 0, 0
         self._seed = config.get_seed()
+        self._fingerprint: Optional[str] = None  # of the pipeline, made at the first get_state()
         starts = None
         if state is not None:
             self._epoch, self._rows, self._seed = resume.check_state(state, dataset, num_epochs)
+            self._fingerprint = state["pipeline"]
         elif getattr(dataset, "_init_step", 0):
             self._epoch, self._rows = resume.init_step_position(dataset, dataset._init_step)
         if self._epoch or self._rows:
@@ -137,7 +139,10 @@ class _Iterator:
         would give, none read twice. What the engine has prefetched is not part of it.
         Raises FailedPreconditionError if the pipeline cannot resume exactly (a buffer
         shuffle, a filter, a Python generator without random access, a cache, ...)."""
-        return resume.make_state(self._dataset, self._epoch, self._rows, self._seed, self._num_epochs)
+        if self._fingerprint is None:
+            self._fingerprint = resume.fingerprint(self._dataset)
+        return resume.make_state(self._dataset, self._fingerprint, self._epoch, self._rows,
+                                 self._seed, self._num_epochs)
 
     def stop(self) -> None:
         """Stops the pipeline and joins its threads; the iterator then ends. Does nothing

@@ -8,7 +8,7 @@ from headrace._core import engine as _engine
 from headrace.dataset import config
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.resume import Start, unresumable
+from headrace.dataset.resume import Start, refuse_cache, unresumable
 from headrace.dataset.transforms import Compose, as_columns
 from headrace.dataset.validation import check_bool, check_int, column_list, read_columns
 from headrace.errors import InvalidArgumentError, UnimplementedError
@@ -149,8 +149,7 @@ class MapDataset(Dataset):
         return self.children[0]._pass_size()
 
     def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
-        if self.cache is not None:
-            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
+        refuse_cache(self)
         if self.callbacks:
             raise unresumable(self, "its callbacks count epochs and steps from the first row")
         return [(self.children[0], start)]  # a row for a row

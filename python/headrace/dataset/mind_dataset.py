@@ -30,7 +30,7 @@ import numpy as np
 from headrace._core import records as _records
 from headrace.dataset.cache import build_with_cache, check_cache
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.resume import Start, unresumable
+from headrace.dataset.resume import Start, from_sampler
 from headrace.dataset.record_files import Shuffle, check_shuffle, expand_files
 from headrace.dataset.samplers import DistributedSampler, RandomSampler, Sampler, SequentialSampler
 from headrace.dataset.validation import check_int, column_list
@@ -217,9 +217,7 @@ class MindDataset(Dataset):
         return self._format_object
 
     def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
-        if self.cache is not None:
-            raise unresumable(self, "a cache's passes are not numbered like the rows below it")
-        return []  # the sampler's order, read from the start row on
+        return from_sampler(self)
 
     def _build(self, context: BuildContext) -> Any:
         if self.cache is not None:

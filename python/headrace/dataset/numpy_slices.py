@@ -11,7 +11,7 @@ import numpy as np
 
 from headrace._core import engine as _engine
 from headrace.dataset.dataset import BuildContext, Dataset
-from headrace.dataset.resume import Start
+from headrace.dataset.resume import Start, from_sampler
 from headrace.dataset.samplers import Sampler
 from headrace.dataset.source_options import choose_sampler
 from headrace.dataset.validation import check_int, column_list
@@ -70,7 +70,7 @@ class NumpySlicesDataset(Dataset):
         return self.sampler.pass_size(len(self._arrays[0]))
 
     def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
-        return []  # the sampler's order, read from the start row on
+        return from_sampler(self)
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         return _engine.table_source(self._column_names, self._arrays,

@@ -11,6 +11,9 @@ from headrace.dataset.validation import check_int
 
 __all__ = ["RepeatDataset"]
 
+# The child passes an endless repeat's pass may use: RepeatOp::kEndlessStride.
+_ENDLESS_STRIDE = 1 << 32
+
 
 class RepeatDataset(Dataset):
     def __init__(self, child: Dataset, count: Optional[int] = None) -> None:
@@ -32,13 +35,14 @@ class RepeatDataset(Dataset):
         return rows if self.count == -1 else rows * self.count
 
     def _resume_children(self, start: Start) -> List[Tuple[Dataset, Start]]:
-        # Repetition k of pass p is the child's pass p * count + k (k alone when endless).
+        # Repetition k of pass p is the child's pass p * count + k (repeat_op.h).
         rows = self.children[0]._pass_size()
         repetition = start.row // rows if rows > 0 else 0
         if self.count != -1:
             repetition = min(repetition, self.count - 1)  # at the very end: the last one's end
-        first = repetition if self.count == -1 else start.pass_index * self.count + repetition
-        return [(self.children[0], Start(first, start.row - repetition * rows))]
+        stride = _ENDLESS_STRIDE if self.count == -1 else self.count
+        return [(self.children[0], Start(start.pass_index * stride + repetition,
+                                         start.row - repetition * rows))]
 
     def _build(self, context: BuildContext) -> "_engine.Op":
         return _engine.repeat_op(context.build(self.children[0]), self.count)

@@ -28,7 +28,8 @@ from typing import Any, Deque, Dict, List, NamedTuple, Tuple
 
 from headrace.errors import FailedPreconditionError, InvalidArgumentError
 
-__all__ = ["Start", "check_state", "init_step_position", "make_state", "plan_starts", "unresumable"]
+__all__ = ["Start", "check_state", "fingerprint", "from_sampler", "init_step_position", "make_state", "plan_starts",
+           "refuse_cache", "unresumable"]
 
 STATE_FORMAT = "headrace.iterator_state"
 STATE_VERSION = 1
@@ -45,6 +46,20 @@ def unresumable(dataset: Any, why: str) -> FailedPreconditionError:
     """The error of a node that cannot resume exactly."""
     return FailedPreconditionError(
         f"get_state: a pipeline with {type(dataset).__name__} cannot be resumed exactly: {why}")
+
+
+def refuse_cache(dataset: Any) -> None:
+    """Raises if `dataset` has a cache: a cache's passes are not numbered like the rows
+    below it (a hit is read from the cache, a miss computed), so it cannot start mid-pass."""
+    if getattr(dataset, "cache", None) is not None:
+        raise unresumable(dataset, "a cache's passes are not numbered like the rows below it")
+
+
+def from_sampler(dataset: Any) -> List[Tuple[Any, Start]]:
+    """The children of a random-access source when it resumes: none. Its sampler's order
+    is read from the start row on (SourceOp); nothing before it is read."""
+    refuse_cache(dataset)
+    return []
 
 
 def plan_starts(dataset: Any, epoch: int, row: int) -> Dict[int, Deque[Start]]:
@@ -94,12 +109,13 @@ def fingerprint(dataset: Any) -> str:
     return hashlib.sha256("".join(parts).encode()).hexdigest()[:32]
 
 
-def make_state(dataset: Any, epoch: int, rows: int, seed: int, num_epochs: int) -> Dict[str, Any]:
-    """The state of an iterator over `dataset` whose consumer took `rows` rows of epoch
-    `epoch`; raises if the pipeline cannot resume exactly."""
+def make_state(dataset: Any, pipeline: str, epoch: int, rows: int, seed: int,
+               num_epochs: int) -> Dict[str, Any]:
+    """The state of an iterator over `dataset` (whose fingerprint is `pipeline`) whose
+    consumer took `rows` rows of epoch `epoch`; raises if it cannot resume exactly."""
     plan_starts(dataset, epoch, rows)
     return {"format": STATE_FORMAT, "version": STATE_VERSION, "epoch": epoch, "rows": rows,
-            "seed": seed, "num_epochs": num_epochs, "pipeline": fingerprint(dataset)}
+            "seed": seed, "num_epochs": num_epochs, "pipeline": pipeline}
 
 
 def check_state(state: Any, dataset: Any, num_epochs: int) -> Tuple[int, int, int]:

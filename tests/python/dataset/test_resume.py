@@ -70,6 +70,7 @@ PIPELINES = {
     "concat": lambda: augmented().take(50) + images(shuffle=False).take(70) + augmented(),
     "shard 1 of 3": lambda: augmented(num_shards=3, shard_id=1).batch(5),
     "project": lambda: augmented().project(["label"]),
+    "endless repeat under take": lambda: augmented().repeat().take(450),
 }
 
 
@@ -99,7 +100,9 @@ def test_resumed_rows_equal_the_uninterrupted_run(name, nothing_left_behind):
     num_epochs = 3
     uninterrupted = epochs_of(make().create_tuple_iterator(num_epochs=num_epochs), num_epochs)
     size = len(uninterrupted[0])
-    assert size == make().get_dataset_size() and size > 2
+    assert size > 2
+    if name != "endless repeat under take":  # its size is a pass's, as MindSpore reports it
+        assert size == make().get_dataset_size()
     for epoch in (0, 1):
         for stop_at in positions(size):
             iterator = make().create_tuple_iterator(num_epochs=num_epochs)
@@ -117,6 +120,13 @@ def test_resumed_rows_equal_the_uninterrupted_run(name, nothing_left_behind):
                 assert_same_rows(take_rows(resumed, 10**9), uninterrupted[later], f"{where}: epoch {later}")
             with pytest.raises(FailedPreconditionError, match="beyond the specified number of epochs"):
                 next(resumed)
+
+
+def test_each_epoch_of_an_endless_repeat_under_take_reads_new_orders():
+    # The take stops the endless repeat early; the next epoch's repetitions are new passes.
+    first, second = epochs_of(PIPELINES["endless repeat under take"]().create_tuple_iterator(num_epochs=2), 2)
+    assert len(first) == len(second) == 450
+    assert [int(row[1]) for row in first] != [int(row[1]) for row in second]
 
 
 def test_a_dict_iterator_resumes_and_its_state_names_the_position():

@@ -18,7 +18,7 @@ Status RepeatOp::RunWorker(int worker_id) {
 void RepeatOp::OnSetStart(int64_t pass, int64_t /*row*/) {
   // The child was started (before this op was made) at its pass of the repetition to resume.
   const int64_t child_start = children().front()->start_pass();
-  first_repetition_ = count_ < 0 ? child_start : child_start - pass * count_;
+  first_repetition_ = child_start - ChildPass(pass, 0);
 }
 
 std::string RepeatOp::Describe() const { return "Repeat(count=" + std::to_string(count_) + ")"; }
