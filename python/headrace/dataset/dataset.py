@@ -74,6 +74,7 @@ class Dataset:
 
     def __init__(self, children: Sequence["Dataset"] = ()) -> None:
         self.children: List[Dataset] = list(children)
+        self._init_step = 0  # set_init_step
 
     # -- description ------------------------------------------------------------------
 

@@ -79,7 +79,7 @@ class _Iterator:
         if state is not None:
             self._epoch, self._rows, self._seed = resume.check_state(state, dataset, num_epochs)
             self._fingerprint = state["pipeline"]
-        elif getattr(dataset, "_init_step", 0):
+        elif dataset._init_step:
             self._epoch, self._rows = resume.init_step_position(dataset, dataset._init_step)
         if self._epoch or self._rows:
             starts = resume.plan_starts(dataset, self._epoch, self._rows)
